@@ -1,0 +1,41 @@
+# opsagent — common tasks. `make up` runs the embedded cluster + operator + examples; `make test` runs the tests.
+SWIFT ?= swift
+BIN_DIR := .build/release
+DEBUG_BIN := .build/debug/opsagent
+IMAGE ?= opsagent:dev
+
+.PHONY: all build release test deps up sim crds bench bench-sim image deploy undeploy manifests-check clean
+
+all: build
+
+deps: ## install the system packages the build needs (Debian/Ubuntu)
+	@./scripts/install-deps.sh
+
+build:
+	$(SWIFT) build
+
+release:
+	$(SWIFT) build -c release --product opsagent
+
+test:
+	$(SWIFT) test
+
+sim: build ## run the embedded cluster in the foreground
+	$(DEBUG_BIN) sim --port 6443 --kubeconfig-out .up/kubeconfig
+
+image: ## build the container image (needs a Docker engine)
+	docker build -t $(IMAGE) .
+
+deploy: ## install CRDs and the operator into the cluster kubectl points at
+	kubectl apply -f crds/
+	kubectl apply -k manifests/
+
+undeploy:
+	kubectl delete -k manifests/ --ignore-not-found
+	kubectl delete -f crds/ --ignore-not-found
+
+manifests-check:
+	kubectl kustomize manifests/ >/dev/null
+
+clean:
+	rm -rf .build .up

@@ -1,0 +1,74 @@
+// swift-tools-version:6.2
+// opsagent — a Kubernetes operator for cluster and cloud operations, in Swift.
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "opsagent",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "opsagent", targets: ["opsagent"]),
+        .library(name: "KubeClient", targets: ["KubeClient"]),
+        .library(name: "KubeSim", targets: ["KubeSim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(
+            name: "KubeClient",
+            dependencies: [
+                "CCurl",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "KubeSim",
+            dependencies: [
+                "KubeClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "opsagent",
+            dependencies: [
+                "KubeClient",
+                "KubeSim",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "KubeClientTests",
+            dependencies: ["KubeClient", "KubeSim"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "KubeSimTests",
+            dependencies: ["KubeSim", "KubeClient"],
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,19 @@
+import ArgumentParser
+import KubeClient
+
+@main
+struct OpsAgent: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "opsagent",
+        abstract: "A Kubernetes operator for blue-green rollouts, alerting, security audits and workflows.",
+        version: BuildInfo.version,
+        subcommands: [Version.self]
+    )
+}
+
+struct Version: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the opsagent version.")
+    func run() throws {
+        print("opsagent \(BuildInfo.version)")
+    }
+}

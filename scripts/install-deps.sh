@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the system packages opsagent needs to build and test, on Debian or Ubuntu.
+# Runs as root (CI, containers) or through sudo. Safe to run again.
+set -euo pipefail
+
+packages=(libcurl4-openssl-dev libyaml-dev pkg-config)
+if [[ "${WITH_TEST_DEPS:-1}" == 1 ]]; then
+  packages+=(prometheus prometheus-alertmanager)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  sudo=""
+  [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  echo "installing: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [[ "${WITH_TEST_DEPS:-1}" == 1 ]] && ! python3 -c 'import kubernetes' 2>/dev/null; then
+  echo "installing the official Kubernetes Python client (end-to-end tests use it)"
+  python3 -m pip install --quiet kubernetes
+fi
