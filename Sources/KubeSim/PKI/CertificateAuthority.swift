@@ -16,17 +16,20 @@ public struct IssuedCredential: Sendable, Hashable {
 /// (common name) and groups (organizations) the API server authenticates.
 public struct CertificateAuthority: Sendable {
     public let certificate: Certificate
-    private let key: P256.Signing.PrivateKey
+    private let key: Certificate.PrivateKey
+    private let keyPEM: String
 
     public init(commonName: String = "opsagent-sim-ca", validFor days: Int = 365) throws {
-        let key = P256.Signing.PrivateKey()
+        let p256 = P256.Signing.PrivateKey()
+        let key = Certificate.PrivateKey(p256)
         let name = try DistinguishedName { CommonName(commonName) }
         let now = Date()
         self.key = key
+        self.keyPEM = p256.pemRepresentation
         self.certificate = try Certificate(
             version: .v3,
             serialNumber: Certificate.SerialNumber(),
-            publicKey: .init(key.publicKey),
+            publicKey: key.publicKey,
             notValidBefore: now.addingTimeInterval(-300),
             notValidAfter: now.addingTimeInterval(Double(days) * 86_400),
             issuer: name,
@@ -35,22 +38,23 @@ public struct CertificateAuthority: Sendable {
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.isCertificateAuthority(maxPathLength: nil))
                 Critical(KeyUsage(digitalSignature: true, keyCertSign: true, cRLSign: true))
-                SubjectKeyIdentifier(hash: .init(key.publicKey))
+                SubjectKeyIdentifier(hash: key.publicKey)
             },
-            issuerPrivateKey: .init(key)
+            issuerPrivateKey: key
         )
     }
 
     /// Loads an authority saved with ``pem`` (so a restarted simulator keeps its kubeconfig valid).
     public init(certificatePEM: String, privateKeyPEM: String) throws {
         self.certificate = try Certificate(pemEncoded: certificatePEM)
-        self.key = try P256.Signing.PrivateKey(pemRepresentation: privateKeyPEM)
+        self.key = Certificate.PrivateKey(try P256.Signing.PrivateKey(pemRepresentation: privateKeyPEM))
+        self.keyPEM = privateKeyPEM
     }
 
     public var pem: IssuedCredential {
         get throws {
             IssuedCredential(certificatePEM: try certificate.serializeAsPEM().pemString,
-                             privateKeyPEM: key.pemRepresentation)
+                             privateKeyPEM: keyPEM)
         }
     }
 
@@ -94,7 +98,7 @@ public struct CertificateAuthority: Sendable {
                 try ExtendedKeyUsage(usage)
                 if !sans.isEmpty { SubjectAlternativeNames(sans) }
             },
-            issuerPrivateKey: .init(key)
+            issuerPrivateKey: key
         )
         return IssuedCredential(certificatePEM: try cert.serializeAsPEM().pemString,
                                 privateKeyPEM: leafKey.pemRepresentation)
