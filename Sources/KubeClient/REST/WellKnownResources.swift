@@ -1,0 +1,15 @@
+extension GroupVersionResource {
+    public static let namespaces = GroupVersionResource(group: "", version: "v1", resource: "namespaces")
+    public static let pods = GroupVersionResource(group: "", version: "v1", resource: "pods")
+    public static let services = GroupVersionResource(group: "", version: "v1", resource: "services")
+    public static let endpoints = GroupVersionResource(group: "", version: "v1", resource: "endpoints")
+    public static let configmaps = GroupVersionResource(group: "", version: "v1", resource: "configmaps")
+    public static let secrets = GroupVersionResource(group: "", version: "v1", resource: "secrets")
+    public static let events = GroupVersionResource(group: "", version: "v1", resource: "events")
+    public static let nodes = GroupVersionResource(group: "", version: "v1", resource: "nodes")
+    public static let serviceaccounts = GroupVersionResource(group: "", version: "v1", resource: "serviceaccounts")
+    public static let deployments = GroupVersionResource(group: "apps", version: "v1", resource: "deployments")
+    public static let replicasets = GroupVersionResource(group: "apps", version: "v1", resource: "replicasets")
+    public static let leases = GroupVersionResource(group: "coordination.k8s.io", version: "v1", resource: "leases")
+    public static let customResourceDefinitions = GroupVersionResource(group: "apiextensions.k8s.io", version: "v1", resource: "customresourcedefinitions")
+}

@@ -1,0 +1,97 @@
+/// An HTTP request as the transport sends it.
+public struct HTTPRequest: Sendable {
+    public var method: String
+    public var url: String
+    public var headers: HTTPHeaders
+    public var body: [UInt8]?
+    /// TLS trust and client identity for this request. `nil` uses the system trust store.
+    public var tls: TLSConfiguration?
+    /// An explicit proxy (kubeconfig `proxy-url`). `nil` lets libcurl honour the proxy environment.
+    public var proxyURL: String?
+    public var connectTimeout: Duration
+    /// Total time allowed for the whole exchange; `nil` for none (watches, log follows).
+    public var timeout: Duration?
+
+    public init(method: String, url: String, headers: HTTPHeaders = [:], body: [UInt8]? = nil,
+                tls: TLSConfiguration? = nil, proxyURL: String? = nil,
+                connectTimeout: Duration = .seconds(10), timeout: Duration? = .seconds(60)) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.tls = tls
+        self.proxyURL = proxyURL
+        self.connectTimeout = connectTimeout
+        self.timeout = timeout
+    }
+}
+
+/// Response headers, case-insensitive by name, in arrival order.
+public struct HTTPHeaders: Sendable, Hashable, ExpressibleByDictionaryLiteral, Sequence {
+    public private(set) var fields: [(name: String, value: String)] = []
+
+    public init() {}
+    public init(dictionaryLiteral elements: (String, String)...) {
+        for (k, v) in elements { add(k, v) }
+    }
+
+    public mutating func add(_ name: String, _ value: String) { fields.append((name, value)) }
+
+    public mutating func set(_ name: String, _ value: String) {
+        fields.removeAll { $0.name.caseInsensitiveEquals(name) }
+        fields.append((name, value))
+    }
+
+    public subscript(name: String) -> String? {
+        fields.first { $0.name.caseInsensitiveEquals(name) }?.value
+    }
+
+    public func values(_ name: String) -> [String] {
+        fields.filter { $0.name.caseInsensitiveEquals(name) }.map(\.value)
+    }
+
+    public func makeIterator() -> some IteratorProtocol<(name: String, value: String)> { fields.makeIterator() }
+
+    public static func == (a: HTTPHeaders, b: HTTPHeaders) -> Bool {
+        a.fields.map { "\($0.name.lowercased()):\($0.value)" } == b.fields.map { "\($0.name.lowercased()):\($0.value)" }
+    }
+    public func hash(into hasher: inout Hasher) {
+        for f in fields { hasher.combine(f.name.lowercased()); hasher.combine(f.value) }
+    }
+}
+
+extension String {
+    func caseInsensitiveEquals(_ other: String) -> Bool {
+        utf8.count == other.utf8.count && lowercased() == other.lowercased()
+    }
+}
+
+/// The head of a response: status and headers.
+public struct HTTPResponseHead: Sendable {
+    public var status: Int
+    public var headers: HTTPHeaders
+    /// The negotiated HTTP version ("1.1", "2").
+    public var httpVersion: String
+}
+
+/// A fully read response.
+public struct HTTPResponse: Sendable {
+    public var head: HTTPResponseHead
+    public var body: [UInt8]
+    public var status: Int { head.status }
+    public var headers: HTTPHeaders { head.headers }
+    public var bodyText: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// A response whose body arrives as it is read, with backpressure: when the consumer
+/// falls behind, the transfer pauses instead of buffering without bound.
+public struct HTTPStreamingResponse: Sendable {
+    public var head: HTTPResponseHead
+    public var body: ResponseBodyStream
+}
+
+/// What can send HTTP requests. `CurlTransport` is the production one; tests may substitute.
+public protocol HTTPTransport: Sendable {
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse
+    func stream(_ request: HTTPRequest) async throws -> HTTPStreamingResponse
+}
