@@ -1,0 +1,56 @@
+/// A request's query string decoded as Go's `url.ParseQuery` decodes it (`+` is a space,
+/// `%XX` escapes), keeping the last value of a repeated key.
+public struct QueryParameters: Sendable {
+    private var values: [String: String] = [:]
+
+    public init(_ query: String?) {
+        guard let query, !query.isEmpty else { return }
+        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = Self.decode(parts[0])
+            values[key] = parts.count > 1 ? Self.decode(parts[1]) : ""
+        }
+    }
+
+    public subscript(_ key: String) -> String? { values[key] }
+
+    public func bool(_ key: String) -> Bool? {
+        guard let value = values[key] else { return nil }
+        switch value.lowercased() {
+        case "true", "1", "t": return true
+        case "false", "0", "f", "": return false
+        default: return nil
+        }
+    }
+
+    public func int(_ key: String) -> Int? { values[key].flatMap { Int($0) } }
+
+    static func decode(_ text: Substring) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var iterator = text.utf8.makeIterator()
+        while let byte = iterator.next() {
+            switch byte {
+            case UInt8(ascii: "+"): bytes.append(UInt8(ascii: " "))
+            case UInt8(ascii: "%"):
+                if let high = iterator.next(), let low = iterator.next(),
+                   let h = hexValue(high), let l = hexValue(low) {
+                    bytes.append(h << 4 | l)
+                } else {
+                    bytes.append(byte)
+                }
+            default: bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+}
