@@ -98,10 +98,11 @@ public struct StatusDetails: Codable, Sendable, Hashable {
         name: String? = nil, group: String? = nil, kind: String? = nil, uid: String? = nil,
         causes: [StatusCause]? = nil, retryAfterSeconds: Int? = nil
     ) {
-        self.name = name
-        self.group = group
-        self.kind = kind
-        self.uid = uid
+        // Empty strings are absent, as Go's omitempty writes them.
+        self.name = name.flatMap { $0.isEmpty ? nil : $0 }
+        self.group = group.flatMap { $0.isEmpty ? nil : $0 }
+        self.kind = kind.flatMap { $0.isEmpty ? nil : $0 }
+        self.uid = uid.flatMap { $0.isEmpty ? nil : $0 }
         self.causes = causes
         self.retryAfterSeconds = retryAfterSeconds
     }
