@@ -1,0 +1,163 @@
+import Testing
+import KubeClient
+@testable import KubeSim
+
+private func j(_ text: String) -> JSONValue { try! JSONValue(parsing: text) }
+private let schema = StrategicSchema.builtin(apiVersion: "apps/v1", kind: "Deployment")!
+private let t0 = "2024-05-01T10:00:00Z"
+private let t1 = "2024-05-01T10:05:00Z"
+
+private func entries(_ object: JSONValue) -> [JSONValue] { object[path: ["metadata", "managedFields"]].arrayValue ?? [] }
+private func entry(_ object: JSONValue, _ manager: String, _ operation: String) -> JSONValue? {
+    entries(object).first { $0["manager"].stringValue == manager && $0["operation"].stringValue == operation }
+}
+
+@Suite struct ServerSideApplyTests {
+    let config = j(#"""
+    {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","labels":{"app":"web"}},
+     "spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},
+      "template":{"metadata":{"labels":{"app":"web"}},
+       "spec":{"containers":[{"name":"web","image":"nginx:1.25","ports":[{"containerPort":80}]}]}}}}
+    """#)
+
+    @Test func createRecordsTheApplierInFieldsV1() throws {
+        let created = try ServerSideApply.apply(config: config, to: nil, manager: "kubectl", force: false, now: t0, schema: schema)
+        #expect(created[path: ["spec", "replicas"]] == 2)
+        let kubectl = try #require(entry(created, "kubectl", "Apply"))
+        #expect(kubectl["apiVersion"] == "apps/v1")
+        #expect(kubectl["time"] == .string(t0))
+        #expect(kubectl["fieldsType"] == "FieldsV1")
+        let expected = j(#"""
+        {"f:metadata":{"f:labels":{"f:app":{}}},
+         "f:spec":{"f:replicas":{},"f:selector":{},
+          "f:template":{"f:metadata":{"f:labels":{"f:app":{}}},
+           "f:spec":{"f:containers":{"k:{\"name\":\"web\"}":{".":{},"f:image":{},"f:name":{},
+             "f:ports":{"k:{\"containerPort\":80,\"protocol\":\"TCP\"}":{".":{},"f:containerPort":{}}}}}}}}}
+        """#)
+        #expect(kubectl["fieldsV1"] == expected)
+    }
+
+    @Test func applyingTwiceWithANewImageUpdatesOnlyTheImage() throws {
+        let created = try ServerSideApply.apply(config: config, to: nil, manager: "kubectl", force: false, now: t0, schema: schema)
+        var changed = config
+        changed[path: ["spec", "template", "spec", "containers"]] = j(#"[{"name":"web","image":"nginx:1.26","ports":[{"containerPort":80}]}]"#)
+        let updated = try ServerSideApply.apply(config: changed, to: created, manager: "kubectl", force: false, now: t1, schema: schema)
+        #expect(updated[path: ["spec", "template", "spec", "containers"]][0]["image"] == "nginx:1.26")
+        #expect(entries(updated).count == 1)
+        #expect(entry(updated, "kubectl", "Apply")?["time"] == .string(t1))
+    }
+
+    @Test func conflictWithAnUpdaterNamesManagerAndField() throws {
+        let created = try ServerSideApply.apply(config: config, to: nil, manager: "kubectl", force: false, now: t0, schema: schema)
+        var scaled = created
+        scaled[path: ["spec", "replicas"]] = 5
+        let afterScale = ServerSideApply.recordUpdate(old: created, new: scaled, manager: "hpa-controller", now: t1, schema: schema)
+        #expect(entry(afterScale, "hpa-controller", "Update")?["fieldsV1"] == j(#"{"f:spec":{"f:replicas":{}}}"#))
+        // kubectl no longer owns replicas: the updater took it.
+        #expect(entry(afterScale, "kubectl", "Apply")?["fieldsV1"]["f:spec"]["f:replicas"] == .null)
+
+        let error = #expect(throws: ApplyError.self) {
+            try ServerSideApply.apply(config: config, to: afterScale, manager: "kubectl", force: false, now: t1, schema: schema)
+        }
+        #expect(error?.httpStatus == 409)
+        #expect(error?.message == #"Apply failed with 1 conflict: conflict with "hpa-controller" using apps/v1: .spec.replicas"#)
+        let status = try #require(error?.status)
+        #expect(status["reason"] == "Conflict")
+        #expect(status["code"] == 409)
+        #expect(status["details"]["causes"] == j(#"[{"reason":"FieldManagerConflict","message":"conflict with \"hpa-controller\" using apps/v1","field":".spec.replicas"}]"#))
+
+        let forced = try ServerSideApply.apply(config: config, to: afterScale, manager: "kubectl", force: true, now: t1, schema: schema)
+        #expect(forced[path: ["spec", "replicas"]] == 2)
+        #expect(entry(forced, "hpa-controller", "Update") == nil)
+        #expect(entry(forced, "kubectl", "Apply")?["fieldsV1"]["f:spec"]["f:replicas"] == j("{}"))
+    }
+
+    @Test func sameValueIsSharedWithoutConflict() throws {
+        let created = try ServerSideApply.apply(config: config, to: nil, manager: "kubectl", force: false, now: t0, schema: schema)
+        let other = j(#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"replicas":2}}"#)
+        let shared = try ServerSideApply.apply(config: other, to: created, manager: "operator", force: false, now: t1, schema: schema)
+        #expect(entry(shared, "operator", "Apply")?["fieldsV1"] == j(#"{"f:spec":{"f:replicas":{}}}"#))
+        #expect(entry(shared, "kubectl", "Apply")?["fieldsV1"]["f:spec"]["f:replicas"] == j("{}"))
+
+        let different = j(#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"replicas":3}}"#)
+        let error = #expect(throws: ApplyError.self) {
+            try ServerSideApply.apply(config: different, to: shared, manager: "operator", force: false, now: t1, schema: schema)
+        }
+        #expect(error?.message == #"Apply failed with 1 conflict: conflict with "kubectl": .spec.replicas"#)
+    }
+
+    @Test func fieldsNoLongerAppliedAreRemovedUnlessSomeoneElseOwnsThem() throws {
+        var withSidecar = config
+        withSidecar[path: ["spec", "template", "spec", "containers"]] = j(#"[{"name":"web","image":"nginx"},{"name":"sidecar","image":"envoy"}]"#)
+        withSidecar[path: ["metadata", "labels", "tier"]] = "frontend"
+        let created = try ServerSideApply.apply(config: withSidecar, to: nil, manager: "kubectl", force: false, now: t0, schema: schema)
+
+        var annotated = created
+        annotated[path: ["metadata", "labels", "team"]] = "blue"
+        let edited = ServerSideApply.recordUpdate(old: created, new: annotated, manager: "kubectl-edit", now: t1, schema: schema)
+
+        var slimmer = config
+        slimmer[path: ["spec", "template", "spec", "containers"]] = j(#"[{"name":"web","image":"nginx"}]"#)
+        slimmer[path: ["spec"]].removeValue(forKey: "replicas")
+        let result = try ServerSideApply.apply(config: slimmer, to: edited, manager: "kubectl", force: false, now: t1, schema: schema)
+        #expect(result[path: ["spec", "template", "spec", "containers"]].arrayValue!.map { $0["name"] } == ["web"])
+        #expect(result[path: ["spec", "replicas"]] == .null)
+        #expect(result[path: ["metadata", "labels"]] == j(#"{"app":"web","team":"blue"}"#))
+    }
+
+    @Test func recordUpdateOnCreateOwnsEverythingSet() throws {
+        let object = j(#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","uid":"u1","annotations":{"a":"1"}},"data":{"k":"v"}}"#)
+        let recorded = ServerSideApply.recordUpdate(old: nil, new: object, manager: "kubectl-create", now: t0,
+                                                    schema: StrategicSchema.builtin(apiVersion: "v1", kind: "ConfigMap")!)
+        let created = try #require(entry(recorded, "kubectl-create", "Update"))
+        #expect(created["apiVersion"] == "v1")
+        #expect(created["fieldsV1"] == j(#"{"f:data":{".":{},"f:k":{}},"f:metadata":{"f:annotations":{".":{},"f:a":{}}}}"#))
+
+        // An object whose ownership was never tracked stays untracked.
+        let untracked = ServerSideApply.recordUpdate(old: object, new: object, manager: "x", now: t1, schema: .none)
+        #expect(untracked[path: ["metadata", "managedFields"]] == .null)
+    }
+
+    @Test func firstApplyToAnUntrackedObjectConflictsWithBeforeFirstApply() throws {
+        let live = j(#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","uid":"u"},"spec":{"replicas":1}}"#)
+        let error = #expect(throws: ApplyError.self) {
+            try ServerSideApply.apply(config: config, to: live, manager: "kubectl", force: false, now: t0, schema: schema)
+        }
+        #expect(error?.message.contains(#"conflict with "before-first-apply" using apps/v1: .spec.replicas"#) == true)
+    }
+
+    @Test func rejectsUnusableConfigurations() {
+        var withManaged = config
+        withManaged[path: ["metadata", "managedFields"]] = j("[]")
+        let managed = #expect(throws: ApplyError.self) {
+            try ServerSideApply.apply(config: withManaged, to: nil, manager: "m", force: false, now: t0, schema: schema)
+        }
+        #expect(managed == .invalid("metadata.managedFields must be nil"))
+        #expect(managed?.httpStatus == 400)
+
+        var keyless = config
+        keyless[path: ["spec", "template", "spec", "containers"]] = j(#"[{"image":"nginx"}]"#)
+        let missingKey = #expect(throws: ApplyError.self) {
+            try ServerSideApply.apply(config: keyless, to: nil, manager: "m", force: false, now: t0, schema: schema)
+        }
+        #expect(missingKey?.message.contains(#"omits key field "name""#) == true)
+    }
+
+    @Test func ignoredPathsAreNeitherOwnedNorApplied() throws {
+        var withStatus = config
+        withStatus["status"] = j(#"{"replicas":9}"#)
+        let created = try ServerSideApply.apply(config: withStatus, to: nil, manager: "kubectl", force: false, now: t0,
+                                                schema: schema, ignoring: ServerSideApply.statusPaths)
+        #expect(created["status"] == .null)
+        #expect(entry(created, "kubectl", "Apply")?["fieldsV1"]["f:status"] == .null)
+    }
+
+    @Test func fieldsV1RoundTripsThroughFieldSet() throws {
+        let text = j(#"{"f:metadata":{"f:labels":{".":{},"f:app":{}}},"f:spec":{"f:containers":{"k:{\"name\":\"c\"}":{".":{},"f:image":{}}},"f:finalizers":{"v:\"x\"":{}}}}"#)
+        let set = try #require(FieldSet(fieldsV1: text))
+        #expect(set.fieldsV1 == text)
+        #expect(set.contains(FieldPath([.field("spec"), .field("containers"), .key(j(#"{"name":"c"}"#)), .field("image")])))
+        #expect(set.paths.map(\.description).contains(#".spec.containers[name="c"].image"#))
+        #expect(FieldSet(fieldsV1: j(#"{"x:bad":{}}"#)) == nil)
+    }
+}
