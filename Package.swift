@@ -56,6 +56,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "Analysis",
+            dependencies: [
+                "KubeClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "opsagent",
             dependencies: [
@@ -80,6 +89,17 @@ let package = Package(
         .testTarget(
             name: "KubeSimTests",
             dependencies: ["KubeSim", "KubeClient"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AnalysisTests",
+            dependencies: [
+                "Analysis",
+                "KubeClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
     ],
