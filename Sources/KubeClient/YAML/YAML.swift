@@ -75,7 +75,7 @@ public enum YAML {
         return Resolver.basic.appending(.bool).appending(int).appending(float).appending(.merge).appending(.null)
     }()
 
-    static func convert(_ node: Node) throws -> JSONValue {
+    static func convert(_ node: Yams.Node) throws -> JSONValue {
         switch node {
         case .scalar(let scalar):
             return scalarValue(scalar)
@@ -93,7 +93,7 @@ public enum YAML {
                 if kubernetesResolver.resolveTag(of: keyNode) == .merge {
                     // `<<: *anchor` or `<<: [*a, *b]`: keys not set explicitly come from the anchors,
                     // earlier anchors first.
-                    let sources: [Node] = valueNode.sequence.map { Array($0) } ?? [valueNode]
+                    let sources: [Yams.Node] = valueNode.sequence.map { Array($0) } ?? [valueNode]
                     for source in sources.reversed() {
                         guard case .object(let entries) = try convert(source) else {
                             throw KubeError.decoding("invalid YAML\(line(valueNode.mark)): << must merge a mapping")
@@ -117,7 +117,7 @@ public enum YAML {
         return " at line \(mark.line)"
     }
 
-    static func scalarValue(_ scalar: Node.Scalar) -> JSONValue {
+    static func scalarValue(_ scalar: Yams.Node.Scalar) -> JSONValue {
         let tag = kubernetesResolver.resolveTag(of: .scalar(scalar))
         switch tag {
         case .null:
@@ -141,38 +141,38 @@ public enum YAML {
 
     static let yamsDefaultResolver = Resolver.default
 
-    static func node(for value: JSONValue) -> Node {
+    static func node(for value: JSONValue) -> Yams.Node {
         switch value {
         case .null:
-            return Node("null", Tag(.null))
+            return Yams.Node("null", Tag(.null))
         case .bool(let b):
-            return Node(b ? "true" : "false", Tag(.bool))
+            return Yams.Node(b ? "true" : "false", Tag(.bool))
         case .int(let i):
-            return Node(String(i), Tag(.int))
+            return Yams.Node(String(i), Tag(.int))
         case .double(let d):
-            if d.isNaN { return Node(".nan", Tag(.float)) }
-            if d.isInfinite { return Node(d < 0 ? "-.inf" : ".inf", Tag(.float)) }
-            return Node("\(d)", Tag(.float))
+            if d.isNaN { return Yams.Node(".nan", Tag(.float)) }
+            if d.isInfinite { return Yams.Node(d < 0 ? "-.inf" : ".inf", Tag(.float)) }
+            return Yams.Node("\(d)", Tag(.float))
         case .string(let s):
-            return Node(s, Tag(.str), style(for: s))
+            return Yams.Node(s, Tag(.str), style(for: s))
         case .array(let items):
-            return Node(items.map(node(for:)), Tag(.seq))
+            return Yams.Node(items.map(node(for:)), Tag(.seq))
         case .object(let members):
             let pairs = members.sorted { $0.key < $1.key }.map { (key, value) in
-                (Node(key, Tag(.str), style(for: key)), node(for: value))
+                (Yams.Node(key, Tag(.str), style(for: key)), node(for: value))
             }
-            return Node(pairs, Tag(.map))
+            return Yams.Node(pairs, Tag(.map))
         }
     }
 
     /// Plain where the text reads back as the same string (by Yams' and by kubectl's YAML
     /// 1.1 rules, which also take `y` and `n` as booleans), quoted otherwise; literal blocks
     /// for multi-line text.
-    static func style(for s: String) -> Node.Scalar.Style {
+    static func style(for s: String) -> Yams.Node.Scalar.Style {
         if s.contains("\n") { return .literal }
         if s.isEmpty { return .singleQuoted }
         if ["y", "Y", "n", "N"].contains(s) { return .singleQuoted }
-        let plain = Node.Scalar(s)
+        let plain = Yams.Node.Scalar(s)
         if yamsDefaultResolver.resolveTag(of: .scalar(plain)) != .str { return .singleQuoted }
         if kubernetesResolver.resolveTag(of: .scalar(plain)) != .str { return .singleQuoted }
         return .any
