@@ -1,0 +1,158 @@
+import KubeClient
+import NIOConcurrencyHelpers
+
+/// The objects an informer has seen, by key, with secondary indexes
+/// (client-go's thread-safe store + indexer).
+///
+/// Reads take the lock only to copy out values: `JSONValue` is a value type, so callers get
+/// their own copy and can never mutate what other readers see.
+public final class ObjectCache: Sendable {
+    private struct State {
+        var objects: [ObjectKey: JSONValue] = [:]
+        var indexers: [String: Indexer] = [:]
+        /// index name → index value → keys
+        var indices: [String: [String: Set<ObjectKey>]] = [:]
+    }
+
+    private let state: NIOLockedValueBox<State>
+
+    public init(indexers: [Indexer] = [.namespace, .ownerUID]) {
+        var initial = State()
+        for indexer in indexers {
+            initial.indexers[indexer.name] = indexer
+            initial.indices[indexer.name] = [:]
+        }
+        state = NIOLockedValueBox(initial)
+    }
+
+    // MARK: reads
+
+    public func get(_ key: ObjectKey) -> JSONValue? {
+        state.withLockedValue { $0.objects[key] }
+    }
+
+    /// Objects in `namespace` (all when nil) whose labels match `selector`, sorted by key.
+    public func list(namespace: String? = nil, matching selector: LabelSelector = .everything) -> [JSONValue] {
+        let objects: [(ObjectKey, JSONValue)] = state.withLockedValue { state in
+            if let namespace {
+                let keys = state.indices[Indexer.namespace.name]?[namespace]
+                    ?? Set(state.objects.keys.filter { $0.namespace == namespace })
+                return keys.compactMap { key in state.objects[key].map { (key, $0) } }
+            }
+            return Array(state.objects)
+        }
+        return objects.sorted { $0.0 < $1.0 }.map(\.1).filter { selector.isEverything || selector.matches(object: $0) }
+    }
+
+    /// Objects whose index `indexName` has `value`, sorted by key; empty for an unknown index.
+    public func list(index indexName: String, value: String) -> [JSONValue] {
+        let objects: [(ObjectKey, JSONValue)] = state.withLockedValue { state in
+            (state.indices[indexName]?[value] ?? []).compactMap { key in state.objects[key].map { (key, $0) } }
+        }
+        return objects.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    /// The keys whose index `indexName` has `value`.
+    public func keys(index indexName: String, value: String) -> Set<ObjectKey> {
+        state.withLockedValue { $0.indices[indexName]?[value] ?? [] }
+    }
+
+    public var keys: [ObjectKey] { state.withLockedValue { Array($0.objects.keys) }.sorted() }
+    public var count: Int { state.withLockedValue { $0.objects.count } }
+    public var indexNames: [String] { state.withLockedValue { Array($0.indexers.keys) }.sorted() }
+
+    // MARK: indexes
+
+    /// Adds (or replaces) an index and builds it over the objects already cached.
+    public func addIndexer(_ indexer: Indexer) {
+        state.withLockedValue { state in
+            state.indexers[indexer.name] = indexer
+            var index: [String: Set<ObjectKey>] = [:]
+            for (key, object) in state.objects {
+                for value in indexer.values(object) { index[value, default: []].insert(key) }
+            }
+            state.indices[indexer.name] = index
+        }
+    }
+
+    // MARK: writes (the informer's)
+
+    /// Stores `object`; returns the object it replaced.
+    @discardableResult
+    func upsert(_ object: JSONValue, key: ObjectKey) -> JSONValue? {
+        state.withLockedValue { state in
+            let old = state.objects.updateValue(object, forKey: key)
+            Self.reindex(&state, key: key, old: old, new: object)
+            return old
+        }
+    }
+
+    /// Removes the object at `key`; returns it.
+    @discardableResult
+    func remove(_ key: ObjectKey) -> JSONValue? {
+        state.withLockedValue { state in
+            guard let old = state.objects.removeValue(forKey: key) else { return nil }
+            Self.reindex(&state, key: key, old: old, new: nil)
+            return old
+        }
+    }
+
+    /// Makes the cached objects of `namespace` (every object when nil) equal to `items`, and
+    /// returns the differences as events: objects added, changed (another resourceVersion)
+    /// and gone — the deletes a watch gap hid.
+    func replace(with items: [JSONValue], inNamespace namespace: String?) -> [InformerEvent] {
+        state.withLockedValue { state in
+            var events: [InformerEvent] = []
+            var seen: Set<ObjectKey> = []
+            for item in items {
+                guard let key = ObjectKey(of: item) else { continue }
+                seen.insert(key)
+                let old = state.objects.updateValue(item, forKey: key)
+                Self.reindex(&state, key: key, old: old, new: item)
+                if let old {
+                    if Self.resourceVersion(old) != Self.resourceVersion(item) {
+                        events.append(.updated(old: old, new: item))
+                    }
+                } else {
+                    events.append(.added(item))
+                }
+            }
+            let gone = state.objects.keys.filter { key in
+                !seen.contains(key) && (namespace == nil || key.namespace == namespace)
+            }
+            for key in gone.sorted() {
+                guard let old = state.objects.removeValue(forKey: key) else { continue }
+                Self.reindex(&state, key: key, old: old, new: nil)
+                events.append(.deleted(old, finalStateUnknown: true))
+            }
+            return events
+        }
+    }
+
+    /// Every cached object in `namespace` (all when nil), for resyncs and late handlers.
+    func snapshot(namespace: String? = nil) -> [JSONValue] {
+        state.withLockedValue { state in
+            state.objects.filter { namespace == nil || $0.key.namespace == namespace }.sorted { $0.key < $1.key }
+                .map(\.value)
+        }
+    }
+
+    static func resourceVersion(_ object: JSONValue) -> String? {
+        object["metadata"]["resourceVersion"].stringValue
+    }
+
+    private static func reindex(_ state: inout State, key: ObjectKey, old: JSONValue?, new: JSONValue?) {
+        for (name, indexer) in state.indexers {
+            let oldValues = old.map(indexer.values) ?? []
+            let newValues = new.map(indexer.values) ?? []
+            if oldValues == newValues { continue }
+            var index = state.indices[name] ?? [:]
+            for value in oldValues {
+                index[value]?.remove(key)
+                if index[value]?.isEmpty == true { index[value] = nil }
+            }
+            for value in newValues { index[value, default: []].insert(key) }
+            state.indices[name] = index
+        }
+    }
+}
