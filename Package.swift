@@ -59,15 +59,6 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
-            name: "Analysis",
-            dependencies: [
-                "KubeClient",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
-            swiftSettings: strict
-        ),
-        .target(
             name: "OperatorKit",
             dependencies: [
                 "KubeClient",
@@ -80,11 +71,36 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "Analysis",
+            dependencies: [
+                "KubeClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Integrations",
+            dependencies: ["KubeClient", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: ["KubeClient"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "OpsAPI",
+            dependencies: ["KubeClient"],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "opsagent",
             dependencies: [
                 "KubeClient",
                 "KubeSim",
+                "OpsAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -111,6 +127,21 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "IntegrationsTests",
+            dependencies: [
+                "Integrations",
+                "KubeClient",
+                "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "OpsAPITests",
+            dependencies: ["OpsAPI", "KubeClient"],
             swiftSettings: strict
         ),
         .testTarget(
