@@ -69,7 +69,7 @@ public struct Quantity: Sendable, Hashable, Comparable, Codable, CustomStringCon
 
     public static func < (lhs: Quantity, rhs: Quantity) -> Bool { lhs.value < rhs.value }
     public static func == (lhs: Quantity, rhs: Quantity) -> Bool { lhs.value == rhs.value }
-    public func hash(into hasher: inout Hasher) { hasher.combine(value) }
+    public func hash(into hasher: inout Hasher) { hasher.combine(doubleValue) }  // equal values hash alike whatever their scale
 
     public static func + (lhs: Quantity, rhs: Quantity) -> Quantity { Quantity(lhs.value + rhs.value, format: lhs.format) }
     public static func - (lhs: Quantity, rhs: Quantity) -> Quantity { Quantity(lhs.value - rhs.value, format: lhs.format) }

@@ -12,17 +12,24 @@ public struct FieldSelector: Sendable, Hashable, CustomStringConvertible {
         }
 
         /// The dotted path: `metadata.name`, `spec.nodeName`.
-        public var field: String
+        public var field: String {
+            didSet { path = Requirement.split(field) }
+        }
         public var `operator`: Operator
         public var value: String
+        /// `field` split on dots, computed once.
+        public private(set) var path: [String]
 
         public init(field: String, operator: Operator, value: String) {
             self.field = field
             self.operator = `operator`
             self.value = value
+            self.path = Requirement.split(field)
         }
 
-        public var path: [String] { field.split(separator: ".", omittingEmptySubsequences: false).map(String.init) }
+        static func split(_ field: String) -> [String] {
+            field.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        }
 
         public func matches(_ fieldValue: String) -> Bool {
             self.operator == .equals ? fieldValue == value : fieldValue != value
