@@ -21,7 +21,7 @@ struct CELProgram: Sendable {
     func evaluate(self value: CELValue, oldSelf: CELValue?) throws(CELError) -> CELValue {
         var environment = ["self": value]
         if let oldSelf { environment["oldSelf"] = oldSelf }
-        var evaluator = CELEvaluator()
+        let evaluator = CELEvaluator()
         return try evaluator.evaluate(expr, environment)
     }
 }
