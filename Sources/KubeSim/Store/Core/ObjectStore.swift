@@ -189,8 +189,10 @@ public final class ObjectStore: Sendable {
     }
 
     /// Every object of every resource, for a persistence snapshot, with the revision it reflects.
-    func snapshot() -> (revision: UInt64, objects: [(GroupResource, StoredObject)]) {
-        state.withLockedValue { s in
+    /// `whileHeld` runs under the same lock hold, so no write lands between the snapshot and it.
+    func snapshot(whileHeld: () throws -> Void = {}) rethrows -> (revision: UInt64, objects: [(GroupResource, StoredObject)]) {
+        try state.withLockedValue { s in
+            try whileHeld()
             var out: [(GroupResource, StoredObject)] = []
             for (resource, table) in s.tables {
                 for object in table.allObjects(namespace: nil) { out.append((resource, object)) }

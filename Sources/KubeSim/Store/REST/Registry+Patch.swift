@@ -107,7 +107,7 @@ extension Registry {
 
     /// List-merge semantics for strategic merge and managed fields.
     func strategicSchema(_ type: ResourceType) -> StrategicSchema {
-        if type.isCustom { return .none }
+        if type.isCustom { return schemas.schema(for: type).map { StrategicSchema(structural: $0) } ?? .none }
         return StrategicSchema.builtin(group: type.group, kind: type.kind) ?? .none
     }
 

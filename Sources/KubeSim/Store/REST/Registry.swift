@@ -10,13 +10,19 @@ public final class Registry: Sendable {
     let admission: [any AdmissionPlugin]
     let hooks: [any CommitHook]
     let selectors: SelectorCompiler
+    /// Structural schemas of custom resources (validation, pruning, defaulting, apply semantics).
+    public let schemas: CustomResourceSchemas
 
+    /// Admission runs the built-in steps (CRD checks, built-in defaults, custom resource
+    /// schemas) and then `admission`.
     public init(store: ObjectStore, catalog: ResourceCatalog, admission: [any AdmissionPlugin] = [],
                 hooks: [any CommitHook] = []) {
         self.store = store
         self.catalog = catalog
-        self.admission = admission
-        self.hooks = hooks
+        let schemas = CustomResourceSchemas(catalog: catalog)
+        self.schemas = schemas
+        self.admission = [CRDAdmission(), BuiltinDefaults(), CustomResourceAdmission(schemas: schemas)] + admission
+        self.hooks = [CRDRegistrationHook()] + hooks
         self.selectors = SelectorCompiler()
     }
 

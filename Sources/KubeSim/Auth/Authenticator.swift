@@ -1,0 +1,67 @@
+import Crypto
+import Foundation
+import KubeClient
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOSSL
+import SwiftASN1
+import X509
+
+/// Authenticates requests as kube-apiserver does: a bearer token (static tokens, then
+/// ServiceAccount tokens) or a client certificate signed by the cluster CA (CN is the
+/// user, O the groups). Requests with neither are anonymous, which this server refuses.
+public final class Authenticator: Sendable {
+    private let staticTokens: [String: UserInfo]
+    let serviceAccountTokens: ServiceAccountTokens
+    /// Parsed client certificates by DER bytes, so a keep-alive client costs one parse.
+    private let certificateCache = NIOLockedValueBox<[Data: UserInfo]>([:])
+
+    public init(staticTokens: [String: UserInfo], serviceAccountTokens: ServiceAccountTokens) {
+        self.staticTokens = staticTokens
+        self.serviceAccountTokens = serviceAccountTokens
+    }
+
+    /// The user behind the request, nil when it presents no credentials; throws 401 for
+    /// credentials that do not verify.
+    func authenticate(authorization: String?, channel: any Channel) async throws(APIError) -> UserInfo? {
+        if let authorization, !authorization.isEmpty {
+            let parts = authorization.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "bearer" {
+                let token = parts[1].trimmingCharacters(in: .whitespaces)
+                guard let user = authenticate(token: token) else { throw APIError.unauthorized }
+                return user
+            }
+        }
+        guard let certificate = try? await channel.nioSSL_peerCertificate().get() else { return nil }
+        return try user(from: certificate)
+    }
+
+    /// The user a bearer token stands for, nil when it is not valid.
+    public func authenticate(token: String) -> UserInfo? {
+        if let user = staticTokens[token] { return user }
+        return serviceAccountTokens.verify(token)
+    }
+
+    private func user(from certificate: NIOSSLCertificate) throws(APIError) -> UserInfo {
+        let der: Data
+        do { der = Data(try certificate.toDERBytes()) } catch { throw APIError.unauthorized }
+        if let cached = certificateCache.withLockedValue({ $0[der] }) { return cached }
+        guard let parsed = try? Certificate(derEncoded: Array(der)) else { throw APIError.unauthorized }
+        var name = ""
+        var groups: [String] = []
+        for rdn in parsed.subject {
+            for attribute in rdn {
+                let value = String(describing: attribute.value)
+                if attribute.type == .RDNAttributeType.commonName { name = value }
+                if attribute.type == .RDNAttributeType.organizationName { groups.append(value) }
+            }
+        }
+        guard !name.isEmpty else { throw APIError.unauthorized }
+        let user = UserInfo(name: name, groups: groups)
+        certificateCache.withLockedValue { cache in
+            if cache.count > 1024 { cache.removeAll() }
+            cache[der] = user
+        }
+        return user
+    }
+}

@@ -1,0 +1,39 @@
+import KubeClient
+
+/// Everything request handling needs, shared by all requests.
+public final class APIServices: Sendable {
+    public let registry: Registry
+    let authenticator: Authenticator
+    let authorizer: any Authorizing
+    let reviews: AccessReviews
+    let discovery: DiscoveryDocuments
+    let openAPI: any OpenAPIServing
+    let watchSettings: WatchSettings
+    let subresources: [String: any SubresourceResponder]
+    /// Every request is treated as `system:admin` when it brings no credentials (`--insecure-http`).
+    let anonymousIsAdmin: Bool
+
+    init(registry: Registry, authenticator: Authenticator, authorizer: any Authorizing,
+         openAPI: any OpenAPIServing, watchSettings: WatchSettings, subresources: [String: any SubresourceResponder],
+         anonymousIsAdmin: Bool) {
+        self.registry = registry
+        self.authenticator = authenticator
+        self.authorizer = authorizer
+        self.reviews = AccessReviews(authorizer: authorizer, authenticator: authenticator)
+        self.discovery = DiscoveryDocuments(catalog: registry.catalog)
+        self.openAPI = openAPI
+        self.watchSettings = watchSettings
+        self.subresources = subresources
+        self.anonymousIsAdmin = anonymousIsAdmin
+    }
+}
+
+/// Serves `/openapi/v2` and `/openapi/v3`.
+public protocol OpenAPIServing: Sendable {
+    /// The `/openapi/v3` index: `{"paths": {"api/v1": {"serverRelativeURL": …}}}`.
+    func v3Index(catalog: ResourceCatalog) -> JSONValue
+    /// The document of one group version, nil when it is not served.
+    func v3Document(group: String, version: String, catalog: ResourceCatalog) -> JSONValue?
+    /// The Swagger 2.0 document, as JSON.
+    func v2Document(catalog: ResourceCatalog) -> JSONValue
+}

@@ -1,0 +1,309 @@
+import Foundation
+import Hummingbird
+import KubeClient
+import NIOCore
+
+/// Serves requests to resources, collections and subresources: resolves the type,
+/// derives the verb, authorizes, and dispatches to the registry.
+struct ResourceHandler: Sendable {
+    let api: APIServices
+
+    func handle(_ path: APIRoute.ResourcePath, request: inout Request, user: UserInfo) async throws(APIError) -> Response {
+        guard let type = api.registry.catalog.type(group: path.group, version: path.version, resource: path.resource) else {
+            throw APIError.pathNotFound()
+        }
+        if path.namespace != nil && !type.namespaced { throw APIError.pathNotFound() }
+        if let sub = path.subresource, type.subresource(sub) == nil { throw APIError.pathNotFound() }
+        let query = QueryParameters(request.uri.query)
+        let isWatch = path.watchPrefix || query.bool("watch") == true
+        let verb: String
+        switch request.method {
+        case .get, .head: verb = isWatch ? "watch" : (path.name == nil ? "list" : "get")
+        case .post: verb = "create"
+        case .put: verb = "update"
+        case .patch: verb = "patch"
+        case .delete: verb = path.name == nil ? "deletecollection" : "delete"
+        default: throw APIError.methodNotSupported(type.groupResource, verb: request.method.rawValue)
+        }
+        if path.watchPrefix && request.method != .get { throw APIError.methodNotSupported(type.groupResource, verb: verb) }
+        let namespace = path.namespace ?? ""
+        let attributes = AuthorizationAttributes(user: user, verb: verb, apiGroup: type.group, apiVersion: path.version,
+                                                 resource: type.resource, subresource: path.subresource ?? "",
+                                                 namespace: type.namespaced ? namespace : "", name: path.name ?? "")
+        guard api.authorizer.authorize(attributes).allowed else {
+            throw APIError.forbidden(GroupResource(group: type.group, resource: path.subresource.map { "\(type.resource)/\($0)" } ?? type.resource),
+                                     name: path.name ?? "", attributes.forbiddenReason)
+        }
+        let allowedVerbs = path.subresource.flatMap { type.subresource($0)?.verbs } ?? type.verbs
+        let checkedVerb = verb == "watch" && path.name != nil ? "watch" : verb
+        if path.subresource == nil, !allowedVerbs.contains(checkedVerb) {
+            throw APIError.methodNotSupported(type.groupResource, verb: verb)
+        }
+
+        let body = try await Self.readBody(&request, method: request.method)
+        let context = Call(api: api, type: type, version: path.version, namespace: namespace, name: path.name,
+                           subresource: path.subresource, query: query, request: request, body: body, user: user)
+
+        if let sub = path.subresource, let responder = api.subresources["\(type.resource)/\(sub)"] {
+            return try await responder.respond(to: SubresourceRequest(
+                method: request.method, type: type, version: path.version, namespace: namespace,
+                name: path.name ?? "", subresource: sub, query: query, body: body, user: user, registry: api.registry))
+        }
+        switch verb {
+        case "watch": return try context.watch()
+        case "list": return try context.list()
+        case "get": return try context.get()
+        case "create": return try context.create()
+        case "update": return try context.update()
+        case "patch": return try context.patch()
+        case "delete": return try context.delete()
+        default: return try context.deleteCollection()
+        }
+    }
+
+    static func readBody(_ request: inout Request, method: HTTPRequest.Method) async throws(APIError) -> [UInt8] {
+        guard method == .post || method == .put || method == .patch || method == .delete else { return [] }
+        do {
+            let buffer = try await request.collectBody(upTo: 3 * 1024 * 1024)
+            return Array(buffer.readableBytesView)
+        } catch {
+            throw APIError(code: 413, reason: "RequestEntityTooLarge",
+                           message: "the request body is too large or could not be read: \(error)")
+        }
+    }
+}
+
+/// One resource request being served.
+struct Call {
+    let api: APIServices
+    let type: ResourceType
+    let version: String
+    let namespace: String
+    let name: String?
+    let subresource: String?
+    let query: QueryParameters
+    let request: Request
+    let body: [UInt8]
+    let user: UserInfo
+
+    var registry: Registry { api.registry }
+    var accept: String? { request.headers[.accept] }
+
+    // MARK: Options from the query string
+
+    var listOptions: ListOptions {
+        var options = ListOptions(labelSelector: query["labelSelector"], fieldSelector: query["fieldSelector"],
+                                  resourceVersion: query["resourceVersion"],
+                                  resourceVersionMatch: query["resourceVersionMatch"],
+                                  limit: query.int("limit"), continueToken: query["continue"])
+        options.allowWatchBookmarks = query.bool("allowWatchBookmarks") ?? false
+        options.timeoutSeconds = query.int("timeoutSeconds")
+        options.sendInitialEvents = query.bool("sendInitialEvents")
+        return options
+    }
+
+    func writeOptions() throws(APIError) -> WriteOptions {
+        var options = WriteOptions()
+        options.dryRun = try dryRun()
+        if let manager = query["fieldManager"], !manager.isEmpty {
+            options.fieldManager = manager
+        } else if let agent = request.headers[.userAgent], !agent.isEmpty {
+            // kube-apiserver names the manager after the client: the user agent up to its first '/'.
+            options.fieldManager = String(agent.prefix { $0 != "/" }.prefix(128))
+        }
+        switch query["fieldValidation"] {
+        case nil, "": options.fieldValidation = .warn
+        case "Strict"?: options.fieldValidation = .strict
+        case "Warn"?: options.fieldValidation = .warn
+        case "Ignore"?: options.fieldValidation = .ignore
+        case let other?:
+            throw APIError.badRequest("fieldValidation parameter unsupported: \(other)")
+        }
+        options.force = query.bool("force") ?? false
+        return options
+    }
+
+    func dryRun() throws(APIError) -> Bool {
+        guard let value = query["dryRun"], !value.isEmpty else { return false }
+        guard value == "All" else {
+            throw APIError.badRequest("dryRun: Unsupported value: \"\(value)\": supported values: \"All\"")
+        }
+        return true
+    }
+
+    // MARK: Bodies
+
+    func decodedBody() throws(APIError) -> JSONValue {
+        if body.isEmpty { throw APIError.badRequest("the body of the request is empty") }
+        let contentType = request.headers[.contentType]?.lowercased() ?? "application/json"
+        if contentType.hasPrefix("application/vnd.kubernetes.protobuf") {
+            throw APIError.unsupportedMediaType(contentType, accepted: ["application/json", "application/yaml"])
+        }
+        if let value = try? JSONValue(parsing: body) { return value }
+        if contentType.contains("yaml"), let value = try? YAML.decode(String(decoding: body, as: UTF8.self)) {
+            return value
+        }
+        throw APIError.badRequest("the body of the request could not be decoded as \(contentType.contains("yaml") ? "YAML" : "JSON")")
+    }
+
+    // MARK: Serving objects
+
+    func form() throws(APIError) -> ResponseForm {
+        try ContentNegotiation.resourceForm(accept: accept, includeObject: query["includeObject"])
+    }
+
+    func respond(_ object: StoredObject, status: HTTPResponse.Status = .ok, warnings: [String] = []) throws(APIError) -> Response {
+        switch try form() {
+        case .object, .discoveryV2:
+            return Responses.json(registry.served(object, type: type, version: version), status: status, warnings: warnings)
+        case .partialObjectMetadata:
+            return Responses.json(TableRendering.partialMetadata(object.object), status: status, warnings: warnings)
+        case .table(let includeObject):
+            let builder = TableRendering.builder(for: type, definition: registry.catalog.definition(type.groupResource),
+                                                 version: version)
+            let table = builder.table(for: [object.object], resourceVersion: String(object.resourceVersion),
+                                      includeObject: TableRendering.includeObject(includeObject))
+            return Responses.json(table, status: status, warnings: warnings)
+        }
+    }
+
+    func get() throws(APIError) -> Response {
+        let object = try registry.get(type, namespace: namespace, name: name!)
+        if subresource == "scale" { return Responses.json(try Scale.of(object.object, type: type)) }
+        return try respond(object)
+    }
+
+    func list() throws(APIError) -> Response {
+        let form = try form()
+        let (page, token) = try registry.list(type, namespace: namespace, options: listOptions)
+        switch form {
+        case .object, .discoveryV2:
+            let items = page.items.map { registry.served($0, type: type, version: version) }
+            return Responses.buffer(Responses.list(items: items, apiVersion: type.apiVersion(version), kind: type.listKind,
+                                                   revision: page.revision, continueToken: token,
+                                                   remainingItemCount: page.remainingItemCount))
+        case .partialObjectMetadata:
+            let items = page.items.map { TableRendering.partialMetadata($0.object).serializedBytes() }
+            return Responses.buffer(Responses.list(items: items, apiVersion: "meta.k8s.io/v1",
+                                                   kind: "PartialObjectMetadataList", revision: page.revision,
+                                                   continueToken: token, remainingItemCount: page.remainingItemCount))
+        case .table(let includeObject):
+            let builder = TableRendering.builder(for: type, definition: registry.catalog.definition(type.groupResource),
+                                                 version: version)
+            let table = builder.table(for: page.items.map(\.object), resourceVersion: String(page.revision),
+                                      continueToken: token, remainingItemCount: page.remainingItemCount.map(Int64.init),
+                                      includeObject: TableRendering.includeObject(includeObject))
+            return Responses.json(table)
+        }
+    }
+
+    func create() throws(APIError) -> Response {
+        if let subresource {
+            throw APIError.methodNotSupported(GroupResource(group: type.group, resource: "\(type.resource)/\(subresource)"),
+                                              verb: "create")
+        }
+        if name != nil { throw APIError.methodNotSupported(type.groupResource, verb: "create") }
+        let object = try decodedBody()
+        if type.isVirtual {
+            let answer = try api.reviews.review(object, type: type, namespace: namespace, user: user)
+            return Responses.json(answer, status: .created)
+        }
+        let result = try registry.create(type, namespace: namespace, object: object, version: version,
+                                         options: try writeOptions())
+        return try respond(result.object, status: .created, warnings: result.warnings)
+    }
+
+    func update() throws(APIError) -> Response {
+        guard let name else { throw APIError.methodNotSupported(type.groupResource, verb: "update") }
+        let object = try decodedBody()
+        let options = try writeOptions()
+        switch subresource {
+        case "scale"?:
+            let scale = try Scale.update(object, type: type, namespace: namespace, name: name, registry: registry,
+                                         options: options)
+            return Responses.json(scale)
+        case "finalize"?:
+            let finalizers = object["spec"]["finalizers"]
+            let result = try registry.guaranteedUpdate(type, namespace: namespace, name: name, subresource: nil,
+                                                       options: options, precondition: nil) { current throws(APIError) in
+                var updated = current ?? .emptyObject
+                updated[path: ["spec", "finalizers"]] = finalizers
+                return updated
+            }
+            return try respond(result.object, warnings: result.warnings)
+        default:
+            let result = try registry.update(type, namespace: namespace, name: name, object: object,
+                                             subresource: subresource, version: version, options: options)
+            return try respond(result.object, status: result.created ? .created : .ok, warnings: result.warnings)
+        }
+    }
+
+    func patch() throws(APIError) -> Response {
+        guard let name else { throw APIError.methodNotSupported(type.groupResource, verb: "patch") }
+        let contentType = request.headers[.contentType] ?? ""
+        guard let patchType = PatchType(contentType: contentType) else {
+            throw APIError.unsupportedMediaType(contentType, accepted: PatchType.allCases.map(\.rawValue))
+        }
+        let options = try writeOptions()
+        if subresource == "scale" {
+            let scale = try Scale.patch(body, patchType: patchType, type: type, namespace: namespace, name: name,
+                                        registry: registry, options: options)
+            return Responses.json(scale)
+        }
+        let result = try registry.patch(type, namespace: namespace, name: name, patchType: patchType, body: body,
+                                        subresource: subresource, options: options)
+        return try respond(result.object, status: result.created ? .created : .ok, warnings: result.warnings)
+    }
+
+    func deleteOptions() throws(APIError) -> DeleteOptions {
+        var options = DeleteOptions()
+        if !body.isEmpty, let decoded = try? JSONValue(parsing: body), case .object = decoded {
+            if let policy = decoded["propagationPolicy"].stringValue {
+                guard let parsed = PropagationPolicy(rawValue: policy) else {
+                    throw APIError.badRequest("propagationPolicy: Unsupported value: \"\(policy)\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\"")
+                }
+                options.propagationPolicy = parsed
+            }
+            options.orphanDependents = decoded["orphanDependents"].boolValue
+            options.preconditionUID = decoded["preconditions"]["uid"].stringValue
+            options.preconditionResourceVersion = decoded["preconditions"]["resourceVersion"].stringValue
+            options.gracePeriodSeconds = decoded["gracePeriodSeconds"].intValue
+            if let dryRun = decoded["dryRun"].arrayValue, dryRun.contains("All") { options.dryRun = true }
+        }
+        if let policy = query["propagationPolicy"], !policy.isEmpty {
+            guard let parsed = PropagationPolicy(rawValue: policy) else {
+                throw APIError.badRequest("propagationPolicy: Unsupported value: \"\(policy)\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\"")
+            }
+            options.propagationPolicy = parsed
+        }
+        if let orphan = query.bool("orphanDependents") { options.orphanDependents = orphan }
+        if let grace = query.int("gracePeriodSeconds") { options.gracePeriodSeconds = grace }
+        if try dryRun() { options.dryRun = true }
+        return options
+    }
+
+    func delete() throws(APIError) -> Response {
+        guard let name, subresource == nil else { throw APIError.methodNotSupported(type.groupResource, verb: "delete") }
+        let options = try deleteOptions()
+        switch try registry.delete(type, namespace: namespace, name: name, options: options) {
+        case .deleted(let object):
+            if type.returnsDeletedObject { return try respond(object) }
+            return Responses.json([
+                "kind": "Status", "apiVersion": "v1", "metadata": .emptyObject, "status": "Success",
+                "details": ["name": .string(name), "group": .string(type.group), "kind": .string(type.resource),
+                            "uid": .string(object.uid)],
+            ])
+        case .pending(let object):
+            return try respond(object, status: options.orphanDependents == false ? .accepted : .ok)
+        }
+    }
+
+    func deleteCollection() throws(APIError) -> Response {
+        let deleted = try registry.deleteCollection(type, namespace: namespace, listOptions: listOptions,
+                                                    options: try deleteOptions())
+        let items = deleted.map { registry.served($0, type: type, version: version) }
+        return Responses.buffer(Responses.list(items: items, apiVersion: type.apiVersion(version), kind: type.listKind,
+                                               revision: registry.store.revision, continueToken: nil,
+                                               remainingItemCount: nil))
+    }
+}

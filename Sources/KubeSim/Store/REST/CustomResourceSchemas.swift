@@ -1,0 +1,61 @@
+import KubeClient
+import NIOConcurrencyHelpers
+
+/// Compiled structural schemas of custom resources, per CRD version, rebuilt when the
+/// CRD changes (keyed by its uid and resourceVersion).
+public final class CustomResourceSchemas: Sendable {
+    private let catalog: ResourceCatalog
+    private let cache = NIOLockedValueBox<[String: StructuralSchema]>([:])
+
+    public init(catalog: ResourceCatalog) { self.catalog = catalog }
+
+    /// The schema of `version` (default: the storage version) of a custom type, nil when it has none.
+    public func schema(for type: ResourceType, version: String? = nil) -> StructuralSchema? {
+        guard type.isCustom, let crd = catalog.definition(type.groupResource) else { return nil }
+        let version = version ?? type.storageVersion
+        let key = "\(crd["metadata"]["uid"].stringValue ?? "")/\(crd["metadata"]["resourceVersion"].stringValue ?? "")/\(version)"
+        if let cached = cache.withLockedValue({ $0[key] }) { return cached }
+        let entry = (crd["spec"]["versions"].arrayValue ?? []).first { $0["name"].stringValue == version }
+        guard let raw = entry?["schema"]["openAPIV3Schema"], !raw.isNull,
+              let schema = try? StructuralSchema(openAPIV3Schema: raw) else { return nil }
+        cache.withLockedValue { c in
+            if c.count > 256 { c.removeAll() }
+            c[key] = schema
+        }
+        return schema
+    }
+}
+
+/// Validates custom resources as kube-apiserver does: prunes unknown fields (an error with
+/// `fieldValidation=Strict`, a warning with `Warn`), applies schema defaults, then checks
+/// the structural schema and its CEL rules, answering 422 with one cause per field.
+public struct CustomResourceAdmission: AdmissionPlugin {
+    let schemas: CustomResourceSchemas
+
+    public init(schemas: CustomResourceSchemas) { self.schemas = schemas }
+
+    public func admit(_ object: inout JSONValue, _ request: AdmissionRequest, warnings: inout [String]) throws(APIError) {
+        guard request.type.isCustom, let schema = schemas.schema(for: request.type) else { return }
+        let (pruned, unknown) = schema.prune(object)
+        if !unknown.isEmpty {
+            switch request.options.fieldValidation {
+            case .strict:
+                throw APIError.badRequest(StructuralSchema.strictDecodingMessage(unknownFields: unknown))
+            case .warn:
+                warnings += StructuralSchema.unknownFieldWarnings(unknown)
+            case .ignore:
+                break
+            }
+        }
+        object = schema.applyDefaults(pruned)
+        let old = request.oldObject.map { schema.applyDefaults(schema.prune($0).pruned) }
+        let errors = schema.validate(object, oldObject: old)
+        guard !errors.isEmpty else { return }
+        var seen: Set<String> = []
+        let causes = errors.compactMap { error -> APIError.Cause? in
+            guard seen.insert(error.message).inserted else { return nil }
+            return APIError.Cause(type: error.type.rawValue, message: error.body, field: error.field)
+        }
+        throw APIError.invalid(kind: request.type.kind, group: request.type.group, name: request.name, causes: causes)
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import KubeSim
+
+/// `opsagent sim`: runs the embedded Kubernetes API server in the foreground.
+struct Sim: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sim",
+        abstract: "Run the embedded Kubernetes API server (for local use and tests).",
+        discussion: """
+            Serves the Kubernetes API over HTTPS with a generated CA and writes a kubeconfig \
+            (a client-certificate admin and a token user). Runs until interrupted.
+            """)
+
+    @Option(help: "Port to listen on (0 picks a free one).")
+    var port: Int = 6443
+
+    @Option(help: "Address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(name: .customLong("kubeconfig-out"), help: "Where to write the kubeconfig (default: in the data directory, or a temporary one).")
+    var kubeconfigOut: String?
+
+    @Option(name: .customLong("data-dir"), help: "Persist objects and credentials here, so a restart keeps them.")
+    var dataDir: String?
+
+    @Flag(name: .customLong("insecure-http"), help: "Serve plain HTTP; requests without credentials act as cluster admin. For quick local use only.")
+    var insecureHTTP = false
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+    }
+
+    func run() async throws {
+        let signals = SignalWaiter(signals: [SIGINT, SIGTERM])
+        let sim = try await Simulator.start(.init(port: port, tls: !insecureHTTP, dataDirectory: dataDir, host: host,
+                                                  kubeconfigPath: kubeconfigOut))
+        // Written unbuffered: scripts wait for this line to know the server is ready.
+        FileHandle.standardOutput.write(Data("opsagent sim: serving \(sim.url); kubeconfig written to \(sim.kubeconfigPath)\n".utf8))
+        let signal = await signals.wait()
+        FileHandle.standardError.write(Data("opsagent sim: received signal \(signal), shutting down\n".utf8))
+        await sim.stop()
+    }
+}
+
+/// Waits for the first of a set of Unix signals (their default action is disabled meanwhile).
+/// Used by one task only, so it need not be Sendable.
+private final class SignalWaiter {
+    private let sources: [any DispatchSourceSignal]
+    private let stream: AsyncStream<Int32>
+
+    init(signals: [Int32]) {
+        let (stream, continuation) = AsyncStream<Int32>.makeStream()
+        self.stream = stream
+        self.sources = signals.map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { continuation.yield(number) }
+            source.resume()
+            return source
+        }
+    }
+
+    func wait() async -> Int32 {
+        for await number in stream { return number }
+        return SIGTERM
+    }
+}

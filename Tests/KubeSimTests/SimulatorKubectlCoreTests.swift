@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+@testable import KubeSim
+
+/// kubectl 1.32 against the simulator: the everyday verbs on built-in kinds.
+@Suite("Simulator with kubectl: built-in kinds")
+struct SimulatorKubectlCoreTests {
+    static let shared = SharedSimulator()
+
+    func kubectl() async throws -> Kubectl {
+        Kubectl(kubeconfig: try await Self.shared.get().kubeconfigPath)
+    }
+
+    @Test("get namespaces lists the system namespaces with their status")
+    func getNamespaces() async throws {
+        let result = try await kubectl().run("get", "namespaces")
+        #expect(result.succeeded, "\(result)")
+        for name in ["default", "kube-system", "kube-public", "kube-node-lease"] {
+            #expect(result.stdout.contains(name), "\(result)")
+        }
+    }
+
+    @Test("apply creates a ConfigMap, get -o yaml shows it, apply again updates it, delete removes it")
+    func configMapLifecycle() async throws {
+        let kubectl = try await kubectl()
+        let manifest = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: settings
+              namespace: default
+              labels: {app: demo}
+            data:
+              mode: blue
+            """
+        var result = try await kubectl.run("apply", "-f", "-", input: manifest)
+        #expect(result.succeeded, "\(result)")
+        #expect(result.stdout.contains("configmap/settings created"), "\(result)")
+
+        result = try await kubectl.run("get", "configmap", "settings", "-o", "yaml")
+        #expect(result.succeeded, "\(result)")
+        #expect(result.stdout.contains("mode: blue"))
+        #expect(result.stdout.contains("kubectl.kubernetes.io/last-applied-configuration"))
+        #expect(result.stdout.contains("resourceVersion:"))
+        #expect(result.stdout.contains("uid:"))
+
+        result = try await kubectl.run("apply", "-f", "-", input: manifest.replacingOccurrences(of: "mode: blue", with: "mode: green"))
+        #expect(result.stdout.contains("configmap/settings configured"), "\(result)")
+        result = try await kubectl.run("get", "configmap", "settings", "-o", "jsonpath={.data.mode}")
+        #expect(result.stdout == "green", "\(result)")
+
+        result = try await kubectl.run("get", "configmaps", "-l", "app=demo", "-o", "name")
+        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "configmap/settings", "\(result)")
+
+        result = try await kubectl.run("delete", "configmap", "settings")
+        #expect(result.succeeded, "\(result)")
+        result = try await kubectl.run("get", "configmap", "settings")
+        #expect(!result.succeeded)
+        #expect(result.stderr.contains("configmaps \"settings\" not found"), "\(result)")
+    }
+
+    @Test("creating into a missing namespace fails with namespaces \"x\" not found")
+    func missingNamespace() async throws {
+        let result = try await kubectl().run("create", "configmap", "orphan", "-n", "does-not-exist")
+        #expect(!result.succeeded)
+        #expect(result.stderr.contains("namespaces \"does-not-exist\" not found"), "\(result)")
+    }
+
+    @Test("deleting a namespace deletes what is in it and then the namespace")
+    func namespaceCascade() async throws {
+        let kubectl = try await kubectl()
+        #expect(try await kubectl.run("create", "namespace", "doomed").succeeded)
+        #expect(try await kubectl.run("create", "configmap", "inside", "-n", "doomed", "--from-literal=a=b").succeeded)
+        let sim = try await Self.shared.get()
+        // The namespace gets its default ServiceAccount from the controller.
+        #expect(await eventually {
+            sim.store.get(GroupResource(group: "", resource: "serviceaccounts"), ObjectKey(namespace: "doomed", name: "default")) != nil
+        })
+        let result = try await kubectl.run("delete", "namespace", "doomed", "--timeout=20s")
+        #expect(result.succeeded, "\(result)")
+        let after = try await kubectl.run("get", "namespace", "doomed")
+        #expect(after.stderr.contains("not found"), "\(after)")
+        #expect(sim.store.count(GroupResource(group: "", resource: "configmaps"), namespace: "doomed") == 0)
+    }
+
+    @Test("a Deployment can be created, scaled and its generation tracks spec changes")
+    func deploymentScale() async throws {
+        let kubectl = try await kubectl()
+        var result = try await kubectl.run("create", "deployment", "web", "--image=nginx:1.27", "--replicas=2")
+        #expect(result.succeeded, "\(result)")
+        result = try await kubectl.run("scale", "deployment/web", "--replicas=5")
+        #expect(result.succeeded, "\(result)")
+        #expect(result.stdout.contains("deployment.apps/web scaled"), "\(result)")
+        result = try await kubectl.run("get", "deployment", "web", "-o", "jsonpath={.spec.replicas} {.metadata.generation} {.spec.strategy.type}")
+        #expect(result.stdout == "5 2 RollingUpdate", "\(result)")
+        result = try await kubectl.run("delete", "deployment", "web")
+        #expect(result.succeeded, "\(result)")
+    }
+}
