@@ -1,0 +1,128 @@
+import Hummingbird
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import Prometheus
+import ServiceLifecycle
+
+/// The operator's HTTP endpoints, as controller-runtime serves them:
+///
+/// - on the health-probe address, `/healthz` (200 while the manager runs) and `/readyz`
+///   (200 once every informer has synced, 503 before and while stopping);
+/// - on the metrics address, `/metrics` in the Prometheus text format.
+///
+/// When both addresses are the same, one server answers all three paths.
+public struct OperatorEndpoints: ServiceLifecycle.Service {
+    /// What the probes report.
+    public struct Probes: Sendable {
+        public var isHealthy: @Sendable () -> Bool
+        public var isReady: @Sendable () -> Bool
+
+        public init(isHealthy: @escaping @Sendable () -> Bool, isReady: @escaping @Sendable () -> Bool) {
+            self.isHealthy = isHealthy
+            self.isReady = isReady
+        }
+
+        /// The probes of a manager.
+        public init(manager: Manager) {
+            self.init(isHealthy: { manager.isRunning }, isReady: { manager.isReady && manager.isRunning })
+        }
+    }
+
+    public enum Endpoint: Sendable, Hashable {
+        case health
+        case metrics
+    }
+
+    public let metricsAddress: BindAddressSpec?
+    public let healthAddress: BindAddressSpec?
+    private let probes: Probes
+    private let registry: PrometheusCollectorRegistry
+    private let logger: Logger
+    private let bound = NIOLockedValueBox<[Endpoint: Int]>([:])
+    private let onBound: (@Sendable (Endpoint, Int) -> Void)?
+
+    public init(
+        probes: Probes, registry: PrometheusCollectorRegistry, metricsAddress: BindAddressSpec?,
+        healthAddress: BindAddressSpec?, logger: Logger = Logger(label: "opsagent.endpoints"),
+        onBound: (@Sendable (Endpoint, Int) -> Void)? = nil
+    ) {
+        self.probes = probes
+        self.registry = registry
+        self.metricsAddress = metricsAddress
+        self.healthAddress = healthAddress
+        self.logger = logger
+        self.onBound = onBound
+    }
+
+    /// The port each endpoint listens on, once bound (useful with port 0).
+    public var boundPorts: [Endpoint: Int] { bound.withLockedValue { $0 } }
+
+    public func run() async throws {
+        var servers: [(BindAddressSpec, Set<Endpoint>)] = []
+        if let healthAddress { servers.append((healthAddress, [.health])) }
+        if let metricsAddress {
+            if let index = servers.firstIndex(where: { $0.0 == metricsAddress && metricsAddress.port != 0 }) {
+                servers[index].1.insert(.metrics)
+            } else {
+                servers.append((metricsAddress, [.metrics]))
+            }
+        }
+        guard !servers.isEmpty else {
+            logger.info("metrics and health endpoints are disabled")
+            try await gracefulShutdown()
+            return
+        }
+        try await withThrowingDiscardingTaskGroup { group in
+            for (address, endpoints) in servers {
+                let application = makeApplication(address: address, endpoints: endpoints)
+                group.addTask { try await application.runService() }
+            }
+        }
+    }
+
+    private func makeApplication(address: BindAddressSpec, endpoints: Set<Endpoint>) -> some ApplicationProtocol {
+        let router = Router()
+        let probes = self.probes
+        if endpoints.contains(.health) {
+            router.get("healthz") { _, _ -> Response in
+                Self.plain(probes.isHealthy() ? .ok : .serviceUnavailable, probes.isHealthy() ? "ok\n" : "stopping\n")
+            }
+            router.get("readyz") { _, _ -> Response in
+                let ready = probes.isReady()
+                return Self.plain(ready ? .ok : .serviceUnavailable, ready ? "ok\n" : "informer caches have not synced\n")
+            }
+        }
+        if endpoints.contains(.metrics) {
+            let registry = self.registry
+            router.get("metrics") { _, _ -> Response in
+                var headers = HTTPFields()
+                headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+                return Response(
+                    status: .ok, headers: headers,
+                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+            }
+        }
+        let bound = self.bound
+        let onBound = self.onBound
+        let logger = self.logger
+        return Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port)),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? address.port
+                bound.withLockedValue { ports in for endpoint in endpoints { ports[endpoint] = port } }
+                logger.info(
+                    "serving \(endpoints.contains(.metrics) ? "/metrics " : "")\(endpoints.contains(.health) ? "/healthz /readyz" : "")",
+                    metadata: ["address": "\(address.host):\(port)"])
+                for endpoint in endpoints { onBound?(endpoint, port) }
+            },
+            logger: logger)
+    }
+
+    private static func plain(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; charset=utf-8"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+}

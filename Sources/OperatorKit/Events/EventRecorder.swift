@@ -1,0 +1,164 @@
+import Foundation
+import KubeClient
+import Logging
+import NIOConcurrencyHelpers
+
+/// Records Kubernetes Events (`core/v1`) about objects, aggregated as client-go's
+/// `EventCorrelator` does, without ever blocking the caller:
+///
+/// - the same event (object, type, reason, message) again within `window` bumps `count` and
+///   `lastTimestamp` of the existing Event instead of creating another;
+/// - once `similarThreshold` events with the same object, type and reason but different
+///   messages arrive within `window`, further ones are folded into a single Event whose
+///   message starts with "(combined from similar events): ".
+///
+/// ``record(_:type:reason:message:)`` only enqueues (dropping the oldest when `bufferSize` is
+/// exceeded); ``run()`` writes. A failed write is logged and dropped: events are best effort.
+public final class EventRecorder: Sendable {
+    public enum EventType: String, Sendable {
+        case normal = "Normal"
+        case warning = "Warning"
+    }
+
+    public struct Configuration: Sendable {
+        /// `source.component` / `reportingComponent`.
+        public var component: String
+        /// `source.host` / `reportingInstance`.
+        public var instance: String
+        public var window: Duration = .seconds(600)
+        public var similarThreshold = 10
+        public var bufferSize = 1000
+
+        public init(component: String, instance: String = ProcessInfo.processInfo.hostName) {
+            self.component = component
+            self.instance = instance
+        }
+    }
+
+    struct Pending: Sendable {
+        var object: JSONValue
+        var type: EventType
+        var reason: String
+        var message: String
+    }
+
+    private let configuration: Configuration
+    private let api: any KubernetesAPI
+    private let clock: any OperatorClock
+    private let logger: Logger
+    private let stream: AsyncStream<Pending>
+    private let continuation: AsyncStream<Pending>.Continuation
+    private let written = NIOLockedValueBox(0)
+
+    public init(
+        configuration: Configuration, api: any KubernetesAPI, clock: any OperatorClock = SystemClock(),
+        logger: Logger = Logger(label: "opsagent.events")
+    ) {
+        self.configuration = configuration
+        self.api = api
+        self.clock = clock
+        self.logger = logger
+        (stream, continuation) = AsyncStream.makeStream(of: Pending.self, bufferingPolicy: .bufferingNewest(configuration.bufferSize))
+    }
+
+    /// Records an event about `object` (a raw object with apiVersion, kind and metadata).
+    public func record(_ object: JSONValue, type: EventType, reason: String, message: String) {
+        continuation.yield(Pending(object: object, type: type, reason: reason, message: message))
+    }
+
+    public func normal(_ object: JSONValue, reason: String, message: String) {
+        record(object, type: .normal, reason: reason, message: message)
+    }
+
+    public func warning(_ object: JSONValue, reason: String, message: String) {
+        record(object, type: .warning, reason: reason, message: message)
+    }
+
+    /// How many event writes (creates and count bumps) succeeded so far.
+    public var writeCount: Int { written.withLockedValue { $0 } }
+
+    /// Stops accepting events; ``run()`` returns once the buffered ones are written.
+    public func finish() { continuation.finish() }
+
+    /// Writes recorded events until ``finish()`` is called or the task is cancelled.
+    public func run() async {
+        var correlator = EventCorrelator(window: configuration.window, similarThreshold: configuration.similarThreshold)
+        for await pending in stream {
+            await write(pending, correlator: &correlator)
+        }
+    }
+
+    private func write(_ pending: Pending, correlator: inout EventCorrelator) async {
+        guard let reference = Self.reference(to: pending.object) else {
+            logger.debug("event about an object without kind or name dropped", metadata: ["reason": "\(pending.reason)"])
+            return
+        }
+        let now = clock.now
+        let wallTime = clock.wallTime
+        let decision = correlator.correlate(
+            objectUID: reference["uid"].stringValue ?? ObjectKey(of: pending.object)?.description ?? "",
+            type: pending.type.rawValue, reason: pending.reason, message: pending.message, now: now)
+        let namespace = reference["namespace"].stringValue ?? "default"
+        do {
+            switch decision {
+            case .create(let key, let message):
+                let name = "\(reference["name"].stringValue ?? "object").\(String(UInt64(wallTime.timeIntervalSince1970 * 1e9), radix: 16))"
+                let event = makeEvent(
+                    name: name, namespace: namespace, reference: reference, pending: pending, message: message,
+                    time: wallTime)
+                _ = try await api.create(.events, event, namespace: namespace)
+                correlator.remember(key, name: name, namespace: namespace, count: 1, now: now)
+            case .bump(let key, let name, let eventNamespace, let count):
+                let patch: JSONValue = [
+                    "count": .int(Int64(count)),
+                    "lastTimestamp": .string(KubeTimestamp.format(wallTime)),
+                ]
+                do {
+                    _ = try await api.patch(.events, name: name, namespace: eventNamespace, type: .merge, body: patch)
+                    correlator.remember(key, name: name, namespace: eventNamespace, count: count, now: now)
+                } catch let error as KubeError where error.isNotFound {
+                    // The event expired (events have a TTL): start a new one.
+                    correlator.forget(key)
+                    await write(pending, correlator: &correlator)
+                    return
+                }
+            }
+            written.withLockedValue { $0 += 1 }
+        } catch {
+            logger.warning(
+                "could not write event", metadata: ["reason": "\(pending.reason)", "error": "\(error)"])
+        }
+    }
+
+    private func makeEvent(
+        name: String, namespace: String, reference: JSONValue, pending: Pending, message: String, time: Date
+    ) -> JSONValue {
+        let timestamp = JSONValue.string(KubeTimestamp.format(time))
+        return [
+            "apiVersion": "v1",
+            "kind": "Event",
+            "metadata": ["name": .string(name), "namespace": .string(namespace)],
+            "involvedObject": reference,
+            "type": .string(pending.type.rawValue),
+            "reason": .string(pending.reason),
+            "message": .string(message),
+            "source": ["component": .string(configuration.component), "host": .string(configuration.instance)],
+            "reportingComponent": .string(configuration.component),
+            "reportingInstance": .string(configuration.instance),
+            "firstTimestamp": timestamp,
+            "lastTimestamp": timestamp,
+            "count": 1,
+        ]
+    }
+
+    /// The `involvedObject` reference of an object.
+    static func reference(to object: JSONValue) -> JSONValue? {
+        guard let kind = object["kind"].stringValue, let name = object["metadata"]["name"].stringValue else { return nil }
+        var reference: JSONValue = ["kind": .string(kind), "name": .string(name)]
+        reference["apiVersion"] = object["apiVersion"]
+        reference["namespace"] = object["metadata"]["namespace"]
+        reference["uid"] = object["metadata"]["uid"]
+        reference["resourceVersion"] = object["metadata"]["resourceVersion"]
+        return reference
+    }
+}
