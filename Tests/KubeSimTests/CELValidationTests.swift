@@ -79,6 +79,15 @@ private let replicaProperties = #"{"replicas":{"type":"integer"},"maxReplicas":{
         #expect(schema.validate(j("{}")).map(\.message) == [#"<nil>: Invalid value: "object": spec is required"#])
     }
 
+    @Test func rootRulesSeeObjectMetadata() throws {
+        let schema = try StructuralSchema(openAPIV3Schema: j(#"{"type":"object","x-kubernetes-validations":[{"rule":"self.metadata.name.startsWith('bg-') && self.kind == 'Widget'","message":"name must start with bg-"}],"properties":{"spec":{"type":"object"}}}"#))
+        #expect(schema.validate(j(#"{"kind":"Widget","metadata":{"name":"bg-1"},"spec":{}}"#)) == [])
+        #expect(schema.validate(j(#"{"kind":"Widget","metadata":{"name":"x"},"spec":{}}"#)).map(\.message) == [#"<nil>: Invalid value: "object": name must start with bg-"#])
+        #expect(throws: SchemaError.self) {
+            try StructuralSchema(openAPIV3Schema: j(#"{"type":"object","x-kubernetes-validations":[{"rule":"self.bogus == 1"}],"properties":{"spec":{"type":"object"}}}"#))
+        }
+    }
+
     @Test func rulesDoNotRunOnObjectsWithTypeErrors() throws {
         let messages = try ruleErrors(#"[{"rule":"self.replicas > 1"}]"#, properties: replicaProperties, spec: #"{"replicas":"x"}"#)
         #expect(messages == [

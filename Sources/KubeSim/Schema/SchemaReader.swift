@@ -145,7 +145,7 @@ struct SchemaReader {
             preserveUnknownFields: preserve, embeddedResource: embedded, intOrString: intOrString,
             listType: listType, listMapKeys: listMapKeys, mapType: s["x-kubernetes-map-type"]?.stringValue,
             allOf: allOf, anyOf: anyOf, oneOf: oneOf, not: not, rules: [])
-        let rules = readRules(s["x-kubernetes-validations"], path: path, node: bare, correlatable: correlatable)
+        let rules = readRules(s["x-kubernetes-validations"], path: path, node: bare, correlatable: correlatable, isResource: level == .root)
         if rules.isEmpty { return bare }
         return Node(
             type: bare.type, format: bare.format, properties: bare.properties, required: bare.required,
@@ -267,7 +267,7 @@ struct SchemaReader {
         }
     }
 
-    mutating func readRules(_ raw: JSONValue?, path: String, node: Node, correlatable: Bool) -> [StructuralSchema.ValidationRule] {
+    mutating func readRules(_ raw: JSONValue?, path: String, node: Node, correlatable: Bool, isResource: Bool) -> [StructuralSchema.ValidationRule] {
         guard let raw else { return [] }
         guard case .array(let entries) = raw else {
             fail(.invalid, "\(path).x-kubernetes-validations", "must be a list of rules", raw)
@@ -307,7 +307,7 @@ struct SchemaReader {
             }
             let program: CELProgram
             do {
-                program = try CELProgram.compile(source, schema: node, correlatable: correlatable)
+                program = try CELProgram.compile(source, schema: node, correlatable: correlatable, isResource: isResource)
             } catch {
                 fail(.invalid, "\(rulePath).rule", "compilation failed: \(error.message)", entry)
                 continue
@@ -315,7 +315,7 @@ struct SchemaReader {
             var messageProgram: CELProgram?
             if let expression = entry["messageExpression"].stringValue {
                 do {
-                    messageProgram = try CELProgram.compile(expression, schema: node, correlatable: correlatable)
+                    messageProgram = try CELProgram.compile(expression, schema: node, correlatable: correlatable, isResource: isResource)
                 } catch {
                     fail(.invalid, "\(rulePath).messageExpression", "messageExpression compilation failed: \(error.message)", entry)
                     continue

@@ -10,9 +10,12 @@ struct CELProgram: Sendable {
     let expr: CELExpr
     let usesOldSelf: Bool
 
-    static func compile(_ source: String, schema: StructuralSchema.Node, correlatable: Bool) throws(CELError) -> CELProgram {
+    /// - Parameter isResource: the rule sits on the resource root, where `apiVersion`, `kind`
+    ///   and `metadata` exist whether or not the schema declares them.
+    static func compile(_ source: String, schema: StructuralSchema.Node, correlatable: Bool, isResource: Bool = false) throws(CELError) -> CELProgram {
         let expr = try CELParser.parse(source)
         var checker = CELChecker(correlatable: correlatable)
+        if isResource { checker.resourceNodes.insert(ObjectIdentifier(schema)) }
         checker.variables["self"] = .known(schema)
         _ = try checker.check(expr)
         return CELProgram(source: source, expr: expr, usesOldSelf: checker.usesOldSelf)
@@ -35,6 +38,8 @@ enum CELStaticType {
 struct CELChecker {
     let correlatable: Bool
     var variables: [String: CELStaticType] = [:]
+    /// Nodes that are Kubernetes objects (the root, embedded resources).
+    var resourceNodes: Set<ObjectIdentifier> = []
     var usesOldSelf = false
 
     init(correlatable: Bool) { self.correlatable = correlatable }
@@ -143,6 +148,8 @@ struct CELChecker {
         guard case .known(let node) = type else { return .dynamic }
         if let property = node.properties[field] { return .known(property) }
         if let values = node.additionalProperties { return .known(values) }
+        let isResource = node.embeddedResource || resourceNodes.contains(ObjectIdentifier(node))
+        if isResource && ["apiVersion", "kind", "metadata"].contains(field) { return .dynamic }
         if node.preserveUnknownFields || node.intOrString || node.type == nil || node.properties.isEmpty { return .dynamic }
         if node.type == "object" {
             throw CELError("undefined field '\(field)'")
