@@ -1,0 +1,162 @@
+import Foundation
+import KubeClient
+
+/// kube-controller-manager's ReplicaSet controller: keeps `spec.replicas` active pods
+/// from the template, deleting surplus ones in the order the real controller does, and
+/// reports replicas, fullyLabeledReplicas, readyReplicas, availableReplicas (Ready for
+/// `minReadySeconds`), observedGeneration and a `ReplicaFailure` condition.
+final class ReplicaSetController: Reconciler, FeedObserver {
+    let name = "replicaset-controller"
+    /// At most this many pods are created or deleted per sync (kube's burstReplicas).
+    static let burstReplicas = 500
+    private let client: ClusterClient
+    private let clock: SimulationClock
+    private let recorder: EventRecorder?
+    private let queue: WorkQueue<ObjectKey>
+    private let owners = OwnerIndex()
+
+    init(client: ClusterClient, clock: SimulationClock, recorder: EventRecorder?, queue: WorkQueue<ObjectKey>) {
+        self.client = client
+        self.clock = clock
+        self.recorder = recorder
+        self.queue = queue
+    }
+
+    // MARK: Feed
+
+    var followedResources: [GroupResource] { [WorkloadResource.replicaSets, WorkloadResource.pods] }
+
+    func observe(_ type: WatchEventType, _ resource: GroupResource, _ object: StoredObject) {
+        if resource == WorkloadResource.replicaSets {
+            owners.observe(type, object)
+            if type != .deleted { queue.add(object.key) }
+        } else {
+            for owner in owners.owners(object.ownerUIDs) { queue.add(owner) }
+        }
+    }
+
+    func resync(_ resource: GroupResource, _ objects: [StoredObject]) {
+        if resource == WorkloadResource.replicaSets {
+            owners.reset(objects)
+            for object in objects { queue.add(object.key) }
+        }
+    }
+
+    // MARK: Reconcile
+
+    func reconcile(_ key: ObjectKey) throws -> ReconcileResult {
+        guard let rs = client.object(WorkloadResource.replicaSets, key) else { return .done }
+        let uid = rs.sim.uid
+        let spec = rs["spec"]
+        let wanted = spec["replicas"].intValue ?? 1
+        let minReadySeconds = spec["minReadySeconds"].intValue ?? 0
+        guard let selector = PodState.selector(spec["selector"]) else { return .done }
+
+        var owned: [JSONValue] = []
+        for pod in client.dependents(of: uid, WorkloadResource.pods).map(\.object) where pod.sim.controllerUID == uid {
+            if selector.matches(pod.sim.labels) {
+                owned.append(pod)
+            } else {
+                try release(pod, from: uid)
+            }
+        }
+        var active = owned.filter(PodState.isActive)
+        var failure: (reason: String, message: String)?
+        if !rs.sim.isDeleting {
+            let diff = active.count - wanted
+            if diff < 0 {
+                for _ in 0..<min(-diff, Self.burstReplicas) {
+                    do {
+                        active.append(try createPod(for: rs))
+                    } catch {
+                        failure = ("FailedCreate", error.message)
+                        recorder?.record(involved(rs), .warning, reason: "FailedCreate",
+                                         message: "Error creating: \(error.message)", source: .replicaSetController)
+                        break
+                    }
+                }
+            } else if diff > 0 {
+                let victims = active.sorted(by: PodState.deletionOrder).prefix(min(diff, Self.burstReplicas))
+                for pod in victims {
+                    do {
+                        try client.delete(WorkloadResource.pods, pod.sim.key, uid: pod.sim.uid)
+                        recorder?.record(involved(rs), .normal, reason: "SuccessfulDelete",
+                                         message: "Deleted pod: \(pod.sim.name)", source: .replicaSetController)
+                    } catch {
+                        failure = ("FailedDelete", error.message)
+                        recorder?.record(involved(rs), .warning, reason: "FailedDelete",
+                                         message: "Error deleting: \(error.message)", source: .replicaSetController)
+                        break
+                    }
+                }
+                let gone = Set(victims.map(\.sim.uid))
+                active.removeAll { gone.contains($0.sim.uid) }
+            }
+        }
+
+        let now = clock.now
+        let templateLabels = SimFields.strings(spec["template"]["metadata"]["labels"])
+        var status: JSONValue = .emptyObject
+        let fullyLabeled = active.filter { pod in
+            let labels = pod.sim.labels
+            return templateLabels.allSatisfy { labels[$0.key] == $0.value }
+        }.count
+        let ready = active.filter(PodState.isReady).count
+        let available = active.filter {
+            PodState.isAvailable($0, minReadySeconds: minReadySeconds, now: now, clock: clock)
+        }.count
+        status["replicas"] = .int(Int64(active.count))
+        if fullyLabeled > 0 { status["fullyLabeledReplicas"] = .int(Int64(fullyLabeled)) }
+        if ready > 0 { status["readyReplicas"] = .int(Int64(ready)) }
+        if available > 0 { status["availableReplicas"] = .int(Int64(available)) }
+        status["observedGeneration"] = .int(Int64(rs.sim.generation))
+        var conditions = (rs["status"]["conditions"].arrayValue ?? []).filter { $0["type"].stringValue != "ReplicaFailure" }
+        if let failure {
+            let old = rs["status"]["conditions"].arrayValue?.first { $0["type"].stringValue == "ReplicaFailure" }
+            conditions.append([
+                "type": "ReplicaFailure", "status": "True", "reason": .string(failure.reason),
+                "message": .string(failure.message),
+                "lastTransitionTime": old?["lastTransitionTime"] ?? SimTime.string(now),
+            ])
+        }
+        if !conditions.isEmpty { status["conditions"] = .array(conditions) }
+        if status != rs["status"] {
+            var updated = rs
+            updated["status"] = status
+            try client.updateStatus(WorkloadResource.replicaSets, updated)
+        }
+        if failure != nil { return .after(.seconds(1)) }
+        // Look again when a Ready pod has been Ready for minReadySeconds.
+        let next = active.compactMap { PodState.availableAt($0, minReadySeconds: minReadySeconds, now: now, clock: clock) }.min()
+        if let next { return .after(.seconds(max(0.001, next.timeIntervalSince(clock.now)))) }
+        return .done
+    }
+
+    private func involved(_ rs: JSONValue) -> InvolvedObject {
+        InvolvedObject(rs, kind: "ReplicaSet", apiVersion: "apps/v1")
+    }
+
+    private func createPod(for rs: JSONValue) throws(APIError) -> JSONValue {
+        let template = rs["spec"]["template"]
+        var metadata: JSONValue = [
+            "generateName": .string("\(rs.sim.name)-"), "namespace": .string(rs.sim.namespace),
+            "ownerReferences": [rs.controllerReference(kind: "ReplicaSet", apiVersion: "apps/v1")],
+        ]
+        for field in ["labels", "annotations", "finalizers"] where !template["metadata"][field].isNull {
+            metadata[field] = template["metadata"][field]
+        }
+        let pod: JSONValue = ["apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": template["spec"]]
+        let created = try client.create(WorkloadResource.pods, pod).object
+        recorder?.record(involved(rs), .normal, reason: "SuccessfulCreate",
+                         message: "Created pod: \(created.sim.name)", source: .replicaSetController)
+        return created
+    }
+
+    /// Drops the controller reference of a pod whose labels no longer match (it is orphaned).
+    private func release(_ pod: JSONValue, from uid: String) throws {
+        var updated = pod
+        let refs = (pod["metadata"]["ownerReferences"].arrayValue ?? []).filter { $0["uid"].stringValue != uid }
+        updated[path: ["metadata", "ownerReferences"]] = refs.isEmpty ? .null : .array(refs)
+        try client.update(WorkloadResource.pods, updated)
+    }
+}
