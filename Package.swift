@@ -66,6 +66,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -99,6 +100,8 @@ let package = Package(
         .executableTarget(
             name: "opsagent",
             dependencies: [
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                "OperatorKit",
                 "KubeClient",
                 "KubeSim",
                 "OpsAPI",

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import KubeClient
+import Logging
+import OperatorKit
+import Prometheus
+
+/// `opsagent run`: the operator itself.
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the operator: every installed controller, with leader election, health and metrics endpoints.",
+        discussion: """
+            Each option can also be set with an environment variable (the option wins):
+              \(RunSettings.Variable.allCases.map(\.rawValue).joined(separator: ", "))
+            KUBECONFIG is honoured when neither --kubeconfig nor OPSAGENT_KUBECONFIG is set; in a pod the
+            service account is used. The leader-election Lease lives in POD_NAMESPACE unless
+            --leader-election-namespace says otherwise. SIGTERM stops taking work, lets reconciles in
+            flight finish (up to --shutdown-timeout), releases the lease and exits 0.
+            """)
+
+    /// Every controller `opsagent run` starts. A new controller adds its `ControllerSetup` here.
+    static var installedControllers: [any ControllerSetup] {
+        []
+    }
+
+    @Option(help: "Path to a kubeconfig file (default: KUBECONFIG, ~/.kube/config, or the in-cluster service account).")
+    var kubeconfig: String?
+
+    @Option(help: "The kubeconfig context to use (default: the current context).")
+    var context: String?
+
+    @Option(help: "Namespaces to watch, comma-separated; empty or * watches all namespaces.")
+    var namespaces: String?
+
+    @Option(help: "Concurrent reconciles per controller (default 1).")
+    var workers: Int?
+
+    @Flag(inversion: .prefixedNo, help: "Elect a leader with a Lease so only one replica reconciles (default off).")
+    var leaderElect: Bool?
+
+    @Option(name: .customLong("leader-election-id"), help: "The name of the leader-election Lease (default opsagent-leader).")
+    var leaderElectionID: String?
+
+    @Option(help: "The namespace of the leader-election Lease (default: POD_NAMESPACE, else the kubeconfig's namespace).")
+    var leaderElectionNamespace: String?
+
+    @Option(help: "Where /metrics listens: :PORT, HOST:PORT, or 0 to disable (default :8080).")
+    var metricsBindAddress: String?
+
+    @Option(help: "Where /healthz and /readyz listen: :PORT, HOST:PORT, or 0 to disable (default :8081).")
+    var healthProbeBindAddress: String?
+
+    @Option(name: .customLong("shutdown-timeout"), help: "Seconds reconciles in flight get to finish on shutdown (default 25).")
+    var shutdownTimeoutSeconds: Int?
+
+    @Option(help: "Log format: json, text, or auto (text on a terminal, json otherwise).")
+    var logFormat: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default info).")
+    var logLevel: String?
+
+    func run() async throws {
+        var flags = RunSettings.Flags()
+        flags.kubeconfig = kubeconfig
+        flags.context = context
+        flags.namespaces = namespaces
+        flags.workers = workers
+        flags.leaderElect = leaderElect
+        flags.leaderElectionID = leaderElectionID
+        flags.leaderElectionNamespace = leaderElectionNamespace
+        flags.metricsBindAddress = metricsBindAddress
+        flags.healthProbeBindAddress = healthProbeBindAddress
+        flags.shutdownTimeoutSeconds = shutdownTimeoutSeconds
+        flags.logFormat = logFormat
+        flags.logLevel = logLevel
+        let settings: RunSettings
+        do {
+            settings = try RunSettings.resolve(flags: flags, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+
+        OperatorLogging.bootstrap(format: settings.logFormat, level: settings.logLevel)
+        let logger = Logger(label: "opsagent")
+        let registry = PrometheusCollectorRegistry()
+        OperatorMetrics.bootstrapProcessMetrics(registry: registry)
+
+        let client = try KubernetesClient(kubeconfigPath: settings.kubeconfig, context: settings.context)
+        let controllers = Self.installedControllers
+        if controllers.isEmpty {
+            logger.warning("no controllers are installed; serving health and metrics only")
+        }
+        let process = try OperatorProcess(
+            settings: settings, api: client, defaultNamespace: client.defaultNamespace, controllers: controllers,
+            registry: registry, logger: logger)
+        try await process.run()
+    }
+}
