@@ -132,6 +132,20 @@ private let deploymentSchema = StrategicSchema.builtin(apiVersion: "apps/v1", ki
         #expect(error?.message.contains("merge key \"name\"") == true)
     }
 
+    @Test func kubectlApplyPatchesForRemovedContainersAndAChangedStrategy() throws {
+        // What `kubectl apply` sends after the sidecar was removed from the manifest and the
+        // strategy switched to Recreate.
+        let patch = j(#"""
+        {"spec":{"strategy":{"$retainKeys":["type"],"rollingUpdate":null,"type":"Recreate"},
+          "template":{"spec":{"$setElementOrder/containers":[{"name":"web"}],
+            "containers":[{"$patch":"delete","name":"sidecar"}]}}}}
+        """#)
+        let result = try StrategicMergePatch.apply(patch, to: live, schema: deploymentSchema)
+        #expect(result[path: ["spec", "strategy"]] == j(#"{"type":"Recreate"}"#))
+        #expect(result[path: ["spec", "template", "spec", "containers"]].arrayValue!.map { $0["name"] } == ["web"])
+        #expect(result[path: ["spec", "template", "spec", "containers"]][0]["image"] == "nginx:1.25")
+    }
+
     @Test func reordersExistingElementsWithSetElementOrderOnly() throws {
         let patch = j(#"{"spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"sidecar"},{"name":"web"}]}}}}"#)
         let result = try StrategicMergePatch.apply(patch, to: live, schema: deploymentSchema)
