@@ -24,6 +24,11 @@ public final class Authenticator: Sendable {
     /// The user behind the request, nil when it presents no credentials; throws 401 for
     /// credentials that do not verify.
     func authenticate(authorization: String?, channel: any Channel) async throws(APIError) -> UserInfo? {
+        // kube-apiserver's union authenticator asks the x509 authenticator first: a valid
+        // client certificate wins over a bearer token.
+        if let certificate = try? await channel.nioSSL_peerCertificate().get() {
+            return try user(from: certificate)
+        }
         if let authorization, !authorization.isEmpty {
             let parts = authorization.split(separator: " ", maxSplits: 1)
             if parts.count == 2, parts[0].lowercased() == "bearer" {
@@ -32,8 +37,7 @@ public final class Authenticator: Sendable {
                 return user
             }
         }
-        guard let certificate = try? await channel.nioSSL_peerCertificate().get() else { return nil }
-        return try user(from: certificate)
+        return nil
     }
 
     /// The user a bearer token stands for, nil when it is not valid.

@@ -137,7 +137,13 @@ struct Call {
         if body.isEmpty { throw APIError.badRequest("the body of the request is empty") }
         let contentType = request.headers[.contentType]?.lowercased() ?? "application/json"
         if contentType.hasPrefix("application/vnd.kubernetes.protobuf") {
-            throw APIError.unsupportedMediaType(contentType, accepted: ["application/json", "application/yaml"])
+            do {
+                return try KubernetesProtobuf.decode(body)
+            } catch .unsupported(let why) {
+                throw APIError(code: 415, reason: "UnsupportedMediaType", message: why)
+            } catch {
+                throw APIError.badRequest("\(error)")
+            }
         }
         if let value = try? JSONValue(parsing: body) { return value }
         if contentType.contains("yaml"), let value = try? YAML.decode(String(decoding: body, as: UTF8.self)) {

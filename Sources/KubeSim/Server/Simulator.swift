@@ -134,7 +134,7 @@ public final class Simulator: Sendable {
             ?? TokenRequestResponder(tokens: serviceAccounts)
         let api = APIServices(registry: registry, authenticator: authenticator,
                               authorizer: RBACAuthorizer(store: store),
-                              openAPI: NoOpenAPIDocuments(), watchSettings: configuration.watch,
+                              openAPI: CatalogOpenAPI(), watchSettings: configuration.watch,
                               subresources: subresources, anonymousIsAdmin: !configuration.tls)
 
         let persistence = journal
