@@ -20,6 +20,28 @@ import Testing
         }
     }
 
+    @Test func decodingErrorsNameTheField() throws {
+        func message(_ value: JSONValue) -> String {
+            do {
+                _ = try value.decode(Deployment.self)
+                return "no error"
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(message(["spec": ["replicas": "three"]]).contains("spec.replicas"))
+        #expect(message(["spec": ["template": ["spec": ["containers": [["name": 1]]]]]]).contains("spec.template.spec.containers[0].name"))
+        #expect(message(["metadata": ["labels": ["a": 1]]]).contains("metadata.labels.a"))
+        #expect(message(["spec": ["replicas": 2.5]]).contains("does not fit"))
+        // Integral doubles read as integers, integers as doubles; null reads as absent.
+        let d = try (["spec": ["replicas": 3.0, "minReadySeconds": nil]] as JSONValue).decode(Deployment.self)
+        #expect(d.spec.replicas == 3)
+        #expect(d.spec.minReadySeconds == nil)
+        #expect(try (["x": 2] as JSONValue).decode([String: Double].self) == ["x": 2.0])
+        #expect(try ([1, nil, 3] as JSONValue).decode([Int?].self) == [1, nil, 3])
+        #expect(try (["a": ["b": [true]]] as JSONValue).decode(JSONValue.self) == ["a": ["b": [true]]])
+    }
+
     @Test func deepMerge() {
         let base: JSONValue = ["a": ["x": 1, "y": 2], "b": [1, 2], "c": "keep", "d": "drop"]
         let merged = base.merging(["a": ["y": 3, "z": 4], "b": [9], "d": nil])

@@ -11,7 +11,7 @@ extension JSONValue {
     /// - Throws: ``KubeError/decoding(_:)`` naming the field path that did not fit.
     public func decode<T: Decodable>(_ type: T.Type = T.self) throws -> T {
         do {
-            return try JSONDecoder().decode(T.self, from: Data(serializedBytes()))
+            return try JSONValueDecoder.decode(T.self, self, nil)
         } catch let error as DecodingError {
             throw KubeError.decoding("cannot read \(T.self): \(error.kubeDescription)")
         }
