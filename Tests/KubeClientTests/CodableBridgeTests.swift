@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import KubeClient
 
@@ -40,6 +41,24 @@ import Testing
         #expect(try (["x": 2] as JSONValue).decode([String: Double].self) == ["x": 2.0])
         #expect(try ([1, nil, 3] as JSONValue).decode([Int?].self) == [1, nil, 3])
         #expect(try (["a": ["b": [true]]] as JSONValue).decode(JSONValue.self) == ["a": ["b": [true]]])
+    }
+
+    @Test func encoderMatchesJSONEncoder() throws {
+        let raw = try JSONValue(parsing: ModelViewTests().deploymentJSON)
+        let view = try Deployment(json: raw)
+        let direct = try JSONValue(encoding: view)
+        let viaText = try JSONValue(parsing: JSONEncoder().encode(view))
+        #expect(direct == viaText)
+        struct Mixed: Encodable {
+            var a: [Int?] = [1, nil]
+            var b: UInt8 = 7
+            var c: [[String]] = [["x"], []]
+            var d: String? = nil
+            var e: Float = 1.5
+        }
+        #expect(try JSONValue(encoding: Mixed()) == ["a": [1, nil], "b": 7, "c": [["x"], []], "e": 1.5])
+        #expect(throws: KubeError.self) { try JSONValue(encoding: ["bad": Double.nan]) }
+        #expect(try JSONValue(encoding: "plain") == "plain")
     }
 
     @Test func deepMerge() {

@@ -22,15 +22,11 @@ extension JSONValue {
     /// - Throws: ``KubeError/decoding(_:)`` when the value cannot be expressed as JSON
     ///   (for example a non-finite double).
     public init(encoding value: some Encodable) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        let data: Data
         do {
-            data = try encoder.encode(value)
+            self = try JSONValueEncoder.encode(value)
         } catch let error as EncodingError {
             throw KubeError.decoding("cannot encode \(type(of: value)): \(error.kubeDescription)")
         }
-        self = try JSONValue(parsing: data)
     }
 
     /// A deep merge of `other` over this value.
