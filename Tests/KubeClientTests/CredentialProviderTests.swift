@@ -137,6 +137,22 @@ final class TestClock: Sendable {
         #expect(info["spec"]["cluster"] == .null, "no cluster info unless provideClusterInfo")
     }
 
+    @Test func hangingPluginIsStopped() async throws {
+        let dir = try TempDir()
+        let plugin = try dir.write("hang.sh", "#!/bin/sh\necho 'Enter MFA code:' >&2\nexec sleep 30\n", executable: true)
+        let provider = CredentialProvider(
+            .exec(ExecConfig(command: plugin, interactiveMode: .never)), environment: [:], execTimeout: .milliseconds(500))
+        let started = Date()
+        do {
+            _ = try await provider.current()
+            Issue.record("expected an error")
+        } catch let error as KubeError {
+            #expect(error.description.contains("did not finish"))
+            #expect(error.description.contains("Enter MFA code:"))
+        }
+        #expect(Date().timeIntervalSince(started) < 20)
+    }
+
     @Test func failingPluginReportsStderrAndInstallHint() async throws {
         let dir = try TempDir()
         let plugin = try dir.write("bad.sh", """

@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// What to send with a request right now.
 public struct ResolvedCredential: Sendable, Hashable {
@@ -34,6 +39,8 @@ public actor CredentialProvider {
     public let cluster: ExecClusterInfo?
     let environment: [String: String]
     let clock: @Sendable () -> Date
+    /// How long an exec plugin may run before it is stopped and reported.
+    public let execTimeout: Duration
 
     /// How long a token file is trusted without checking it again.
     public static let tokenFileRecheckInterval: TimeInterval = 60
@@ -53,11 +60,12 @@ public actor CredentialProvider {
     /// `environment` is the base environment of exec plugins; `clock` is injectable for tests.
     public init(
         _ credential: Credential, cluster: ExecClusterInfo? = nil, environment: [String: String],
-        clock: @escaping @Sendable () -> Date = { Date() }
+        execTimeout: Duration = .seconds(120), clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.credential = credential
         self.cluster = cluster
         self.environment = environment
+        self.execTimeout = execTimeout
         self.clock = clock
     }
 
@@ -124,7 +132,11 @@ public actor CredentialProvider {
         let runGeneration = generation
         let cluster = config.provideClusterInfo ? self.cluster : nil
         let environment = self.environment
-        let task = Task { try await ExecPluginRunner.run(config, cluster: cluster, environment: environment) }
+        let components = execTimeout.components
+        let timeout = Double(components.seconds) + Double(components.attoseconds) / 1e18
+        let task = Task {
+            try await ExecPluginRunner.run(config, cluster: cluster, environment: environment, timeout: timeout)
+        }
         inFlight = task
         execRuns += 1
         do {
@@ -148,9 +160,12 @@ public actor CredentialProvider {
 
 /// Runs an exec credential plugin once and reads its ExecCredential.
 enum ExecPluginRunner {
-    static func run(_ config: ExecConfig, cluster: ExecClusterInfo?, environment: [String: String]) async throws
-        -> ResolvedCredential
-    {
+    /// How long a plugin may run before it is stopped.
+    static let timeout: TimeInterval = 120
+
+    static func run(
+        _ config: ExecConfig, cluster: ExecClusterInfo?, environment: [String: String], timeout: TimeInterval = timeout
+    ) async throws -> ResolvedCredential {
         if config.interactiveMode == .always {
             throw KubeError.configuration(
                 "exec plugin \"\(config.command)\" requires an interactive terminal (interactiveMode: Always), but "
@@ -172,8 +187,15 @@ enum ExecPluginRunner {
                     + hint(config))
         }
 
-        let (status, stdout, stderr) = try await execute(executable, arguments: config.args, environment: env)
+        let (status, stdout, stderr, timedOut) = try await execute(
+            executable, arguments: config.args, environment: env, timeout: timeout)
         let errorText = String(decoding: stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if timedOut {
+            throw KubeError.configuration(
+                "exec plugin \"\(config.command)\" did not finish within \(Int(timeout)) s and was stopped; it may be "
+                    + "waiting for input it cannot get here (a login prompt)"
+                    + (errorText.isEmpty ? "" : ": \(errorText)") + hint(config))
+        }
         guard status == 0 else {
             throw KubeError.configuration(
                 "exec plugin \"\(config.command)\" failed with exit code \(status)"
@@ -240,41 +262,51 @@ enum ExecPluginRunner {
     }
 
     /// Runs a program to completion without blocking the caller's thread, collecting its output.
-    static func execute(_ executable: String, arguments: [String], environment: [String: String]) async throws
-        -> (Int32, [UInt8], [UInt8])
+    ///
+    /// Blocking reads run on threads of their own, not on Dispatch's small global pool, so a
+    /// slow plugin cannot starve other work (or its own timeout).
+    static func execute(_ executable: String, arguments: [String], environment: [String: String], timeout: TimeInterval)
+        async throws -> (Int32, [UInt8], [UInt8], Bool)
     {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: executable)
-                process.arguments = arguments
-                process.environment = environment
-                let out = Pipe()
-                let err = Pipe()
-                process.standardOutput = out
-                process.standardError = err
-                process.standardInput = FileHandle.nullDevice
-                do {
-                    try process.run()
-                } catch {
-                    continuation.resume(
-                        throwing: KubeError.configuration(
-                            "cannot start exec plugin \(executable): \(error.localizedDescription)"))
-                    return
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw KubeError.configuration("cannot start exec plugin \(executable): \(error.localizedDescription)")
+        }
+        let handle = ProcessHandle(process)
+        let outReader = out.fileHandleForReading
+        let errReader = err.fileHandleForReading
+        return await withCheckedContinuation { continuation in
+            let finished = DispatchSemaphore(value: 0)
+            let timedOut = LockedBox(false)
+            // The timer: stop a plugin that hangs (waiting for a login, say).
+            Thread {
+                if finished.wait(timeout: .now() + timeout) == .timedOut, handle.terminateIfRunning() {
+                    timedOut.set(true)
                 }
-                // Drain stderr on another thread so a chatty plugin cannot fill a pipe and stall.
-                let errorData = LockedBox<Data>(Data())
-                let group = DispatchGroup()
-                group.enter()
-                DispatchQueue.global().async {
-                    errorData.set(err.fileHandleForReading.readDataToEndOfFile())
-                    group.leave()
-                }
-                let outputData = out.fileHandleForReading.readDataToEndOfFile()
-                group.wait()
-                process.waitUntilExit()
-                continuation.resume(returning: (process.terminationStatus, [UInt8](outputData), [UInt8](errorData.get())))
-            }
+            }.start()
+            let errorData = LockedBox<Data>(Data())
+            let errorDone = DispatchSemaphore(value: 0)
+            Thread {
+                errorData.set(errReader.readDataToEndOfFile())
+                errorDone.signal()
+            }.start()
+            Thread {
+                let outputData = outReader.readDataToEndOfFile()
+                errorDone.wait()
+                let status = handle.waitUntilExit()
+                finished.signal()
+                continuation.resume(returning: (status, [UInt8](outputData), [UInt8](errorData.get()), timedOut.get()))
+            }.start()
         }
     }
 }
@@ -287,4 +319,34 @@ final class LockedBox<Value: Sendable>: @unchecked Sendable {
     init(_ value: Value) { self.value = value }
     func set(_ newValue: Value) { lock.lock(); value = newValue; lock.unlock() }
     func get() -> Value { lock.lock(); defer { lock.unlock() }; return value }
+}
+
+/// A running plugin process that a timer may stop.
+final class ProcessHandle: @unchecked Sendable {
+    // @unchecked: after launch `process` is only waited on by one thread and signalled by
+    // the timer under `lock`; `done` (set under `lock`) stops a signal to a reaped process.
+    private let lock = NSLock()
+    private let process: Process
+    private var done = false
+
+    init(_ process: Process) { self.process = process }
+
+    /// Waits for the process to end and returns its exit status.
+    func waitUntilExit() -> Int32 {
+        process.waitUntilExit()
+        lock.lock()
+        defer { lock.unlock() }
+        done = true
+        return process.terminationStatus
+    }
+
+    /// Terminates the process if it has not finished; whether it did.
+    func terminateIfRunning() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !done, process.isRunning else { return false }
+        // SIGKILL: a plugin may have inherited an ignored SIGTERM, and a hung one deserves no grace.
+        kill(process.processIdentifier, SIGKILL)
+        return true
+    }
 }
