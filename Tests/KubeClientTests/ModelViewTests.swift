@@ -183,6 +183,10 @@ import Testing
                 #expect(view.metadata.name == "x")
             }
         }
+        let fresh = try Deployment(metadata: ObjectMeta(name: "x", namespace: "ns")).json()
+        #expect(fresh["apiVersion"] == "apps/v1")
+        #expect(fresh["kind"] == "Deployment")
+        #expect(fresh.objectValue?["status"] == nil, "an empty status is left out")
         #expect(GroupVersionResource(group: "", version: "v1", resource: "pods").path() == "/api/v1/pods")
         #expect(GroupVersionResource(group: "apps", version: "v1", resource: "deployments").path(namespace: "a b", name: "x/y")
             == "/apis/apps/v1/namespaces/a%20b/deployments/x%2Fy")

@@ -34,9 +34,10 @@ extension KubeObject {
         self = try json.decode(Self.self)
     }
 
-    /// The view as a raw object, `apiVersion` and `kind` filled in.
+    /// The view as a raw object, `apiVersion` and `kind` filled in, an empty `status` left out.
     public func json() throws -> JSONValue {
         var value = try JSONValue(encoding: self)
+        if value["status"] == .emptyObject { value.removeValue(forKey: "status") }
         if value["apiVersion"].isNull { value["apiVersion"] = .string(Self.apiVersion) }
         if value["kind"].isNull { value["kind"] = .string(Self.kind) }
         return value
