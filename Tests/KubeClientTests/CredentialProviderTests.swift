@@ -1,14 +1,13 @@
 import Foundation
-import Synchronization
 import Testing
 @testable import KubeClient
 
 /// A settable clock for the provider.
 final class TestClock: Sendable {
-    private let now: Mutex<Date>
-    init(_ date: Date = Date()) { now = Mutex(date) }
-    func advance(_ seconds: TimeInterval) { now.withLock { $0 = $0.addingTimeInterval(seconds) } }
-    func read() -> Date { now.withLock { $0 } }
+    private let now: LockedBox<Date>
+    init(_ date: Date = Date()) { now = LockedBox(date) }
+    func advance(_ seconds: TimeInterval) { now.set(now.get().addingTimeInterval(seconds)) }
+    func read() -> Date { now.get() }
 }
 
 @Suite struct CredentialProviderTests {
