@@ -6,9 +6,9 @@ import KubeClient
 /// Two renderings exist. The *prompt* rendering is what an LLM reads: numbers to four
 /// significant digits, lists cut to a size a model can take. The *fingerprint* rendering
 /// identifies the incident for the cache and the input hash: numbers to two significant
-/// digits, counters (restarts, event counts) rounded down to a power of two, and digits in
-/// log lines and event messages blanked, so a restart counter going from 5 to 6 or a
-/// timestamp moving on is not a new incident.
+/// digits, counters (restarts, event counts) rounded down to a power of two, and words holding
+/// digits in log lines and event messages blanked, so a restart counter going from 5 to 6
+/// or a timestamp moving on is not a new incident (while 5 restarts becoming 40 is).
 enum FactsDocument {
     enum Rendering: Sendable { case prompt, fingerprint }
 
@@ -179,19 +179,25 @@ enum FactsDocument {
             return .int(Int64(1) << Int64(Int.bitWidth - 1 - value.leadingZeroBitCount))
         }
 
+        /// In the fingerprint, every word holding a digit (a timestamp, a count, an address,
+        /// a request ID) becomes `0`: `pc=0x4a2b1c` and `pc=0x4a2b9f` are the same line.
         func blankDigits(_ value: String) -> String {
             guard rendering == .fingerprint else { return value }
             var result = ""
-            var previousWasDigit = false
+            var word = ""
+            func flush() {
+                if word.contains(where: \.isNumber) { result.append("0") } else { result += word }
+                word = ""
+            }
             for character in value {
-                if character.isASCII, character.isNumber {
-                    if !previousWasDigit { result.append("0") }
-                    previousWasDigit = true
+                if character.isLetter || character.isNumber {
+                    word.append(character)
                 } else {
+                    flush()
                     result.append(character)
-                    previousWasDigit = false
                 }
             }
+            flush()
             return result
         }
 

@@ -108,13 +108,17 @@ public struct RedactionSession: Sendable {
         guard !matches.isEmpty else { return text }
         // Placeholders are assigned in reading order, replacements made back to front so
         // earlier ranges stay valid.
+        // Text already replaced is never matched again, not even in part
+        // (`[REDACTED:bearer-token:1]` looks like `token:1` to the field rule).
+        let placeholders = text.contains(Redactor.placeholderPrefix)
+            ? Redactor.placeholderPattern.matches(in: text, range: whole).map(\.range) : []
         var replacements: [(Range<String.Index>, String)] = []
         for match in matches {
+            if placeholders.contains(where: { NSIntersectionRange($0, match.range).length > 0 }) { continue }
             let nsRange = match.range(at: rule.group)
             guard nsRange.location != NSNotFound, nsRange.length > 0,
                   let range = Range(nsRange, in: text) else { continue }
             let secret = String(text[range])
-            if secret.contains(Redactor.placeholderPrefix) { continue }
             replacements.append((range, placeholder(for: secret, category: rule.category, restorable: rule.restorable)))
         }
         var result = text

@@ -25,6 +25,7 @@ public struct Redactor: Sendable {
 
     /// The placeholder prefix; text carrying it is never redacted again.
     static let placeholderPrefix = "[REDACTED:"
+    static let placeholderPattern = try! NSRegularExpression(pattern: #"\[REDACTED:[^\]\s]*\]"#)
 
     /// - Throws: ``AnalysisConfigurationError/invalidRedactionPattern(name:pattern:reason:)``
     ///   for a user pattern that does not compile.
