@@ -97,17 +97,31 @@ let package = Package(
             dependencies: ["KubeClient"],
             swiftSettings: strict
         ),
+        .target(
+            name: "Controllers",
+            dependencies: [
+                "KubeClient", "OperatorKit", "OpsAPI", "Analysis", "Integrations",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "opsagent",
             dependencies: [
-                .product(name: "Prometheus", package: "swift-prometheus"),
                 "OperatorKit",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 "KubeClient",
                 "KubeSim",
                 "OpsAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "SimBench",
+            dependencies: ["KubeSim", "KubeClient"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -28,8 +28,9 @@ struct Kubectl: Sendable {
 }
 
 /// One simulator shared by the tests of a suite (starting one per test would cost seconds).
+/// Concurrent first calls share one start, so every test sees the same simulator.
 actor SharedSimulator {
-    private var simulator: Simulator?
+    private var starting: Task<Simulator, any Error>?
     private let configuration: Simulator.Configuration
 
     init(_ configuration: Simulator.Configuration = .init(port: 0, tls: true)) {
@@ -37,9 +38,10 @@ actor SharedSimulator {
     }
 
     func get() async throws -> Simulator {
-        if let simulator { return simulator }
-        let started = try await Simulator.start(configuration)
-        simulator = started
-        return started
+        if let starting { return try await starting.value }
+        let configuration = configuration
+        let task = Task { try await Simulator.start(configuration) }
+        starting = task
+        return try await task.value
     }
 }

@@ -1,0 +1,129 @@
+import Foundation
+import KubeClient
+import KubeSim
+
+/// `make bench-sim`: measures the embedded API server where the operator leans on it.
+///
+/// - creates/s from one keep-alive HTTPS client;
+/// - watch event delivery latency (p50/p99) with 100 concurrent watchers;
+/// - memory per stored object beyond its JSON, over 10,000 objects.
+@main
+struct SimBench {
+    static func main() async throws {
+        let arguments = CommandLine.arguments
+        let creates = arguments.count > 1 ? Int(arguments[1]) ?? 5000 : 5000
+        let sim = try await Simulator.start(.init(port: 0, tls: true, historyCapacity: 50_000))
+        let client = KubernetesClient(configuration: try ClusterConfiguration.load(kubeconfigPath: sim.kubeconfigPath))
+        let configMaps = GroupVersionResource(group: "", version: "v1", resource: "configmaps")
+        let namespaces = GroupVersionResource(group: "", version: "v1", resource: "namespaces")
+        for ns in ["bench-create", "bench-watch"] {
+            _ = try await client.create(namespaces, ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(ns)]])
+        }
+
+        // 1. Creates per second from one client (sequential requests on one keep-alive connection).
+        let payload = String(repeating: "x", count: 200)
+        for i in 0..<100 {  // warm up the connection and code paths
+            _ = try await client.create(configMaps, configMap("warm-\(i)", payload), namespace: "bench-create")
+        }
+        let start = ContinuousClock.now
+        for i in 0..<creates {
+            _ = try await client.create(configMaps, configMap("cm-\(i)", payload), namespace: "bench-create")
+        }
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print(String(format: "creates: %d in %.2f s = %.0f creates/s (one keep-alive HTTPS client)",
+                     creates, seconds, Double(creates) / seconds))
+
+        // 2. Watch fan-out: 100 watchers, events stamped with their send time.
+        let watchers = 100, updates = 300
+        _ = try await client.create(configMaps, configMap("ticker", ""), namespace: "bench-watch")
+        let rv = try await client.get(configMaps, name: "ticker", namespace: "bench-watch")["metadata"]["resourceVersion"].stringValue
+        let latencies = LatencyRecorder()
+        let epoch = Date()
+        var streams: [WatchStream] = []
+        for _ in 0..<watchers {
+            streams.append(try await client.watch(configMaps, namespace: "bench-watch",
+                                                  options: WatchOptions(resourceVersion: rv, timeoutSeconds: 600,
+                                                                        allowBookmarks: false)))
+        }
+        let readers = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for stream in streams {
+                    group.addTask {
+                        var received = 0
+                        do {
+                            for try await event in stream {
+                                guard case .modified(let object) = event,
+                                      let sent = object["data"]["sentNanos"].stringValue.flatMap(Double.init) else { continue }
+                                let now = Date().timeIntervalSince(epoch) * 1e9
+                                await latencies.record((now - sent) / 1e6)
+                                received += 1
+                                if received == updates { stream.cancel(); return }
+                            }
+                        } catch {}
+                    }
+                }
+            }
+        }
+        for i in 0..<updates {
+            let sent = Date().timeIntervalSince(epoch) * 1e9
+            _ = try await client.patch(configMaps, name: "ticker", namespace: "bench-watch", type: .merge,
+                                       body: ["data": ["sentNanos": .string(String(format: "%.0f", sent)), "i": .string("\(i)")]])
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        await readers.value
+        let samples = await latencies.sorted()
+        func percentile(_ p: Double) -> Double {
+            samples.isEmpty ? .nan : samples[min(samples.count - 1, Int(Double(samples.count) * p))]
+        }
+        print(String(format: "watch: %d watchers x %d events, delivered %d; latency p50 %.2f ms, p99 %.2f ms, max %.2f ms",
+                     watchers, updates, samples.count, percentile(0.5), percentile(0.99), samples.last ?? .nan))
+
+        // 3. Memory per 10k objects, stored in-process through the registry.
+        let type = try require(sim.registry.catalog.type(GroupResource(group: "", resource: "configmaps")))
+        _ = try sim.registry.create(try require(sim.registry.catalog.type(GroupResource(group: "", resource: "namespaces"))),
+                                    namespace: "", object: ["apiVersion": "v1", "kind": "Namespace",
+                                                            "metadata": ["name": "bench-memory"]])
+        let objects = 10_000
+        let before = residentBytes()
+        var jsonBytes = 0
+        for i in 0..<objects {
+            let stored = try sim.registry.create(type, namespace: "bench-memory",
+                                                 object: configMap("mem-\(i)", String(repeating: "y", count: 500),
+                                                                   labels: ["app": "bench", "index": "\(i % 50)"]))
+            jsonBytes += stored.object.bytes.count
+        }
+        let after = residentBytes()
+        let perObject = Double(after - before) / Double(objects)
+        let json = Double(jsonBytes) / Double(objects)
+        print(String(format: "memory: %d objects, %.0f B JSON each, %.0f B resident each = %.0f B overhead per object (history included)",
+                     objects, json, perObject, perObject - json))
+        await sim.stop()
+    }
+
+    static func configMap(_ name: String, _ payload: String, labels: [String: String] = [:]) -> JSONValue {
+        ["apiVersion": "v1", "kind": "ConfigMap",
+         "metadata": ["name": .string(name), "labels": .object(labels.mapValues { .string($0) })],
+         "data": ["payload": .string(payload)]]
+    }
+
+    /// Resident set size from /proc/self/statm.
+    static func residentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        return (fields.count > 1 ? Int(fields[1]) ?? 0 : 0) * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}
+
+actor LatencyRecorder {
+    private var values: [Double] = []
+    func record(_ value: Double) { values.append(value) }
+    func sorted() -> [Double] { values.sorted() }
+}
+
+struct MissingValue: Error {}
+
+func require<T>(_ value: T?) throws -> T {
+    guard let value else { throw MissingValue() }
+    return value
+}

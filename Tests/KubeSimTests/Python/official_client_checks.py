@@ -1,0 +1,127 @@
+"""Drives the opsagent simulator with the official Kubernetes Python client.
+
+Usage: python3 official_client_checks.py KUBECONFIG HISTORY_CAPACITY
+Exits non-zero with a message naming the first check that failed.
+"""
+import sys
+import threading
+import time
+import uuid
+
+from kubernetes import client, config, watch
+from kubernetes.client.rest import ApiException
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+def main(kubeconfig, history_capacity):
+    config.load_kube_config(config_file=kubeconfig)
+    core = client.CoreV1Api()
+    apps = client.AppsV1Api()
+    ns = "py-" + uuid.uuid4().hex[:8]
+    core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=ns)))
+
+    # list_namespaced_*: created objects come back, with a list resourceVersion.
+    for i in range(3):
+        core.create_namespaced_config_map(ns, client.V1ConfigMap(
+            metadata=client.V1ObjectMeta(name=f"cm-{i}", labels={"app": "py"}), data={"i": str(i)}))
+    listed = core.list_namespaced_config_map(ns, label_selector="app=py")
+    check([c.metadata.name for c in listed.items] == ["cm-0", "cm-1", "cm-2"], f"list: {listed.items}")
+    check(int(listed.metadata.resource_version) > 0, "list has a resourceVersion")
+    paged = core.list_namespaced_config_map(ns, limit=2)
+    check(len(paged.items) == 2 and paged.metadata._continue, "first page has a continue token")
+    rest = core.list_namespaced_config_map(ns, limit=2, _continue=paged.metadata._continue)
+    check(len(rest.items) == 1 and not rest.metadata._continue, "last page has no continue token")
+    print("ok list_namespaced_config_map")
+
+    # 409 on a stale replace.
+    stale = core.read_namespaced_config_map("cm-0", ns)
+    fresh = core.read_namespaced_config_map("cm-0", ns)
+    fresh.data = {"i": "fresh"}
+    core.replace_namespaced_config_map("cm-0", ns, fresh)
+    stale.data = {"i": "stale"}
+    try:
+        core.replace_namespaced_config_map("cm-0", ns, stale)
+        raise AssertionError("a stale replace succeeded")
+    except ApiException as e:
+        check(e.status == 409, f"stale replace status {e.status}")
+        check("the object has been modified" in e.body, f"stale replace body {e.body}")
+    print("ok 409 on stale replace")
+
+    # patch with each content type.
+    deployment = client.V1Deployment(
+        metadata=client.V1ObjectMeta(name="web"),
+        spec=client.V1DeploymentSpec(
+            replicas=1,
+            selector=client.V1LabelSelector(match_labels={"app": "web"}),
+            template=client.V1PodTemplateSpec(
+                metadata=client.V1ObjectMeta(labels={"app": "web"}),
+                spec=client.V1PodSpec(containers=[client.V1Container(name="web", image="nginx:1.27")]))))
+    apps.create_namespaced_deployment(ns, deployment)
+    apps.patch_namespaced_deployment("web", ns, {"spec": {"replicas": 2}},
+                                     _content_type="application/merge-patch+json")
+    apps.patch_namespaced_deployment("web", ns, [{"op": "replace", "path": "/spec/replicas", "value": 3}],
+                                     _content_type="application/json-patch+json")
+    apps.patch_namespaced_deployment("web", ns, {"spec": {"template": {"spec": {"containers": [
+        {"name": "sidecar", "image": "busybox:1.36"}]}}}},
+        _content_type="application/strategic-merge-patch+json")
+    applied = apps.patch_namespaced_deployment(
+        "web", ns,
+        {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "labels": {"owner": "py"}}},
+        field_manager="py-apply", _content_type="application/apply-patch+yaml")
+    names = sorted(c.name for c in applied.spec.template.spec.containers)
+    check(applied.spec.replicas == 3, f"replicas after patches: {applied.spec.replicas}")
+    check(names == ["sidecar", "web"], f"strategic merge kept both containers: {names}")
+    check(applied.metadata.labels == {"owner": "py"}, f"apply set the label: {applied.metadata.labels}")
+    managers = sorted(m.manager for m in applied.metadata.managed_fields)
+    check("py-apply" in managers, f"managedFields: {managers}")
+    print("ok patch with merge, json, strategic and apply")
+
+    # watch.Watch().stream resuming after the server closes the stream.
+    w = watch.Watch()
+    seen = []
+    start_rv = core.list_namespaced_config_map(ns).metadata.resource_version
+
+    def writer():
+        time.sleep(0.3)
+        core.create_namespaced_config_map(ns, client.V1ConfigMap(metadata=client.V1ObjectMeta(name="during-1")))
+        time.sleep(1.5)  # past the first stream's server-side timeout
+        core.create_namespaced_config_map(ns, client.V1ConfigMap(metadata=client.V1ObjectMeta(name="during-2")))
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    deadline = time.time() + 20
+    rv = start_rv
+    streams = 0
+    while time.time() < deadline and "during-2" not in seen:
+        streams += 1
+        for event in w.stream(core.list_namespaced_config_map, ns, resource_version=rv, timeout_seconds=1):
+            rv = event["object"].metadata.resource_version
+            if event["type"] == "ADDED":
+                seen.append(event["object"].metadata.name)
+    thread.join()
+    check(seen == ["during-1", "during-2"], f"resumed watch saw {seen}")
+    check(streams >= 2, f"the server closed the stream ({streams} streams)")
+    print("ok watch resumes after a server-side close")
+
+    # A watch from a version the server no longer has raises 410.
+    old_rv = core.read_namespaced_config_map("cm-1", ns).metadata.resource_version
+    for i in range(history_capacity + 10):
+        core.patch_namespaced_config_map("cm-2", ns, {"data": {"n": str(i)}})
+    try:
+        for _ in watch.Watch().stream(core.list_namespaced_config_map, ns, resource_version=old_rv, timeout_seconds=5):
+            pass
+        raise AssertionError("a watch from a compacted version did not fail")
+    except ApiException as e:
+        check(e.status == 410, f"expired watch status {e.status}")
+    print("ok 410 for a compacted resourceVersion")
+
+    core.delete_namespace(ns)
+    print("all checks passed")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], int(sys.argv[2]))
