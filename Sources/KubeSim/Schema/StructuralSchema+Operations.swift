@@ -11,7 +11,8 @@ extension StructuralSchema {
         var errors = SchemaValidator.validateValue(object, node: root, path: .root)
         errors += EmbeddedResourceValidation.validate(object, node: root, path: .root, isRoot: true)
         ListTypeValidation.validate(object, node: root, path: .root, into: &errors)
-        if errors.contains(where: { $0.type == .typeInvalid || $0.type == .notSupported }) {
+        let blocking: Set<FieldError.ErrorType> = [.notSupported, .required, .tooLong, .tooMany, .typeInvalid]
+        if errors.contains(where: { blocking.contains($0.type) }) {
             if hasRules(root) {
                 errors.append(FieldError(.invalid, field: "<nil>", badValue: .null,
                                          detail: "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation"))
