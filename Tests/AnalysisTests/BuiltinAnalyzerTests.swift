@@ -76,6 +76,16 @@ struct BuiltinAnalyzerTests {
         #expect(await analyze(facts).verdict == .fail)
     }
 
+    @Test func noTrafficMakesAZeroErrorRateInconclusive() async {
+        var facts = FactSets.healthy
+        facts.metrics[0] = FactSets.errorRate([0, 0, 0])
+        facts.metrics.append(MetricSample(name: "requests", query: #"sum(rate(http_requests_total{color="green"}[5m]))"#,
+                                          kind: .requestRate, values: [0, 0, 0]))
+        let result = await analyze(facts)
+        #expect(result.verdict == .inconclusive)
+        #expect(result.findings.contains { $0.title == "No traffic for requests" })
+    }
+
     @Test func oomKilledFails() async throws {
         let result = await analyze(FactSets.oomKilled)
         #expect(result.verdict == .fail)

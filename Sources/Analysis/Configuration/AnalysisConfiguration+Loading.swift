@@ -95,6 +95,9 @@ extension AnalysisConfiguration {
                 throw .missing(key: "model", reason: "\(provider.rawValue) needs a model name")
             }
         }
+        if provider == .anthropic, let temperature, temperature > 1 {
+            throw .invalidValue(key: "temperature", value: "\(temperature)", expected: "a number from 0 to 1 for anthropic")
+        }
         if settings.timeout <= .zero {
             throw .invalidValue(key: "timeout", value: "\(settings.timeout)", expected: "a positive duration")
         }

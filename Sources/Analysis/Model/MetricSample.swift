@@ -41,9 +41,10 @@ public struct MetricSample: Sendable, Hashable {
 public enum MetricKind: String, Sendable, Hashable, CaseIterable {
     /// Failed requests over all requests, 0–1.
     case errorRate
-    /// CPU in cores; judged against the CPU limit.
+    /// CPU in cores; judged against the CPU limit of the sample's pod, or, for a series
+    /// without a pod, against the limit all pods share (the series is read as per pod).
     case cpuUsage
-    /// Memory in bytes; judged against the memory limit.
+    /// Memory in bytes; judged against the memory limit, like ``cpuUsage``.
     case memoryUsage
     /// CPU as a fraction of its limit, 0–1.
     case cpuUtilization
@@ -51,7 +52,7 @@ public enum MetricKind: String, Sendable, Hashable, CaseIterable {
     case memoryUtilization
     /// A latency in seconds.
     case latency
-    /// Requests per second.
+    /// Requests per second; zero makes the analysis inconclusive (no traffic, no evidence).
     case requestRate
     /// Anything else; judged only against an explicit ``MetricThreshold``.
     case other

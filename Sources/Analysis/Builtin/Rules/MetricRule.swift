@@ -62,7 +62,13 @@ struct MetricRule: BuiltinRule {
             }
             return usage(ratio: latest / limit, limit: thresholds.memoryOfLimit, resource: "Memory", label: label,
                          detail: " (\(Format.bytes(latest)) of \(Format.bytes(limit)))", sample: sample)
-        case .latency, .requestRate, .other:
+        case .requestRate:
+            // An error rate of zero means nothing when no request came in.
+            guard latest <= 0 else { return .healthy(label) }
+            return Observation(.undetermined, .warning, "No traffic for \(label)",
+                               evidence: "\(label) = 0 requests/s (`\(sample.query)`), so error rates say nothing yet",
+                               recommendation: "Send traffic to it (a smoke test or a share of requests) before judging it.")
+        case .latency, .other:
             return nil
         }
     }
