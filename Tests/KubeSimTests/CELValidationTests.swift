@@ -96,6 +96,12 @@ private let replicaProperties = #"{"replicas":{"type":"integer"},"maxReplicas":{
         ])
     }
 
+    @Test func missingRequiredFieldsAlsoBlockRules() throws {
+        let schema = try StructuralSchema(openAPIV3Schema: j(#"{"type":"object","properties":{"spec":{"type":"object","required":["size"],"properties":{"size":{"type":"integer"}},"x-kubernetes-validations":[{"rule":"self.size > 0"}]}}}"#))
+        #expect(schema.validate(j(#"{"spec":{}}"#)).map(\.type) == [.required, .invalid])
+        #expect(schema.validate(j(#"{"spec":{"size":0}}"#)).map(\.message) == [#"spec: Invalid value: "object": failed rule: self.size > 0"#])
+    }
+
     @Test func expressionsEvaluateLikeCEL() throws {
         func eval(_ source: String, _ json: String = "{}") throws -> CELValue {
             let node = try StructuralSchema(openAPIV3Schema: j(#"{"type":"object","x-kubernetes-preserve-unknown-fields":true}"#)).root
