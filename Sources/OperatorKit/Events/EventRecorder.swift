@@ -40,6 +40,9 @@ public final class EventRecorder: Sendable {
         var type: EventType
         var reason: String
         var message: String
+        /// When it was recorded, on the monotonic and the wall clock.
+        var instant: ClockInstant
+        var time: Date
     }
 
     private let configuration: Configuration
@@ -49,6 +52,8 @@ public final class EventRecorder: Sendable {
     private let stream: AsyncStream<Pending>
     private let continuation: AsyncStream<Pending>.Continuation
     private let written = NIOLockedValueBox(0)
+    /// Makes event names unique even when two events share a timestamp.
+    private let sequence = NIOLockedValueBox<UInt64>(0)
 
     public init(
         configuration: Configuration, api: any KubernetesAPI, clock: any OperatorClock = SystemClock(),
@@ -63,7 +68,9 @@ public final class EventRecorder: Sendable {
 
     /// Records an event about `object` (a raw object with apiVersion, kind and metadata).
     public func record(_ object: JSONValue, type: EventType, reason: String, message: String) {
-        continuation.yield(Pending(object: object, type: type, reason: reason, message: message))
+        continuation.yield(
+            Pending(
+                object: object, type: type, reason: reason, message: message, instant: clock.now, time: clock.wallTime))
     }
 
     public func normal(_ object: JSONValue, reason: String, message: String) {
@@ -93,8 +100,8 @@ public final class EventRecorder: Sendable {
             logger.debug("event about an object without kind or name dropped", metadata: ["reason": "\(pending.reason)"])
             return
         }
-        let now = clock.now
-        let wallTime = clock.wallTime
+        let now = pending.instant
+        let wallTime = pending.time
         let decision = correlator.correlate(
             objectUID: reference["uid"].stringValue ?? ObjectKey(of: pending.object)?.description ?? "",
             type: pending.type.rawValue, reason: pending.reason, message: pending.message, now: now)
@@ -102,7 +109,12 @@ public final class EventRecorder: Sendable {
         do {
             switch decision {
             case .create(let key, let message):
-                let name = "\(reference["name"].stringValue ?? "object").\(String(UInt64(wallTime.timeIntervalSince1970 * 1e9), radix: 16))"
+                let serial = sequence.withLockedValue { value -> UInt64 in
+                    value &+= 1
+                    return value
+                }
+                let nanoseconds = UInt64(max(0, wallTime.timeIntervalSince1970) * 1e9)
+                let name = "\(reference["name"].stringValue ?? "object").\(String(nanoseconds &+ serial, radix: 16))"
                 let event = makeEvent(
                     name: name, namespace: namespace, reference: reference, pending: pending, message: message,
                     time: wallTime)

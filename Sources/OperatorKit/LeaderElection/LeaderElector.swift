@@ -71,18 +71,18 @@ public final class LeaderElector: Sendable {
             logger.info("became leader")
             let outcome = await lead(whileLeading)
             setLeader(false)
-            switch outcome {
-            case .lost:
+            if outcome == .lost, !Task.isCancelled {
                 logger.warning("lost the lease; stopped reconciling and campaigning again")
                 continue
-            case .stepDown:
-                await release()
-                return
             }
+            break
         }
-        if configuration.releaseOnCancel {
+        if !Task.isCancelled {
+            // The leading work returned by itself: step down.
+            await release()
+        } else if configuration.releaseOnCancel {
             // This task is cancelled, and so would be the release's requests: release from a
-            // fresh task that shutdown does not cancel.
+            // fresh task that the cancellation does not reach.
             await Task { await self.release() }.value
         }
     }
