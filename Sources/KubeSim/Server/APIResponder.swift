@@ -25,8 +25,12 @@ struct APIResponder: HTTPResponder {
             ?? (api.anonymousIsAdmin ? UserInfo.insecureAdmin : nil) else {
             throw APIError.unauthorized
         }
+        if let response = try await api.extensions?.respond(to: &request, user: user, authorizer: api.authorizer) {
+            return response
+        }
         let route = APIRoute(path: request.uri.path)
         if case .resource(let path) = route {
+            try await api.extensions?.screen(path, method: request.method, query: request.uri.query)
             return try await ResourceHandler(api: api).handle(path, request: &request, user: user)
         }
         guard request.method == .get || request.method == .head else {

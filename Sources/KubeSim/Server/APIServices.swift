@@ -12,10 +12,12 @@ public final class APIServices: Sendable {
     let subresources: [String: any SubresourceResponder]
     /// Every request is treated as `system:admin` when it brings no credentials (`--insecure-http`).
     let anonymousIsAdmin: Bool
+    /// Workload and fault endpoints, and the fault screen (see ``SimulatorExtensions``).
+    let extensions: SimulatorExtensions?
 
     init(registry: Registry, authenticator: Authenticator, authorizer: any Authorizing,
          openAPI: any OpenAPIServing, watchSettings: WatchSettings, subresources: [String: any SubresourceResponder],
-         anonymousIsAdmin: Bool) {
+         anonymousIsAdmin: Bool, extensions: SimulatorExtensions? = nil) {
         self.registry = registry
         self.authenticator = authenticator
         self.authorizer = authorizer
@@ -25,6 +27,7 @@ public final class APIServices: Sendable {
         self.watchSettings = watchSettings
         self.subresources = subresources
         self.anonymousIsAdmin = anonymousIsAdmin
+        self.extensions = extensions
     }
 }
 

@@ -31,11 +31,16 @@ public final class Simulator: Sendable {
         /// Extra subresources by `resource/subresource` (for example `pods/log`).
         public var subresources: [String: any SubresourceResponder]
         public var logLevel: Logger.Level
+        /// The simulated controllers, nodes and pod behaviours (nil: an API server with nothing behind it).
+        public var workloads: SimulationOptions?
+        /// Faults in force from the start; more come and go at run time (`faults`, `/admin/faults`).
+        public var faults: [FaultRule]
 
         public init(port: Int = 0, tls: Bool = true, dataDirectory: String? = nil, host: String = "127.0.0.1",
                     kubeconfigPath: String? = nil, historyCapacity: Int = 20_000, watch: WatchSettings = .init(),
                     admission: [any AdmissionPlugin] = [], subresources: [String: any SubresourceResponder] = [:],
-                    logLevel: Logger.Level = .warning) {
+                    logLevel: Logger.Level = .warning, workloads: SimulationOptions? = SimulationOptions(),
+                    faults: [FaultRule] = []) {
             self.port = port
             self.tls = tls
             self.dataDirectory = dataDirectory
@@ -46,6 +51,8 @@ public final class Simulator: Sendable {
             self.admission = admission
             self.subresources = subresources
             self.logLevel = logLevel
+            self.workloads = workloads
+            self.faults = faults
         }
     }
 
@@ -59,6 +66,10 @@ public final class Simulator: Sendable {
     /// The API semantics, for in-process controllers that read and write objects directly.
     public let registry: Registry
     public var store: ObjectStore { registry.store }
+    /// The simulated controllers (nil when started without them).
+    public let workloads: WorkloadSimulation?
+    /// The faults in force; change them at run time.
+    public let faults: FaultInjector
 
     private let credentials: Credentials
     private let server: APIServer
@@ -69,7 +80,9 @@ public final class Simulator: Sendable {
 
     private init(url: String, port: Int, kubeconfigPath: String, adminToken: String, registry: Registry,
                  credentials: Credentials, server: APIServer, controllers: Task<Void, Never>, journal: FileJournal?,
-                 temporaryDirectory: URL?) {
+                 temporaryDirectory: URL?, workloads: WorkloadSimulation?, faults: FaultInjector) {
+        self.workloads = workloads
+        self.faults = faults
         self.url = url
         self.port = port
         self.kubeconfigPath = kubeconfigPath
@@ -120,8 +133,11 @@ public final class Simulator: Sendable {
             }
         }
 
-        let registry = Registry(store: store, catalog: catalog, admission: configuration.admission)
+        let registry = Registry(store: store, catalog: catalog,
+                                admission: configuration.admission + (configuration.workloads == nil ? [] : WorkloadSimulation.admission))
         try Bootstrap.populate(registry)
+        let workloads = configuration.workloads.map { WorkloadSimulation(registry: registry, options: $0, logger: logger) }
+        let faults = try FaultInjector(store: store, rules: configuration.faults)
 
         let serviceAccounts = ServiceAccountTokens(key: credentials.serviceAccountKey) { namespace, name in
             store.get(ServiceAccountController.serviceAccounts, ObjectKey(namespace: namespace, name: name))?.uid
@@ -132,10 +148,12 @@ public final class Simulator: Sendable {
         var subresources = configuration.subresources
         subresources["serviceaccounts/token"] = subresources["serviceaccounts/token"]
             ?? TokenRequestResponder(tokens: serviceAccounts)
+        if let workloads, subresources["pods/log"] == nil { subresources["pods/log"] = workloads.logResponder }
         let api = APIServices(registry: registry, authenticator: authenticator,
                               authorizer: RBACAuthorizer(store: store),
                               openAPI: CatalogOpenAPI(), watchSettings: configuration.watch,
-                              subresources: subresources, anonymousIsAdmin: !configuration.tls)
+                              subresources: subresources, anonymousIsAdmin: !configuration.tls,
+                              extensions: SimulatorExtensions(workloads: workloads, faults: faults))
 
         let persistence = journal
         let controllers = Task {
@@ -148,6 +166,7 @@ public final class Simulator: Sendable {
                     await TerminationController(registry: registry, cleanup: TerminationController.customResourceDefinitions()).run()
                 }
                 group.addTask { await ServiceAccountController(registry: registry).run() }
+                if let workloads { group.addTask { await workloads.run() } }
                 if let journal = persistence {
                     group.addTask {
                         while !Task.isCancelled {
@@ -188,7 +207,7 @@ public final class Simulator: Sendable {
         ]), to: kubeconfigPath)
         return Simulator(url: url, port: server.port, kubeconfigPath: kubeconfigPath, adminToken: credentials.adminToken,
                          registry: registry, credentials: credentials, server: server, controllers: controllers,
-                         journal: persistence, temporaryDirectory: temporary)
+                         journal: persistence, temporaryDirectory: temporary, workloads: workloads, faults: faults)
     }
 
     /// Writes a kubeconfig for `user` in `groups`, authenticated by a client certificate

@@ -38,8 +38,9 @@ extension Call {
         let bookmarks = options.allowWatchBookmarks
         let bookmarkInterval = api.watchSettings.bookmarkInterval
         let request = request
+        let lease = api.extensions?.watchStarted(type: type, namespace: namespace, stop: { watch.stop() })
         let body = ResponseBody { writer in
-            defer { watch.stop() }
+            defer { watch.stop(); lease?.end() }
             _ = try? await request.body.consumeWithCancellationOnInboundClose { _ in
                 await withTaskGroup(of: Void.self) { group in
                     group.addTask {

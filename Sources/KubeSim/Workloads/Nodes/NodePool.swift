@@ -152,6 +152,9 @@ final class NodePool: Sendable {
 
     func node(of pod: ObjectKey) -> String? { state.withLockedValue { $0.bound[pod]?.node } }
 
+    /// The labels of a node (its zone, hostname…).
+    func labels(of node: String) -> [String: String] { state.withLockedValue { $0.nodes[node]?.labels ?? [:] } }
+
     /// Pods bound per node, and what they request.
     var usage: [String: Usage] { state.withLockedValue { $0.usage } }
 

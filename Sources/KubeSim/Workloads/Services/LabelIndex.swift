@@ -1,0 +1,110 @@
+/// Objects of one namespace-scoped kind indexed by label: `(namespace, key=value)` → names,
+/// so "pods matching this selector" walks the smallest matching posting list instead of
+/// every pod.
+struct LabelIndex: Sendable {
+    private struct Term: Hashable, Sendable {
+        var namespace: String
+        var key: String
+        var value: String
+    }
+
+    private var postings: [Term: Set<String>] = [:]
+    private var labels: [ObjectKey: [String: String]] = [:]
+
+    /// Records an object's current labels; returns its previous ones.
+    @discardableResult
+    mutating func set(_ key: ObjectKey, labels new: [String: String]) -> [String: String]? {
+        let old = labels[key]
+        if old == new { return old }
+        if let old { unindex(key, old) }
+        labels[key] = new
+        for (k, v) in new { postings[Term(namespace: key.namespace, key: k, value: v), default: []].insert(key.name) }
+        return old
+    }
+
+    @discardableResult
+    mutating func remove(_ key: ObjectKey) -> [String: String]? {
+        guard let old = labels.removeValue(forKey: key) else { return nil }
+        unindex(key, old)
+        return old
+    }
+
+    mutating func removeAll() {
+        postings.removeAll()
+        labels.removeAll()
+    }
+
+    func labels(of key: ObjectKey) -> [String: String]? { labels[key] }
+
+    /// The objects in `namespace` whose labels include every pair of `selector` (non-empty).
+    func matching(namespace: String, selector: [String: String]) -> [ObjectKey] {
+        guard !selector.isEmpty else { return [] }
+        var smallest: Set<String>?
+        for (k, v) in selector {
+            let names = postings[Term(namespace: namespace, key: k, value: v)] ?? []
+            if smallest == nil || names.count < smallest!.count { smallest = names }
+            if names.isEmpty { return [] }
+        }
+        return (smallest ?? []).compactMap { name in
+            let key = ObjectKey(namespace: namespace, name: name)
+            guard let labels = labels[key], selector.allSatisfy({ labels[$0.key] == $0.value }) else { return nil }
+            return key
+        }
+    }
+
+    private mutating func unindex(_ key: ObjectKey, _ old: [String: String]) {
+        for (k, v) in old {
+            let term = Term(namespace: key.namespace, key: k, value: v)
+            postings[term]?.remove(key.name)
+            if postings[term]?.isEmpty == true { postings.removeValue(forKey: term) }
+        }
+    }
+}
+
+/// Services by the label pairs of their selectors, so a pod's change finds the services
+/// that select it (before or after the change) without looking at every service.
+struct SelectorIndex: Sendable {
+    private struct Term: Hashable, Sendable {
+        var namespace: String
+        var key: String
+        var value: String
+    }
+
+    private var selectors: [ObjectKey: [String: String]] = [:]
+    private var byTerm: [Term: Set<String>] = [:]
+
+    mutating func set(_ key: ObjectKey, selector: [String: String]) {
+        if selectors[key] == selector { return }
+        remove(key)
+        guard !selector.isEmpty else { return }
+        selectors[key] = selector
+        for (k, v) in selector { byTerm[Term(namespace: key.namespace, key: k, value: v), default: []].insert(key.name) }
+    }
+
+    mutating func remove(_ key: ObjectKey) {
+        guard let old = selectors.removeValue(forKey: key) else { return }
+        for (k, v) in old {
+            let term = Term(namespace: key.namespace, key: k, value: v)
+            byTerm[term]?.remove(key.name)
+            if byTerm[term]?.isEmpty == true { byTerm.removeValue(forKey: term) }
+        }
+    }
+
+    mutating func removeAll() {
+        selectors.removeAll()
+        byTerm.removeAll()
+    }
+
+    /// Services in `namespace` whose selector matches `labels`.
+    func selecting(namespace: String, labels: [String: String]) -> Set<ObjectKey> {
+        var out = Set<ObjectKey>()
+        for (k, v) in labels {
+            for name in byTerm[Term(namespace: namespace, key: k, value: v)] ?? [] {
+                let key = ObjectKey(namespace: namespace, name: name)
+                if out.contains(key) { continue }
+                if let selector = selectors[key], selector.allSatisfy({ labels[$0.key] == $0.value }) { out.insert(key) }
+            }
+        }
+        return out
+    }
+}
