@@ -1,0 +1,204 @@
+import Foundation
+import Testing
+@testable import KubeSim
+
+/// kubectl 1.32 with a CustomResourceDefinition and its custom resources.
+@Suite("Simulator with kubectl: custom resources")
+struct SimulatorKubectlCRDTests {
+    static let shared = SharedSimulator()
+    static let widgets = GroupResource(group: "example.com", resource: "widgets")
+
+    static let crd = """
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata:
+          name: widgets.example.com
+        spec:
+          group: example.com
+          scope: Namespaced
+          names: {plural: widgets, singular: widget, kind: Widget, shortNames: [wd]}
+          versions:
+          - name: v1
+            served: true
+            storage: true
+            subresources:
+              status: {}
+              scale: {specReplicasPath: .spec.replicas, statusReplicasPath: .status.replicas}
+            additionalPrinterColumns:
+            - {name: Size, type: integer, jsonPath: .spec.size}
+            - {name: Color, type: string, jsonPath: .spec.color}
+            - {name: Age, type: date, jsonPath: .metadata.creationTimestamp}
+            schema:
+              openAPIV3Schema:
+                type: object
+                properties:
+                  spec:
+                    type: object
+                    required: [size]
+                    properties:
+                      size: {type: integer, minimum: 1, maximum: 10}
+                      color: {type: string, enum: [red, blue], default: red}
+                      replicas: {type: integer}
+                  status:
+                    type: object
+                    properties:
+                      replicas: {type: integer}
+                      observedGeneration: {type: integer}
+                      conditions:
+                        type: array
+                        items:
+                          type: object
+                          properties:
+                            type: {type: string}
+                            status: {type: string}
+                            observedGeneration: {type: integer}
+        """
+
+    static func widget(_ name: String, size: Int = 3, extra: String = "") -> String {
+        """
+        apiVersion: example.com/v1
+        kind: Widget
+        metadata:
+          name: \(name)
+        \(extra)
+        spec:
+          size: \(size)
+          replicas: 1
+        """
+    }
+
+    /// The simulator with the Widget CRD applied and Established.
+    func ready() async throws -> (Simulator, Kubectl) {
+        let sim = try await Self.shared.get()
+        let kubectl = Kubectl(kubeconfig: sim.kubeconfigPath)
+        let applied = try await kubectl.run("apply", "-f", "-", input: Self.crd)
+        #expect(applied.succeeded, "\(applied)")
+        let established = try await kubectl.run("wait", "--for=condition=Established", "crd/widgets.example.com",
+                                                "--timeout=20s")
+        #expect(established.succeeded, "\(established)")
+        return (sim, kubectl)
+    }
+
+    @Test("apply a CR client-side and server-side; get shows the printer columns and the schema default")
+    func applyAndGet() async throws {
+        let (_, kubectl) = try await ready()
+        var result = try await kubectl.run("apply", "-f", "-", input: Self.widget("client-side"))
+        #expect(result.stdout.contains("widget.example.com/client-side created"), "\(result)")
+        result = try await kubectl.run("apply", "--server-side", "-f", "-", input: Self.widget("server-side", size: 4))
+        #expect(result.stdout.contains("widget.example.com/server-side serverside-applied"), "\(result)")
+
+        result = try await kubectl.run("get", "widgets")
+        let lines = result.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+        #expect(lines.first == ["NAME", "SIZE", "COLOR", "AGE"], "\(result)")
+        #expect(lines.contains { $0.prefix(3) == ["client-side", "3", "red"] }, "\(result)")
+        #expect(lines.contains { $0.prefix(3) == ["server-side", "4", "red"] }, "\(result)")
+
+        result = try await kubectl.run("get", "wd", "server-side", "-o", "yaml", "--show-managed-fields")
+        #expect(result.stdout.contains("color: red"), "\(result)")
+        #expect(result.stdout.contains("manager: kubectl"), "\(result)")
+        #expect(result.stdout.contains("operation: Apply"), "\(result)")
+    }
+
+    @Test("an invalid custom resource is rejected with messages naming each field")
+    func invalidResource() async throws {
+        let (_, kubectl) = try await ready()
+        let result = try await kubectl.run("apply", "-f", "-", input: """
+            apiVersion: example.com/v1
+            kind: Widget
+            metadata: {name: broken}
+            spec: {size: 30, color: green}
+            """)
+        #expect(!result.succeeded)
+        #expect(result.stderr.contains("spec.size: Invalid value: 30: spec.size in body should be less than or equal to 10"), "\(result)")
+        #expect(result.stderr.contains("spec.color: Unsupported value: \"green\": supported values: \"red\", \"blue\""), "\(result)")
+    }
+
+    @Test("get -w prints the change made while it watches")
+    func watchSeesChange() async throws {
+        let (sim, kubectl) = try await ready()
+        #expect(try await kubectl.run("apply", "-f", "-", input: Self.widget("watched")).succeeded)
+        let before = sim.store.watchCount
+        let watching = Task {
+            try await kubectl.run("get", "widget", "watched", "-w", "--output-watch-events", "--request-timeout=4s",
+                                  timeout: 30)
+        }
+        #expect(await eventually { sim.store.watchCount > before })
+        #expect(try await kubectl.run("patch", "widget", "watched", "--type", "merge", "-p", #"{"spec":{"size":9}}"#).succeeded)
+        let output = try await watching.value
+        let events = output.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+        #expect(events.contains { $0.prefix(3) == ["ADDED", "watched", "3"] }, "\(output)")
+        #expect(events.contains { $0.prefix(3) == ["MODIFIED", "watched", "9"] }, "\(output)")
+    }
+
+    @Test("wait --for=condition=Ready returns once the status reports it for the current generation")
+    func waitForReady() async throws {
+        let (_, kubectl) = try await ready()
+        #expect(try await kubectl.run("apply", "-f", "-", input: Self.widget("waiting")).succeeded)
+        let waiting = Task { try await kubectl.run("wait", "--for=condition=Ready", "widget/waiting", "--timeout=20s", timeout: 30) }
+        let status = #"{"status":{"observedGeneration":1,"conditions":[{"type":"Ready","status":"True","observedGeneration":1}]}}"#
+        let patched = try await kubectl.run("patch", "widget", "waiting", "--subresource=status", "--type", "merge", "-p", status)
+        #expect(patched.succeeded, "\(patched)")
+        let result = try await waiting.value
+        #expect(result.succeeded, "\(result)")
+        #expect(result.stdout.contains("widget.example.com/waiting condition met"), "\(result)")
+    }
+
+    @Test("patch --type merge and json change a CR; strategic merge is refused for it but works on a Deployment")
+    func patchTypes() async throws {
+        let (_, kubectl) = try await ready()
+        #expect(try await kubectl.run("apply", "-f", "-", input: Self.widget("patched")).succeeded)
+        #expect(try await kubectl.run("patch", "widget", "patched", "--type", "merge", "-p", #"{"spec":{"size":5}}"#).succeeded)
+        #expect(try await kubectl.run("patch", "widget", "patched", "--type", "json",
+                                      "-p", #"[{"op":"replace","path":"/spec/color","value":"blue"}]"#).succeeded)
+        var result = try await kubectl.run("get", "widget", "patched", "-o", "jsonpath={.spec.size} {.spec.color} {.metadata.generation}")
+        #expect(result.stdout == "5 blue 3", "\(result)")
+        result = try await kubectl.run("patch", "widget", "patched", "--type", "strategic", "-p", #"{"spec":{"size":6}}"#)
+        #expect(!result.succeeded)
+        #expect(result.stderr.contains("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"), "\(result)")
+
+        #expect(try await kubectl.run("create", "deployment", "strategic", "--image=nginx:1.27").succeeded)
+        result = try await kubectl.run("patch", "deployment", "strategic", "--type", "strategic",
+                                       "-p", #"{"spec":{"template":{"spec":{"containers":[{"name":"sidecar","image":"busybox:1.36"}]}}}}"#)
+        #expect(result.succeeded, "\(result)")
+        result = try await kubectl.run("get", "deployment", "strategic", "-o", "jsonpath={.spec.template.spec.containers[*].name}")
+        #expect(result.stdout.split(separator: " ").sorted() == ["nginx", "sidecar"], "\(result)")
+    }
+
+    @Test("scale sets a custom resource's replicas through its scale subresource")
+    func scaleCustomResource() async throws {
+        let (_, kubectl) = try await ready()
+        #expect(try await kubectl.run("apply", "-f", "-", input: Self.widget("scaled")).succeeded)
+        let result = try await kubectl.run("scale", "widget", "scaled", "--replicas=4")
+        #expect(result.stdout.contains("widget.example.com/scaled scaled"), "\(result)")
+        let replicas = try await kubectl.run("get", "widget", "scaled", "-o", "jsonpath={.spec.replicas}")
+        #expect(replicas.stdout == "4")
+    }
+
+    @Test("delete waits until the object's finalizers are removed")
+    func deleteHonoursFinalizers() async throws {
+        let (sim, kubectl) = try await ready()
+        let manifest = Self.widget("held", extra: "  finalizers: [example.com/cleanup]")
+        #expect(try await kubectl.run("apply", "-f", "-", input: manifest).succeeded)
+        let deleting = Task { try await kubectl.run("delete", "widget", "held", "--timeout=30s", timeout: 40) }
+        let key = ObjectKey(namespace: "default", name: "held")
+        #expect(await eventually { sim.store.get(Self.widgets, key)?.isTerminating == true })
+        #expect(sim.store.get(Self.widgets, key) != nil)
+        #expect(try await kubectl.run("patch", "widget", "held", "--type", "json",
+                                      "-p", #"[{"op":"remove","path":"/metadata/finalizers"}]"#).succeeded)
+        let result = try await deleting.value
+        #expect(result.succeeded, "\(result)")
+        #expect(result.stdout.contains("widget.example.com \"held\" deleted"), "\(result)")
+        #expect(sim.store.get(Self.widgets, key) == nil)
+    }
+
+    @Test("describe shows a custom resource's fields")
+    func describe() async throws {
+        let (_, kubectl) = try await ready()
+        #expect(try await kubectl.run("apply", "-f", "-", input: Self.widget("described", size: 7)).succeeded)
+        let result = try await kubectl.run("describe", "widget", "described")
+        #expect(result.succeeded, "\(result)")
+        #expect(result.stdout.contains("Name:         described"), "\(result)")
+        #expect(result.stdout.contains("Kind:         Widget"), "\(result)")
+        #expect(result.stdout.contains("Size:   7") || result.stdout.contains("Size:      7") || result.stdout.range(of: #"Size:\s+7"#, options: .regularExpression) != nil, "\(result)")
+    }
+}
