@@ -39,3 +39,6 @@ manifests-check:
 
 clean:
 	rm -rf .build .up
+
+crds: ## regenerate crds/ from Sources/OpsAPI
+	$(SWIFT) run opsagent crds --output-dir crds
