@@ -177,11 +177,9 @@ public final class Manager: ServiceLifecycle.Service, Sendable {
             eventWriter.cancel()
         }
         events.finish()
-        let drained = (try? await withTimeout(.seconds(5), on: clock) {
-            await eventWriter.value
-            return true
-        }) ?? nil
-        if drained == nil { eventWriter.cancel() }
+        if !(await waitForTask(eventWriter, timeout: .seconds(5), on: clock)) {
+            logger.warning("some Events could not be written before shutdown")
+        }
         logger.info("manager stopped")
     }
 
@@ -222,14 +220,9 @@ public final class Manager: ServiceLifecycle.Service, Sendable {
             // Not leading: nothing is in flight; stop campaigning.
             leading.cancel()
         }
-        let finished = (try? await withTimeout(configuration.gracefulShutdownTimeout, on: clock) {
-            await leading.value
-            return true
-        }) ?? nil
-        if finished == nil {
-            logger.warning("reconciles still running after the shutdown timeout; cancelling them")
-            leading.cancel()
-            await leading.value
+        let finished = await waitForTask(leading, timeout: configuration.gracefulShutdownTimeout, on: clock)
+        if !finished {
+            logger.warning("reconciles were still running after the shutdown timeout and were cancelled")
         }
     }
 }
