@@ -144,6 +144,9 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                "KubeSim",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
