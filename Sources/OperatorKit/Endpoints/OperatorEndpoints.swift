@@ -76,7 +76,8 @@ public struct OperatorEndpoints: ServiceLifecycle.Service {
         try await withThrowingDiscardingTaskGroup { group in
             for (address, endpoints) in servers {
                 let application = makeApplication(address: address, endpoints: endpoints)
-                group.addTask { try await application.runService() }
+                // `run()`, not `runService()`: the enclosing service group owns signals and shutdown.
+                group.addTask { try await application.run() }
             }
         }
     }

@@ -28,6 +28,7 @@ public final class LeaderElector: Sendable {
     private let transitions: Counter
     private let random: @Sendable () -> Double
     private let observation = NIOLockedValueBox(Observation())
+    private let resigned = Signal()
 
     static let masterStatusName = "leader_election_master_status"
     static let transitionsName = "leader_election_transitions_total"
@@ -56,6 +57,10 @@ public final class LeaderElector: Sendable {
         leaderGauge.set(0)
     }
 
+    /// Stops campaigning: ``run(whileLeading:)`` returns once the leading work (if any) has
+    /// returned, releasing the lease. The manager calls it on shutdown.
+    public func resign() { resigned.raise() }
+
     /// Whether this replica holds the lease right now.
     public var isLeader: Bool { observation.withLockedValue { $0.isLeader } }
 
@@ -71,7 +76,7 @@ public final class LeaderElector: Sendable {
             logger.info("became leader")
             let outcome = await lead(whileLeading)
             setLeader(false)
-            if outcome == .lost, !Task.isCancelled {
+            if outcome == .lost, !Task.isCancelled, !resigned.isRaised {
                 logger.warning("lost the lease; stopped reconciling and campaigning again")
                 continue
             }
@@ -92,12 +97,31 @@ public final class LeaderElector: Sendable {
     /// Tries every retry period until the lease is ours; false when cancelled first.
     private func acquire() async -> Bool {
         logger.info("campaigning for the lease")
-        while !Task.isCancelled {
-            if await tryAcquireOrRenew() { return true }
+        while !Task.isCancelled, !resigned.isRaised {
+            if await tryAcquireOrRenew() {
+                guard resigned.isRaised else { return true }
+                // Won just as this replica resigned: give the lease back at once.
+                await release()
+                return false
+            }
             let wait = configuration.retryPeriod.seconds(multipliedBy: 1 + Self.retryJitter * random())
-            do { try await clock.sleep(for: wait) } catch { return false }
+            guard await sleepUnlessResigned(wait) else { return false }
         }
         return false
+    }
+
+    /// Sleeps for `duration`; false when resigned or cancelled first.
+    private func sleepUnlessResigned(_ duration: Duration) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask { [clock] in (try? await clock.sleep(for: duration)) != nil }
+            group.addTask { [resigned] in
+                await resigned.wait()
+                return false
+            }
+            let slept = await group.next() ?? false
+            group.cancelAll()
+            return slept && !resigned.isRaised
+        }
     }
 
     private enum LeadOutcome { case lost, stepDown }

@@ -198,12 +198,15 @@ public final class Manager: ServiceLifecycle.Service, Sendable {
 
     /// Runs the controllers — under the lease when leader election is on.
     private func lead(_ controllers: [Controller]) async {
-        let runControllers: @Sendable () async -> Void = { [configuration] in
+        let runControllers: @Sendable () async -> Void = { [configuration, stopSignal] in
             await withDiscardingTaskGroup { group in
                 for controller in controllers {
                     group.addTask { await controller.run(workers: configuration.workersPerController) }
                 }
             }
+            // Controllers return when stopped or cancelled; hold the lease until then even
+            // when there are none.
+            await stopSignal.wait()
         }
         if let elector {
             await elector.run(whileLeading: runControllers)
@@ -216,10 +219,8 @@ public final class Manager: ServiceLifecycle.Service, Sendable {
         logger.info("shutting down: no new reconciles; waiting for those in flight",
                     metadata: ["timeout": "\(configuration.gracefulShutdownTimeout)"])
         for controller in controllers { controller.stop() }
-        if elector?.isLeader != true, elector != nil {
-            // Not leading: nothing is in flight; stop campaigning.
-            leading.cancel()
-        }
+        // A candidate stops campaigning; a leader releases the lease once its reconciles end.
+        elector?.resign()
         let finished = await waitForTask(leading, timeout: configuration.gracefulShutdownTimeout, on: clock)
         if !finished {
             logger.warning("reconciles were still running after the shutdown timeout and were cancelled")
