@@ -208,6 +208,27 @@ struct ManagerTests {
         #expect(lease["spec"]["holderIdentity"].stringValue == "second")
     }
 
+    @Test("a leader with no controllers holds the lease until stopped, then releases it; a candidate just stops")
+    func leaseWithoutControllers() async throws {
+        let cluster = InMemoryCluster()
+        func manager(_ identity: String) -> Manager {
+            Manager(api: cluster, configuration: ManagerConfiguration(
+                leaderElection: LeaderElectionConfiguration(leaseName: "idle", leaseNamespace: "default", identity: identity)))
+        }
+        let leader = manager("leader")
+        let leaderRun = Task { try await leader.run() }
+        try await eventually { leader.isLeader }
+        let candidate = manager("candidate")
+        let candidateRun = Task { try await candidate.run() }
+        try await eventually { candidate.isReady }
+        candidate.stop()
+        try await candidateRun.value
+        #expect(leader.isLeader, "still leading: nothing stopped it")
+        leader.stop()
+        try await leaderRun.value
+        #expect(cluster.object(.leases, ObjectKey(namespace: "default", name: "idle"))?["spec"]["holderIdentity"] == "")
+    }
+
     @Test("registering twice or after start is refused with advice")
     func registration() async throws {
         let manager = Manager(api: InMemoryCluster())

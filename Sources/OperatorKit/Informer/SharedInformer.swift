@@ -170,8 +170,8 @@ extension SharedInformer {
                         deliver([.added(object)])
                     }
                 case .deleted:
-                    let last = cache.remove(key)
-                    deliver([.deleted(last.map { _ in object } ?? object, finalStateUnknown: false)])
+                    cache.remove(key)
+                    deliver([.deleted(object, finalStateUnknown: false)])
                 default:
                     return
                 }
