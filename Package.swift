@@ -161,6 +161,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "ControllersTests",
+            dependencies: ["Controllers", "OperatorKit", "OpsAPI", "KubeClient", "KubeSim", "Analysis", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "OpsAPITests",
             dependencies: ["OpsAPI", "KubeClient"],
             swiftSettings: strict

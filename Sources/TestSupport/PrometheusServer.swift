@@ -30,7 +30,7 @@ public final class PrometheusServer: Sendable {
 
     /// Starts Prometheus scraping `targets` (host:port) at `metricsPath` every `scrapeInterval`.
     public static func start(targets: [String], metricsPath: String = "/metrics", scrapeInterval: String = "1s",
-                             scheme: String = "http") async throws -> PrometheusServer {
+                             scheme: String = "http", bearerToken: String? = nil) async throws -> PrometheusServer {
         let binary = try binary()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prometheus-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -45,6 +45,7 @@ public final class PrometheusServer: Sendable {
             metrics_path: \(metricsPath)
             tls_config:
               insecure_skip_verify: true
+        \(bearerToken.map { "    authorization:\n      type: Bearer\n      credentials: \"\($0)\"" } ?? "")
             static_configs:
               - targets: [\(targets.map { "\"\($0)\"" }.joined(separator: ", "))]
         """

@@ -24,6 +24,10 @@ public struct BlueGreenStatus: Codable, Sendable, Hashable {
     public var stepStartedAt: String?
     /// Revisions the controller gave up on; a spec naming one does not roll out again until `retry`.
     public var abortedRevision: String?
+    /// When the previous color is scaled down (scaleDownDelaySeconds after a switch).
+    public var scaleDownAt: String?
+    /// The token of each operation annotation already carried out (promote, abort, retry, undo).
+    public var handledOperations: [String: String]?
 
     public init() {}
 }
@@ -76,6 +80,9 @@ public struct AnalyzerVerdict: Codable, Sendable, Hashable {
     public var provider: String
     public var model: String?
     public var inputHash: String?
+    /// Why the LLM was not used (budget, timeout, invalid replies…), when the built-in analyzer answered instead.
+    public var degradedReason: String?
+    public var degradedMessage: String?
 
     public init(verdict: String, confidence: Double? = nil, summary: String, recommendations: [String]? = nil,
                 provider: String, model: String? = nil, inputHash: String? = nil) {

@@ -1,0 +1,218 @@
+import Controllers
+import Foundation
+import KubeClient
+import KubeSim
+import OpsAPI
+import Testing
+
+/// BlueGreenDeployment end to end: the controller, the embedded cluster's Deployments and
+/// pods, and the Services traffic goes through.
+@Suite struct BlueGreenRolloutTests {
+    @Test func aHealthyRevisionIsPromotedAndTheOldColorScalesDown() async throws {
+        let cluster = try await RolloutCluster.shared.get()
+        let ns = try await cluster.namespace("healthy")
+        try await cluster.create(Rollouts.manifest("web"), namespace: ns)
+
+        let first = try await cluster.waitFor("web", ns, "the first revision becomes Healthy") { Rollouts.phase($0) == "Healthy" }
+        #expect(first["status"]["activeColor"] == "blue")
+        #expect(first["status"]["readyText"] == "2/2")
+        #expect(first["status"].condition("Ready")?.status == .true)
+        #expect(first["status"]["observedGeneration"] == first["metadata"]["generation"])
+        #expect(try await cluster.serviceColor("web", ns) == "blue")
+        let firstRevision = try #require(first["status"]["activeRevision"].stringValue)
+
+        try await cluster.patch("web", ns, ["spec": ["template": ["spec": ["containers": [[
+            "name": "app", "image": "registry.example/shop:1.1", "ports": [["name": "http", "containerPort": 8080]],
+            "resources": ["limits": ["cpu": "500m", "memory": "256Mi"]]]]]]]])
+        let promoted = try await cluster.waitFor("web", ns, "the new revision is promoted to green") {
+            $0["activeColor"] == "green" && Rollouts.phase($0) == "Healthy"
+        }
+        let status = promoted["status"]
+        #expect(status["stableRevision"] == status["activeRevision"])
+        #expect(status["activeRevision"].stringValue != firstRevision)
+        #expect(status["analysis"]["stage"] == "pre")
+        #expect(status["analysis"]["phase"] == "Successful")
+        #expect(status["analysis"]["checks"][0]["measurements"].arrayValue?.count == 2)
+        #expect(status["analysis"]["analyzer"]["provider"] == "builtin")
+        #expect(status["history"][0]["outcome"] == "Promoted")
+        #expect(status["history"][0]["images"] == ["registry.example/shop:1.1"])
+        #expect(status.condition("AnalysisPassed")?.status == .true)
+        #expect(try await cluster.serviceColor("web", ns) == "green")
+        try await eventually("blue scales down after scaleDownDelaySeconds") {
+            try await cluster.replicas("web-blue", ns) == 0
+        }
+        #expect(try await cluster.replicas("web-green", ns) == 2)
+    }
+
+    @Test func aNeverReadyPreviewHitsTheDeadlineAndTrafficStays() async throws {
+        let cluster = try await RolloutCluster.shared.get()
+        let ns = try await cluster.namespace("deadline")
+        try await cluster.create(Rollouts.manifest("api", spec: ["progressDeadlineSeconds": 4]), namespace: ns)
+        try await cluster.waitFor("api", ns, "Healthy on blue") { Rollouts.phase($0) == "Healthy" }
+
+        try await cluster.patch("api", ns, ["spec": ["template": ["metadata": ["annotations": ["sim.opsagent.dev/ready": "false"]]]]])
+        let failed = try await cluster.waitFor("api", ns, "the rollout fails on its deadline") { Rollouts.phase($0) == "RolledBack" }
+        let status = failed["status"]
+        #expect(status.condition("Ready")?.status == .false)
+        #expect(status.condition("Ready")?.reason == "ProgressDeadlineExceeded")
+        #expect(status["activeColor"] == "blue")
+        #expect(status["abortedRevision"].stringValue != nil)
+        #expect(status["history"][0]["outcome"] == "RolledBack")
+        #expect(try await cluster.serviceColor("api", ns) == "blue")
+        try await eventually("the failed color scales down") { try await cluster.replicas("api-green", ns) == 0 }
+        // The preview Service went back to the stable color too.
+        #expect(try await cluster.serviceColor("api-preview", ns) == "blue")
+    }
+
+    @Test func manualPromotionWaitsForTheAnnotation() async throws {
+        let cluster = try await RolloutCluster.shared.get()
+        let ns = try await cluster.namespace("manual")
+        try await cluster.create(Rollouts.manifest("shop", spec: ["autoPromotion": ["enabled": false]]), namespace: ns)
+        try await cluster.waitFor("shop", ns, "Healthy on blue") { Rollouts.phase($0) == "Healthy" }
+
+        try await cluster.patch("shop", ns, ["spec": ["template": ["metadata": ["annotations": ["version": "2"]]]]])
+        let paused = try await cluster.waitFor("shop", ns, "paused before the switch") { Rollouts.phase($0) == "Paused" }
+        #expect(paused["status"]["message"].stringValue?.contains("opsagent promote shop") == true)
+        #expect(try await cluster.serviceColor("shop", ns) == "blue")
+        #expect(try await cluster.serviceColor("shop-preview", ns) == "green")
+
+        try await cluster.annotate("shop", ns, "opsagent.dev/promote", "first")
+        let promoted = try await cluster.waitFor("shop", ns, "promoted on request") { $0["activeColor"] == "green" && Rollouts.phase($0) == "Healthy" }
+        #expect(promoted["status"]["handledOperations"]["promote"] == "first")
+        #expect(try await cluster.serviceColor("shop", ns) == "green")
+    }
+
+    @Test func abortThenRetry() async throws {
+        let cluster = try await RolloutCluster.shared.get()
+        let ns = try await cluster.namespace("abort")
+        try await cluster.create(Rollouts.manifest("cart", spec: ["autoPromotion": ["enabled": false]]), namespace: ns)
+        try await cluster.waitFor("cart", ns, "Healthy on blue") { Rollouts.phase($0) == "Healthy" }
+        try await cluster.patch("cart", ns, ["spec": ["template": ["metadata": ["annotations": ["version": "2"]]]]])
+        try await cluster.waitFor("cart", ns, "paused before the switch") { Rollouts.phase($0) == "Paused" }
+
+        try await cluster.annotate("cart", ns, "opsagent.dev/abort", "a1")
+        let aborted = try await cluster.waitFor("cart", ns, "aborted") { $0["abortedRevision"].stringValue != nil }
+        #expect(aborted["status"].condition("Ready")?.reason == "Aborted")
+        #expect(aborted["status"]["history"][0]["outcome"] == "Aborted")
+        #expect(try await cluster.serviceColor("cart", ns) == "blue")
+        try await eventually("the aborted color scales down") { try await cluster.replicas("cart-green", ns) == 0 }
+
+        try await cluster.annotate("cart", ns, "opsagent.dev/retry", "r1")
+        try await cluster.waitFor("cart", ns, "the revision rolls out again") { Rollouts.phase($0) == "Paused" && $0["abortedRevision"].isNull }
+        try await cluster.annotate("cart", ns, "opsagent.dev/promote", "p1")
+        try await cluster.waitFor("cart", ns, "promoted after retry") { $0["activeColor"] == "green" && Rollouts.phase($0) == "Healthy" }
+    }
+
+    @Test func undoReturnsToTheRevisionStillRunningWithoutReanalysis() async throws {
+        let cluster = try await RolloutCluster.shared.get()
+        let ns = try await cluster.namespace("undo")
+        try await cluster.create(Rollouts.manifest("pay", spec: ["scaleDownDelaySeconds": 600]), namespace: ns)
+        let first = try await cluster.waitFor("pay", ns, "Healthy on blue") { Rollouts.phase($0) == "Healthy" }
+        let blueRevision = first["status"]["activeRevision"]
+        try await cluster.patch("pay", ns, ["spec": ["template": ["metadata": ["annotations": ["version": "2"]]]]])
+        try await cluster.waitFor("pay", ns, "promoted to green") { $0["activeColor"] == "green" && Rollouts.phase($0) == "Healthy" }
+
+        try await cluster.annotate("pay", ns, "opsagent.dev/undo", "u1")
+        let back = try await cluster.waitFor("pay", ns, "back on blue") { $0["activeColor"] == "blue" && Rollouts.phase($0) == "Healthy" }
+        #expect(back["status"]["activeRevision"] == blueRevision)
+        #expect(back["status"]["history"][0]["message"].stringValue?.contains("without re-analysis") == true)
+        #expect(back["spec"]["template"]["metadata"]["annotations"]["version"].isNull)
+        #expect(try await cluster.serviceColor("pay", ns) == "blue")
+    }
+
+    @Test func invalidSpecsAreReportedInStatus() async throws {
+        let cluster = try await RolloutCluster.shared.get()
+        let ns = try await cluster.namespace("invalid")
+        var mismatched = Rollouts.manifest("bad-selector")
+        mismatched["spec"]["selector"] = ["matchLabels": ["app": "other"]]
+        try await cluster.create(mismatched, namespace: ns)
+        let bad = try await cluster.waitFor("bad-selector", ns, "InvalidSpec reported") { $0.condition("Ready")?.reason == "InvalidSpec" }
+        #expect(bad["status"].condition("Ready")?.message?.contains("spec.selector") == true)
+        #expect(try await cluster.replicas("bad-selector-blue", ns) == nil, "nothing is created for an invalid spec")
+
+        // A Service of that name exists and is not labelled for adoption.
+        _ = try await cluster.client.create(.services, ["apiVersion": "v1", "kind": "Service", "metadata": ["name": "taken"],
+                                                        "spec": ["selector": ["app": "someone-else"], "ports": [["port": 80]]]], namespace: ns)
+        var taken = Rollouts.manifest("taken-app")
+        taken["spec"]["activeService"] = ["name": "taken"]
+        try await cluster.create(taken, namespace: ns)
+        let conflict = try await cluster.waitFor("taken-app", ns, "the Service conflict is reported") { $0.condition("Ready")?.reason == "InvalidSpec" }
+        #expect(conflict["status"].condition("Ready")?.message?.contains("spec.activeService.name") == true)
+        #expect(try await cluster.client.get(.services, name: "taken", namespace: ns)["spec"]["selector"]["app"] == "someone-else")
+
+        // The schema rejects what it can express, naming the field.
+        var negative = Rollouts.manifest("negative")
+        negative["spec"]["replicas"] = -1
+        do {
+            try await cluster.create(negative, namespace: ns)
+            Issue.record("a negative replica count was accepted")
+        } catch let error as KubeError {
+            #expect(error.isInvalid)
+            #expect(error.description.contains("spec.replicas"))
+        }
+    }
+
+    @Test func deletingTheRolloutDeletesWhatItCreatedAndNothingElse() async throws {
+        let cluster = try await RolloutCluster.shared.get()
+        let ns = try await cluster.namespace("delete")
+        try await cluster.create(Rollouts.manifest("gone"), namespace: ns)
+        try await cluster.waitFor("gone", ns, "Healthy") { Rollouts.phase($0) == "Healthy" }
+        _ = try await cluster.client.create(.configmaps, ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "gone-settings"]], namespace: ns)
+
+        _ = try await cluster.client.delete(BlueGreenDeployment.groupVersionResource, name: "gone", namespace: ns)
+        try await eventually("the Deployments and Services are collected") {
+            let deployments = try await cluster.client.list(.deployments, namespace: ns).items
+            let services = try await cluster.client.list(.services, namespace: ns).items
+            return deployments.isEmpty && services.isEmpty
+        }
+        #expect((try? await cluster.client.get(.configmaps, name: "gone-settings", namespace: ns)) != nil)
+    }
+
+    @Test func kubectlWaitsForReady() async throws {
+        let cluster = try await RolloutCluster.shared.get()
+        let ns = try await cluster.namespace("wait")
+        try await cluster.create(Rollouts.manifest("ready-app"), namespace: ns)
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("kubectl-cache-\(UUID().uuidString)").path
+        let result = try await Shell.run("/usr/bin/kubectl", ["--kubeconfig", cluster.sim.kubeconfigPath, "--cache-dir", cache,
+                                                              "-n", ns, "wait", "--for=condition=Ready", "bgd/ready-app", "--timeout=60s"])
+        #expect(result.status == 0, "kubectl wait failed: \(result.stderr)")
+        #expect(result.stdout.contains("condition met"))
+        let table = try await Shell.run("/usr/bin/kubectl", ["--kubeconfig", cluster.sim.kubeconfigPath, "--cache-dir", cache,
+                                                             "-n", ns, "get", "bgd"])
+        let header = table.stdout.split(separator: "\n").first.map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+        #expect(header == ["NAME", "PHASE", "ACTIVE", "READY", "ANALYSIS", "AGE"])
+        #expect(table.stdout.contains("Healthy"))
+    }
+}
+
+/// Runs a program off the cooperative thread pool and collects its output.
+enum Shell {
+    struct Result: Sendable { var status: Int32; var stdout: String; var stderr: String }
+
+    static func run(_ path: String, _ arguments: [String]) async throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                let group = DispatchGroup()
+                nonisolated(unsafe) var errData = Data()
+                group.enter()
+                DispatchQueue.global().async {
+                    errData = err.fileHandleForReading.readDataToEndOfFile()
+                    group.leave()
+                }
+                let outData = out.fileHandleForReading.readDataToEndOfFile()
+                group.wait()
+                process.waitUntilExit()
+                continuation.resume(returning: Result(status: process.terminationStatus,
+                                                      stdout: String(decoding: outData, as: UTF8.self),
+                                                      stderr: String(decoding: errData, as: UTF8.self)))
+            }
+        }
+    }
+}
