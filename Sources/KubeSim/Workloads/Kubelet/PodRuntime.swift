@@ -123,8 +123,11 @@ struct PodRuntime: Sendable {
         func condition(_ type: String, _ status: Bool, reason: String? = nil, message: String? = nil) -> JSONValue {
             let text = status ? "True" : "False"
             let old = oldConditions.first { $0["type"].stringValue == type }
-            let since = old.flatMap { $0["status"].stringValue == text ? $0["lastTransitionTime"] : nil }
-                ?? SimTime.string(now)
+            // (Spelled out: JSONValue is ExpressibleByNilLiteral, so a `nil` branch would be JSON null.)
+            var since = SimTime.string(now)
+            if let old, old["status"].stringValue == text, !old["lastTransitionTime"].isNull {
+                since = old["lastTransitionTime"]
+            }
             var value: JSONValue = ["type": .string(type), "status": .string(text), "lastTransitionTime": since]
             if let reason { value["reason"] = .string(reason) }
             if let message { value["message"] = .string(message) }

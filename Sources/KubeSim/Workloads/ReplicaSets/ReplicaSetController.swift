@@ -116,7 +116,8 @@ final class ReplicaSetController: Reconciler, FeedObserver {
             conditions.append([
                 "type": "ReplicaFailure", "status": "True", "reason": .string(failure.reason),
                 "message": .string(failure.message),
-                "lastTransitionTime": old?["lastTransitionTime"] ?? SimTime.string(now),
+                "lastTransitionTime": old.map { $0["lastTransitionTime"].isNull ? SimTime.string(now) : $0["lastTransitionTime"] }
+                    ?? SimTime.string(now),
             ])
         }
         if !conditions.isEmpty { status["conditions"] = .array(conditions) }
