@@ -57,7 +57,10 @@ struct SimulatorAPISemanticsTests {
 
     @Test("a watch from a compacted resourceVersion ends with one ERROR event carrying 410 Expired")
     func expiredWatch() async throws {
-        let (sim, client) = try await client()
+        // Its own simulator: compacting the shared one would expire the other tests' continue tokens.
+        let sim = try await Simulator.start(.init(port: 0, tls: true))
+        defer { Task { await sim.stop() } }
+        let client = KubernetesClient(configuration: try ClusterConfiguration.load(kubeconfigPath: sim.kubeconfigPath))
         let created = try await client.create(Self.configMaps, configMap("old-version"), namespace: "default")
         let old = created["metadata"]["resourceVersion"].stringValue!
         for i in 0..<3 {
@@ -249,5 +252,57 @@ struct SimulatorAPISemanticsTests {
             if seen.count == 2 { stream.cancel(); break }
         }
         #expect(seen == ["MODIFIED changed", "DELETED yes"])
+    }
+
+    @Test("deletecollection removes what the selector matches and nothing else")
+    func deleteCollection() async throws {
+        let (_, client) = try await client()
+        for (name, team) in [("dc-a", "red"), ("dc-b", "red"), ("dc-c", "blue")] {
+            _ = try await client.create(Self.configMaps, configMap(name, labels: ["dc-team": team]), namespace: "default")
+        }
+        try await client.deleteCollection(Self.configMaps, namespace: "default", labelSelector: "dc-team=red")
+        let left = try await client.list(Self.configMaps, namespace: "default", options: .init(labelSelector: "dc-team"))
+        #expect(left.items.compactMap { $0["metadata"]["name"].stringValue } == ["dc-c"])
+    }
+
+    @Test("a server-side dry run validates and answers without storing")
+    func dryRun() async throws {
+        let (sim, _) = try await client()
+        let kubectl = Kubectl(kubeconfig: sim.kubeconfigPath)
+        let result = try await kubectl.run("create", "configmap", "dry", "--from-literal=a=b", "--dry-run=server", "-o", "name")
+        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "configmap/dry", "\(result)")
+        #expect(sim.store.get(GroupResource(group: "", resource: "configmaps"), ObjectKey(namespace: "default", name: "dry")) == nil)
+    }
+
+    @Test("an immediate delete answers Status Success naming the object; a namespace being deleted refuses new objects")
+    func deleteAnswersAndTerminatingNamespace() async throws {
+        let (_, client) = try await client()
+        let created = try await client.create(Self.configMaps, configMap("gone-now"), namespace: "default")
+        let answer = try JSONValue(parsing: try await client.request(
+            "DELETE", Self.configMaps.path(namespace: "default", name: "gone-now")).body)
+        #expect(answer["kind"] == "Status")
+        #expect(answer["status"] == "Success")
+        #expect(answer["details"]["name"] == "gone-now")
+        #expect(answer["details"]["kind"] == "configmaps")
+        #expect(answer["details"]["uid"] == created["metadata"]["uid"])
+
+        let namespaces = GroupVersionResource(group: "", version: "v1", resource: "namespaces")
+        _ = try await client.create(namespaces, ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "closing"]])
+        var held = configMap("held-open", namespace: "closing")
+        held[path: ["metadata", "finalizers"]] = ["example.com/hold"]
+        _ = try await client.create(Self.configMaps, held, namespace: "closing")
+        try await client.delete(namespaces, name: "closing")
+        let phase = try await client.get(namespaces, name: "closing")["status"]["phase"]
+        #expect(phase == "Terminating")
+        await #expect {
+            _ = try await client.create(Self.configMaps, configMap("late", namespace: "closing"), namespace: "closing")
+        } throws: { error in
+            (error as? KubeError)?.isForbidden == true
+                && (error as? KubeError)?.status?.message == "configmaps \"late\" is forbidden: unable to create new content in namespace closing because it is being terminated"
+        }
+        _ = try await client.patch(Self.configMaps, name: "held-open", namespace: "closing", type: .merge,
+                                   body: ["metadata": ["finalizers": nil]])
+        let namespaceGone = await eventually { (try? await client.get(namespaces, name: "closing")) == nil }
+        #expect(namespaceGone)
     }
 }

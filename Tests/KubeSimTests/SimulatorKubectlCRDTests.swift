@@ -5,7 +5,14 @@ import Testing
 /// kubectl 1.32 with a CustomResourceDefinition and its custom resources.
 @Suite("Simulator with kubectl: custom resources")
 struct SimulatorKubectlCRDTests {
-    static let shared = SharedSimulator()
+    static let shared = SharedSimulator { sim in
+        let kubectl = Kubectl(kubeconfig: sim.kubeconfigPath)
+        let applied = try await kubectl.run("apply", "-f", "-", input: SimulatorKubectlCRDTests.crd)
+        guard applied.succeeded else { throw SetupFailure(description: "applying the CRD: \(applied)") }
+        let established = try await kubectl.run("wait", "--for=condition=Established", "crd/widgets.example.com",
+                                                "--timeout=20s")
+        guard established.succeeded else { throw SetupFailure(description: "waiting for the CRD: \(established)") }
+    }
     static let widgets = GroupResource(group: "example.com", resource: "widgets")
 
     static let crd = """
@@ -70,13 +77,7 @@ struct SimulatorKubectlCRDTests {
     /// The simulator with the Widget CRD applied and Established.
     func ready() async throws -> (Simulator, Kubectl) {
         let sim = try await Self.shared.get()
-        let kubectl = Kubectl(kubeconfig: sim.kubeconfigPath)
-        let applied = try await kubectl.run("apply", "-f", "-", input: Self.crd)
-        #expect(applied.succeeded, "\(applied)")
-        let established = try await kubectl.run("wait", "--for=condition=Established", "crd/widgets.example.com",
-                                                "--timeout=20s")
-        #expect(established.succeeded, "\(established)")
-        return (sim, kubectl)
+        return (sim, Kubectl(kubeconfig: sim.kubeconfigPath))
     }
 
     @Test("apply a CR client-side and server-side; get shows the printer columns and the schema default")
@@ -201,4 +202,8 @@ struct SimulatorKubectlCRDTests {
         #expect(result.stdout.contains("Kind:         Widget"), "\(result)")
         #expect(result.stdout.contains("Size:   7") || result.stdout.contains("Size:      7") || result.stdout.range(of: #"Size:\s+7"#, options: .regularExpression) != nil, "\(result)")
     }
+}
+
+struct SetupFailure: Error, CustomStringConvertible {
+    var description: String
 }

@@ -15,6 +15,15 @@ public final class Authenticator: Sendable {
     let serviceAccountTokens: ServiceAccountTokens
     /// Parsed client certificates by DER bytes, so a keep-alive client costs one parse.
     private let certificateCache = NIOLockedValueBox<[Data: UserInfo]>([:])
+    /// The certificate user of each open connection, so later requests on it skip the hop
+    /// to its event loop. Entries hold the channel weakly: a reused identifier of a freed
+    /// channel never matches.
+    private let connections = NIOLockedValueBox<[ObjectIdentifier: ConnectionIdentity]>([:])
+
+    private struct ConnectionIdentity {
+        weak var channel: (any Channel)?
+        var user: UserInfo?
+    }
 
     public init(staticTokens: [String: UserInfo], serviceAccountTokens: ServiceAccountTokens) {
         self.staticTokens = staticTokens
@@ -26,9 +35,7 @@ public final class Authenticator: Sendable {
     func authenticate(authorization: String?, channel: any Channel) async throws(APIError) -> UserInfo? {
         // kube-apiserver's union authenticator asks the x509 authenticator first: a valid
         // client certificate wins over a bearer token.
-        if let certificate = try? await channel.nioSSL_peerCertificate().get() {
-            return try user(from: certificate)
-        }
+        if let user = try await certificateUser(channel) { return user }
         if let authorization, !authorization.isEmpty {
             let parts = authorization.split(separator: " ", maxSplits: 1)
             if parts.count == 2, parts[0].lowercased() == "bearer" {
@@ -38,6 +45,19 @@ public final class Authenticator: Sendable {
             }
         }
         return nil
+    }
+
+    /// The user of the connection's client certificate, nil without one.
+    private func certificateUser(_ channel: any Channel) async throws(APIError) -> UserInfo? {
+        let id = ObjectIdentifier(channel)
+        if let known = connections.withLockedValue({ $0[id] }), known.channel === channel { return known.user }
+        let certificate = try? await channel.nioSSL_peerCertificate().get()
+        let user = try certificate.map { certificate throws(APIError) in try self.user(from: certificate) }
+        connections.withLockedValue { table in
+            if table.count > 4096 { table = table.filter { $0.value.channel != nil } }
+            table[id] = ConnectionIdentity(channel: channel, user: user)
+        }
+        return user
     }
 
     /// The user a bearer token stands for, nil when it is not valid.

@@ -32,15 +32,24 @@ struct Kubectl: Sendable {
 actor SharedSimulator {
     private var starting: Task<Simulator, any Error>?
     private let configuration: Simulator.Configuration
+    private let setup: @Sendable (Simulator) async throws -> Void
 
-    init(_ configuration: Simulator.Configuration = .init(port: 0, tls: true)) {
+    /// `setup` runs once, before any test gets the simulator (for example to install a CRD).
+    init(_ configuration: Simulator.Configuration = .init(port: 0, tls: true),
+         setup: @escaping @Sendable (Simulator) async throws -> Void = { _ in }) {
         self.configuration = configuration
+        self.setup = setup
     }
 
     func get() async throws -> Simulator {
         if let starting { return try await starting.value }
         let configuration = configuration
-        let task = Task { try await Simulator.start(configuration) }
+        let setup = setup
+        let task = Task {
+            let sim = try await Simulator.start(configuration)
+            try await setup(sim)
+            return sim
+        }
         starting = task
         return try await task.value
     }

@@ -11,7 +11,7 @@ final class GarbageCollector: Sendable {
     init(registry: Registry) { self.registry = registry }
 
     func run() async {
-        guard let watch = try? registry.store.watch(nil, from: .now) else { return }
+        guard let watch = try? registry.store.watch(nil, from: .now, encodedLines: false) else { return }
         for await item in watch.events {
             guard case .change(let type, let object, _) = item else { continue }
             switch type {

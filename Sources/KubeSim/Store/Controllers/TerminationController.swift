@@ -24,7 +24,7 @@ final class TerminationController: Sendable {
     }
 
     func run() async {
-        guard let watch = try? registry.store.watch(cleanup.container, from: .currentState) else { return }
+        guard let watch = try? registry.store.watch(cleanup.container, from: .currentState, encodedLines: false) else { return }
         await withTaskGroup(of: Void.self) { group in
             for await item in watch.events {
                 guard case .change(let type, let object, _) = item, type != .deleted, object.isTerminating else { continue }
@@ -117,7 +117,7 @@ final class ServiceAccountController: Sendable {
     init(registry: Registry) { self.registry = registry }
 
     func run() async {
-        guard let watch = try? registry.store.watch(Registry.namespaces, from: .currentState),
+        guard let watch = try? registry.store.watch(Registry.namespaces, from: .currentState, encodedLines: false),
               let type = registry.catalog.type(Self.serviceAccounts) else { return }
         for await item in watch.events {
             guard case .change(let eventType, let namespace, _) = item, eventType != .deleted,

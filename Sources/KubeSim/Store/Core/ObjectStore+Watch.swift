@@ -50,12 +50,16 @@ final class Subscription: Sendable {
     let resource: GroupResource?
     let filter: ObjectFilter
     let continuation: AsyncStream<WatchItem>.Continuation
+    /// Whether the watcher writes JSON lines (HTTP clients) and so wants the shared encoding.
+    let wantsLines: Bool
 
-    init(id: UInt64, resource: GroupResource?, filter: ObjectFilter, continuation: AsyncStream<WatchItem>.Continuation) {
+    init(id: UInt64, resource: GroupResource?, filter: ObjectFilter, continuation: AsyncStream<WatchItem>.Continuation,
+         wantsLines: Bool) {
         self.id = id
         self.resource = resource
         self.filter = filter
         self.continuation = continuation
+        self.wantsLines = wantsLines
     }
 }
 
@@ -63,8 +67,11 @@ extension ObjectStore {
     /// Starts a watch on one resource type (or on all of them when `resource` is nil, for
     /// in-process controllers). Throws 410 Expired when `start` is older than the history
     /// and 504 when it is newer than the store.
+    ///
+    /// `encodedLines`: attach each event's shared JSON line (for HTTP watchers; in-process
+    /// controllers read the objects and skip the encoding).
     public func watch(_ resource: GroupResource?, filter: ObjectFilter = .everything, from start: WatchStart,
-                      initialEventsEndBookmark: Bool = false) throws(APIError) -> StoreWatch {
+                      initialEventsEndBookmark: Bool = false, encodedLines: Bool = true) throws(APIError) -> StoreWatch {
         try locked { s throws(APIError) -> StoreWatch in
             if s.closed { throw APIError.serviceUnavailable("the API server is shutting down") }
             var initial: [WatchItem] = []
@@ -97,7 +104,8 @@ extension ObjectStore {
             let (stream, continuation) = AsyncStream<WatchItem>.makeStream(
                 bufferingPolicy: .bufferingOldest(initial.count + watcherBacklogLimit))
             for item in initial { continuation.yield(item) }
-            let subscription = Subscription(id: id, resource: resource, filter: filter, continuation: continuation)
+            let subscription = Subscription(id: id, resource: resource, filter: filter, continuation: continuation,
+                                            wantsLines: encodedLines)
             if let resource {
                 s.watchers[resource, default: [:]][id] = subscription
             } else {
@@ -156,7 +164,8 @@ extension ObjectStore {
         var overflowed: [Subscription] = []
         func deliver(_ subscription: Subscription) {
             guard var item = Self.view(of: event, through: subscription.filter) else { return }
-            if case .change(let type, let object, nil) = item, type == event.type, object === event.object {
+            if subscription.wantsLines, case .change(let type, let object, nil) = item, type == event.type,
+               object === event.object {
                 // Encoded at most once per event and shared by every watcher that sees it unchanged.
                 let line = shared ?? WatchLine.encode(type: event.type, objectBytes: event.object.bytes)
                 shared = line

@@ -18,8 +18,7 @@ enum ObjectMetadata {
     static func subdomainProblems(_ name: String) -> [String] {
         var problems: [String] = []
         if name.count > 253 { problems.append("must be no more than 253 characters") }
-        let pattern = #"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"#
-        if name.range(of: pattern, options: .regularExpression) == nil {
+        if !name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy(isLabel) {
             problems.append("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')")
         }
         return problems
@@ -29,7 +28,7 @@ enum ObjectMetadata {
     static func labelProblems(_ name: String) -> [String] {
         var problems: [String] = []
         if name.count > 63 { problems.append("must be no more than 63 characters") }
-        if name.range(of: #"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"#, options: .regularExpression) == nil {
+        if !isLabel(Substring(name)) {
             problems.append("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')")
         }
         return problems
@@ -39,10 +38,20 @@ enum ObjectMetadata {
     static func dns1035Problems(_ name: String) -> [String] {
         var problems: [String] = []
         if name.count > 63 { problems.append("must be no more than 63 characters") }
-        if name.range(of: #"^[a-z]([-a-z0-9]*[a-z0-9])?$"#, options: .regularExpression) == nil {
+        if !isLabel(Substring(name)) || !(name.utf8.first.map { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") } ?? false) {
             problems.append("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')")
         }
         return problems
+    }
+
+    /// `[a-z0-9]([-a-z0-9]*[a-z0-9])?` without a regular expression (names are checked on every create).
+    static func isLabel(_ part: Substring) -> Bool {
+        let bytes = part.utf8
+        guard let first = bytes.first, let last = bytes.last else { return false }
+        func alphanumeric(_ b: UInt8) -> Bool {
+            (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
+        }
+        return alphanumeric(first) && alphanumeric(last) && bytes.allSatisfy { alphanumeric($0) || $0 == UInt8(ascii: "-") }
     }
 
     /// The name rules a resource type applies.

@@ -1,0 +1,140 @@
+import Foundation
+import KubeClient
+import Testing
+@testable import KubeSim
+
+/// Starting, stopping and restarting the simulator: persistence, the CLI, discovery changes.
+@Suite("Simulator lifecycle")
+struct SimulatorLifecycleTests {
+    static let configMaps = GroupVersionResource(group: "", version: "v1", resource: "configmaps")
+
+    @Test("with a data directory, objects, custom types, resourceVersions and credentials survive a restart")
+    func persistence() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sim-data-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var sim = try await Simulator.start(.init(port: 0, tls: true, dataDirectory: dir.path))
+        var kubectl = Kubectl(kubeconfig: sim.kubeconfigPath)
+        #expect(try await kubectl.run("apply", "-f", "-", input: SimulatorKubectlCRDTests.crd).succeeded)
+        #expect(try await kubectl.run("apply", "-f", "-", input: SimulatorKubectlCRDTests.widget("kept", size: 6)).succeeded)
+        #expect(try await kubectl.run("create", "configmap", "kept", "--from-literal=answer=42").succeeded)
+        #expect(try await kubectl.run("create", "configmap", "dropped", "--from-literal=a=b").succeeded)
+        #expect(try await kubectl.run("delete", "configmap", "dropped").succeeded)
+        let before = try await kubectl.run("get", "configmap", "kept", "-o", "jsonpath={.metadata.resourceVersion}")
+        let revision = sim.store.revision
+        let token = sim.adminToken
+        await sim.stop()
+
+        sim = try await Simulator.start(.init(port: 0, tls: true, dataDirectory: dir.path))
+        kubectl = Kubectl(kubeconfig: sim.kubeconfigPath)
+        #expect(sim.adminToken == token)
+        #expect(sim.store.revision >= revision)
+        var result = try await kubectl.run("get", "configmap", "kept", "-o", "jsonpath={.data.answer} {.metadata.resourceVersion}")
+        #expect(result.stdout == "42 \(before.stdout)", "\(result)")
+        result = try await kubectl.run("get", "configmap", "dropped")
+        #expect(result.stderr.contains("not found"), "\(result)")
+        result = try await kubectl.run("get", "widget", "kept", "-o", "jsonpath={.spec.size}")
+        #expect(result.stdout == "6", "\(result)")
+        // New writes continue the old resourceVersion sequence.
+        #expect(try await kubectl.run("create", "configmap", "after-restart").succeeded)
+        result = try await kubectl.run("get", "configmap", "after-restart", "-o", "jsonpath={.metadata.resourceVersion}")
+        #expect((UInt64(result.stdout) ?? 0) > revision, "\(result)")
+        await sim.stop()
+    }
+
+    @Test("opsagent sim prints where the kubeconfig is once it serves, and stops on SIGTERM")
+    func commandLine() async throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let binary = root.appendingPathComponent(".build/debug/opsagent").path
+        try #require(FileManager.default.isExecutableFile(atPath: binary), "build opsagent first (swift build)")
+        let kubeconfig = FileManager.default.temporaryDirectory.appendingPathComponent("sim-cli-\(UUID().uuidString.prefix(8))").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["sim", "--port", "0", "--kubeconfig-out", kubeconfig]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        let line = try await Task.detached {
+            var bytes: [UInt8] = []
+            while let chunk = try output.fileHandleForReading.read(upToCount: 1), let byte = chunk.first, byte != 10 {
+                bytes.append(byte)
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }.value
+        #expect(line.hasPrefix("opsagent sim: serving https://127.0.0.1:"), "\(line)")
+        #expect(line.hasSuffix("kubeconfig written to \(kubeconfig)"), "\(line)")
+        let result = try await Kubectl(kubeconfig: kubeconfig).run("get", "namespace", "kube-system", "-o", "name")
+        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "namespace/kube-system", "\(result)")
+        process.terminate()
+        let exited = await eventually(timeout: .seconds(15)) { !process.isRunning }
+        #expect(exited)
+    }
+
+    @Test("deleting a CRD deletes its custom resources and removes it from discovery")
+    func crdRemoval() async throws {
+        let sim = try await Simulator.start(.init(port: 0, tls: true))
+        let kubectl = Kubectl(kubeconfig: sim.kubeconfigPath)
+        #expect(try await kubectl.run("apply", "-f", "-", input: SimulatorKubectlCRDTests.crd).succeeded)
+        #expect(try await kubectl.run("apply", "-f", "-", input: SimulatorKubectlCRDTests.widget("doomed")).succeeded)
+        var result = try await kubectl.run("api-resources", "--api-group=example.com", "-o", "name")
+        #expect(result.stdout.contains("widgets.example.com"), "\(result)")
+        result = try await kubectl.run("delete", "crd", "widgets.example.com", "--timeout=20s")
+        #expect(result.succeeded, "\(result)")
+        #expect(sim.store.count(SimulatorKubectlCRDTests.widgets) == 0)
+        let fresh = Kubectl(kubeconfig: sim.kubeconfigPath)
+        result = try await fresh.run("get", "widgets")
+        #expect(result.stderr.contains(#"the server doesn't have a resource type "widgets""#), "\(result)")
+        await sim.stop()
+    }
+
+    @Test("aggregated discovery answers in apidiscovery.k8s.io/v2 when asked, legacy JSON otherwise")
+    func discovery() async throws {
+        let sim = try await Simulator.start(.init(port: 0, tls: true))
+        let client = KubernetesClient(configuration: try ClusterConfiguration.load(kubeconfigPath: sim.kubeconfigPath))
+        let aggregated = try await client.request(
+            "GET", "/apis", accept: "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json")
+        #expect(aggregated.headers["Content-Type"] == "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList")
+        let document = try JSONValue(parsing: aggregated.body)
+        #expect(document["kind"] == "APIGroupDiscoveryList")
+        let apps = (document["items"].arrayValue ?? []).first { $0["metadata"]["name"] == "apps" }
+        let deployments = (apps?["versions"][0]["resources"].arrayValue ?? []).first { $0["resource"] == "deployments" }
+        #expect(deployments?["scope"] == "Namespaced")
+        #expect(deployments?["shortNames"] == ["deploy"])
+        #expect((deployments?["subresources"].arrayValue ?? []).map { $0["subresource"] } == ["scale", "status"])
+
+        let legacy = try JSONValue(parsing: try await client.request("GET", "/apis").body)
+        #expect(legacy["kind"] == "APIGroupList")
+        let resources = try JSONValue(parsing: try await client.request("GET", "/api/v1").body)
+        let pods = (resources["resources"].arrayValue ?? []).first { $0["name"] == "pods" }
+        #expect(pods?["shortNames"] == ["po"])
+        #expect(pods?["categories"] == ["all"])
+        await sim.stop()
+    }
+
+    @Test("sendInitialEvents streams the current objects, then a bookmark marking their end")
+    func initialEvents() async throws {
+        let sim = try await Simulator.start(.init(port: 0, tls: true))
+        let client = KubernetesClient(configuration: try ClusterConfiguration.load(kubeconfigPath: sim.kubeconfigPath))
+        for name in ["one", "two"] {
+            _ = try await client.create(Self.configMaps, ["apiVersion": "v1", "kind": "ConfigMap",
+                                                          "metadata": ["name": .string(name)]], namespace: "default")
+        }
+        let stream = try await client.watch(Self.configMaps, namespace: "default",
+                                            options: WatchOptions(timeoutSeconds: 10, allowBookmarks: true,
+                                                                  sendInitialEvents: true))
+        var added: [String] = []
+        var ended = false
+        for try await event in stream {
+            if case .added(let object) = event { added.append(object["metadata"]["name"].stringValue ?? "") }
+            if case .bookmark(_, let initialEventsEnd) = event, initialEventsEnd {
+                ended = true
+                stream.cancel()
+                break
+            }
+        }
+        #expect(added == ["one", "two"])
+        #expect(ended)
+        await sim.stop()
+    }
+}
