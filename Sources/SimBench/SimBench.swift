@@ -11,6 +11,14 @@ import KubeSim
 struct SimBench {
     static func main() async throws {
         let arguments = CommandLine.arguments
+        if arguments.count > 1, arguments[1] == "--serve" {
+            // Serve only, for load from another process (curl, wrk, a Go or Python client).
+            let sim = try await Simulator.start(.init(port: 0, tls: true, historyCapacity: 50_000))
+            emit("serving \(sim.url) kubeconfig \(sim.kubeconfigPath) token \(sim.adminToken)")
+            try await Task.sleep(for: .seconds(Int(arguments.count > 2 ? arguments[2] : "600") ?? 600))
+            await sim.stop()
+            return
+        }
         let creates = arguments.count > 1 ? Int(arguments[1]) ?? 5000 : 5000
         let sim = try await Simulator.start(.init(port: 0, tls: true, historyCapacity: 50_000))
         // HTTP/1.1 carries one watch per connection: allow a connection for each watcher.
