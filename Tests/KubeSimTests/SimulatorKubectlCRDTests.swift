@@ -114,6 +114,25 @@ struct SimulatorKubectlCRDTests {
         #expect(result.stderr.contains("spec.color: Unsupported value: \"green\": supported values: \"red\", \"blue\""), "\(result)")
     }
 
+    @Test("unknown fields fail with --validate=strict, warn with --validate=warn, and are pruned")
+    func fieldValidation() async throws {
+        let (_, kubectl) = try await ready()
+        let manifest = """
+            apiVersion: example.com/v1
+            kind: Widget
+            metadata: {name: unknown-field}
+            spec: {size: 2, bogus: true}
+            """
+        var result = try await kubectl.run("apply", "-f", "-", input: manifest)
+        #expect(!result.succeeded)
+        #expect(result.stderr.contains(#"Widget in version "v1" cannot be handled as a Widget: strict decoding error: unknown field "spec.bogus""#), "\(result)")
+        result = try await kubectl.run("apply", "--validate=warn", "-f", "-", input: manifest)
+        #expect(result.succeeded, "\(result)")
+        #expect(result.stderr.contains(#"unknown field "spec.bogus""#), "\(result)")
+        result = try await kubectl.run("get", "widget", "unknown-field", "-o", "jsonpath={.spec}")
+        #expect(result.stdout == #"{"color":"red","size":2}"#, "\(result)")
+    }
+
     @Test("get -w prints the change made while it watches")
     func watchSeesChange() async throws {
         let (sim, kubectl) = try await ready()

@@ -40,7 +40,10 @@ public struct CustomResourceAdmission: AdmissionPlugin {
         if !unknown.isEmpty {
             switch request.options.fieldValidation {
             case .strict:
-                throw APIError.badRequest(StructuralSchema.strictDecodingMessage(unknownFields: unknown))
+                // kube-apiserver wraps decoding errors: `Widget in version "v1" cannot be handled as a Widget: …`.
+                let kind = request.type.kind
+                throw APIError.badRequest("\(kind) in version \"\(request.type.storageVersion)\" cannot be handled as a \(kind): "
+                    + StructuralSchema.strictDecodingMessage(unknownFields: unknown))
             case .warn:
                 warnings += StructuralSchema.unknownFieldWarnings(unknown)
             case .ignore:
