@@ -138,7 +138,8 @@ struct SimBench {
 
 /// Writes a line at once (stdout is block-buffered when piped to a file).
 func emit(_ line: String) {
-    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    // A closed pipe (`| head`) ends the output, not the program.
+    try? FileHandle.standardOutput.write(contentsOf: Data((line + "\n").utf8))
 }
 
 actor LatencyRecorder {
