@@ -20,6 +20,18 @@ release:
 test:
 	$(SWIFT) test
 
+up: ## build, start the embedded cluster + Prometheus + operator, apply examples/, watch them converge (Ctrl-C stops)
+	@./scripts/up.sh $(UP_ARGS)
+
+bench: ## the operator's figures (release build; ~10 min on 2 cores): table on stdout, JSON in bench/results/
+	$(SWIFT) build -c release --product opsagent-bench
+	OPSAGENT_COMMIT=$$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$$(git diff --quiet HEAD -- Sources Package.swift 2>/dev/null || echo -dirty) \
+		$(BIN_DIR)/opsagent-bench $(BENCH_ARGS)
+
+bench-sim: ## the embedded API server's own figures (creates/s, watch latency, memory per object)
+	$(SWIFT) build -c release --product SimBench
+	$(BIN_DIR)/SimBench
+
 sim: build ## run the embedded cluster in the foreground
 	$(DEBUG_BIN) sim --port 6443 --kubeconfig-out .up/kubeconfig
 
