@@ -42,6 +42,13 @@ enum ContentNegotiation {
     /// acceptable entry wins; Table and PartialObjectMetadata only in `meta.k8s.io/v1`
     /// (or v1beta1); protobuf is not offered, so a client that accepts only it gets 406.
     static func resourceForm(accept: String?, includeObject: String?) throws(APIError) -> ResponseForm {
+        // The usual headers need no parsing.
+        switch accept {
+        case nil, "", "*/*", "application/json", "application/json, */*", "application/vnd.kubernetes.protobuf,application/json":
+            return .object
+        default:
+            break
+        }
         let entries = MediaType.list(accept)
         if entries.isEmpty { return .object }
         for entry in entries where entry.isJSONCompatible {

@@ -11,7 +11,10 @@ final class GarbageCollector: Sendable {
     init(registry: Registry) { self.registry = registry }
 
     func run() async {
-        guard let watch = try? registry.store.watch(nil, from: .now, encodedLines: false) else { return }
+        // Live objects matter only when they have owners or are being deleted; every deletion
+        // matters (the object may own others). Filtering here keeps plain writes from waking this task.
+        let relevant = ObjectFilter(predicate: { !$0.ownerUIDs.isEmpty || $0.isTerminating }, allDeletions: true)
+        guard let watch = try? registry.store.watch(nil, filter: relevant, from: .now, encodedLines: false) else { return }
         for await item in watch.events {
             guard case .change(let type, let object, _) = item else { continue }
             switch type {

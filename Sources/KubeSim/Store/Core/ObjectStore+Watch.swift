@@ -6,12 +6,17 @@ public struct ObjectFilter: Sendable {
     public var namespace: String?
     /// Label and field selectors, evaluated on the stored form.
     public var predicate: (@Sendable (StoredObject) -> Bool)?
+    /// Deliver every deletion, whether or not the deleted object matches (the garbage
+    /// collector needs them all, but only the live objects that have owners).
+    public var allDeletions = false
     /// Whether the predicate is more than "everything" (lists then omit remainingItemCount).
     public var isSelective: Bool { predicate != nil }
 
-    public init(namespace: String? = nil, predicate: (@Sendable (StoredObject) -> Bool)? = nil) {
+    public init(namespace: String? = nil, predicate: (@Sendable (StoredObject) -> Bool)? = nil,
+                allDeletions: Bool = false) {
         self.namespace = namespace
         self.predicate = predicate
+        self.allDeletions = allDeletions
     }
 
     public static let everything = ObjectFilter()
@@ -200,6 +205,7 @@ extension ObjectStore {
         case .added:
             return matchesNow ? .change(.added, event.object, line: nil) : nil
         case .deleted:
+            if filter.allDeletions { return .change(.deleted, event.object, line: nil) }
             // A deletion is judged on the last state the watcher could have seen.
             let matchedBefore = event.previous.map(filter.matches) ?? matchesNow
             return matchedBefore ? .change(.deleted, event.object, line: nil) : nil
