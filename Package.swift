@@ -114,6 +114,8 @@ let package = Package(
                 "KubeClient",
                 "KubeSim",
                 "OpsAPI",
+                "Controllers",
+                "Analysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

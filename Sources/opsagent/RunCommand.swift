@@ -1,4 +1,6 @@
+import Analysis
 import ArgumentParser
+import Controllers
 import Foundation
 import KubeClient
 import Logging
@@ -19,9 +21,26 @@ struct Run: AsyncParsableCommand {
             """)
 
     /// Every controller `opsagent run` starts. A new controller adds its `ControllerSetup` here.
-    static var installedControllers: [any ControllerSetup] {
-        []
+    static func installedControllers(_ options: BlueGreenOptions) -> [any ControllerSetup] {
+        [ControllerRegistration(name: "bluegreendeployment") { manager in
+            try BlueGreenController.register(in: manager, options: options)
+        }]
     }
+
+    @Option(help: "Prometheus base URL that analysis checks query by default (env OPSAGENT_PROMETHEUS_URL).")
+    var prometheusURL: String?
+
+    @Option(help: "A ConfigMap (namespace/name) with the analysis configuration: LLM provider, model, budget, thresholds (env OPSAGENT_ANALYSIS_CONFIGMAP).")
+    var analysisConfigmap: String?
+
+    @Option(help: "The analysis provider: builtin, openai, azure-openai, vllm, ollama, lmstudio or anthropic (overrides the ConfigMap).")
+    var analysisProvider: String?
+
+    @Option(help: "The LLM model for analysis (overrides the ConfigMap).")
+    var analysisModel: String?
+
+    @Option(help: "The LLM API base URL (overrides the ConfigMap).")
+    var analysisBaseURL: String?
 
     @Option(help: "Path to a kubeconfig file (default: KUBECONFIG, ~/.kube/config, or the in-cluster service account).")
     var kubeconfig: String?
@@ -86,7 +105,19 @@ struct Run: AsyncParsableCommand {
         OperatorMetrics.bootstrapProcessMetrics(registry: registry)
 
         let client = try KubernetesClient(kubeconfigPath: settings.kubeconfig, context: settings.context)
-        let controllers = Self.installedControllers
+        let environment = ProcessInfo.processInfo.environment
+        let analyzer = try await AnalysisSetup(
+            configMap: analysisConfigmap ?? environment["OPSAGENT_ANALYSIS_CONFIGMAP"],
+            overrides: ["provider": analysisProvider, "model": analysisModel, "baseURL": analysisBaseURL].compactMapValues { $0 },
+            environment: environment, client: client, logger: logger).makeAnalyzer()
+        let options = BlueGreenOptions(
+            prometheusURL: prometheusURL ?? environment["OPSAGENT_PROMETHEUS_URL"], analyzer: analyzer,
+            logReader: { namespace, pod, container in
+                (try? await client.logs(pod: pod, namespace: namespace, options: LogOptions(container: container, tailLines: 20)))?
+                    .split(separator: "\n").map(String.init)
+            },
+            workers: settings.workers)
+        let controllers = Self.installedControllers(options)
         if controllers.isEmpty {
             logger.warning("no controllers are installed; serving health and metrics only")
         }

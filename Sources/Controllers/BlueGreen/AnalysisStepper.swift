@@ -94,7 +94,8 @@ struct AnalysisStepper: Sendable {
             case "Failed": cs.failed = (cs.failed ?? 0) + 1
             default: cs.inconclusive = (cs.inconclusive ?? 0) + 1
             }
-            let taken = (cs.successful ?? 0) + (cs.failed ?? 0) + (cs.inconclusive ?? 0)
+            // Only conclusive measurements count toward `count`: missing data never passes a check.
+            let taken = (cs.successful ?? 0) + (cs.failed ?? 0)
             if (cs.failed ?? 0) > (check.failureLimit ?? 0) {
                 cs.phase = "Failed"
                 cs.message = "\(cs.failed ?? 0) failed measurement(s), more than failureLimit \(check.failureLimit ?? 0); last value \(value.text)"
@@ -102,8 +103,13 @@ struct AnalysisStepper: Sendable {
                 cs.phase = "Inconclusive"
                 cs.message = "\(cs.inconclusive ?? 0) inconclusive measurement(s) (\(value.text)), more than inconclusiveLimit \(check.inconclusiveLimit ?? 0)"
             } else if taken >= (check.count ?? 3) {
-                cs.phase = "Successful"
-                cs.message = "\(cs.successful ?? 0) of \(taken) measurements passed"
+                if (cs.successful ?? 0) == 0 {
+                    cs.phase = "Inconclusive"
+                    cs.message = "no measurement passed"
+                } else {
+                    cs.phase = "Successful"
+                    cs.message = "\(cs.successful ?? 0) of \(taken) measurements passed (\(cs.inconclusive ?? 0) inconclusive)"
+                }
             } else {
                 nextDue = min(nextDue ?? .seconds(3600), interval)
             }
@@ -140,7 +146,7 @@ struct AnalysisStepper: Sendable {
         let analyzer = self.analyzer
         let snapshot = state
         guard let result = await pending.result(for: key, start: {
-            let facts = await gatherer.facts(pods: pods, namespace: subject.namespace, analysis: snapshot, checks: checks, results: checkFacts)
+            let facts = await gatherer.facts(pods: pods, rollout: rollout, revision: revision, analysis: snapshot, checks: checks, results: checkFacts)
             return await analyzer.analyze(AnalysisRequest(subject: subject, question: question, facts: facts))
         }, wake: wake) else {
             return .running(after: .seconds(2))

@@ -81,6 +81,8 @@ struct RolloutStep {
             markHandled(.retry)
             if status.abortedRevision != nil {
                 status.abortedRevision = nil
+                status.failureReason = nil
+                status.failureMessage = nil
                 status.analysis = nil
                 record(.normal, "RetryRequested", "retrying revision \(revision)")
             }
@@ -177,6 +179,9 @@ struct RolloutStep {
             updateReplicaCounts(deployment(active), color: active)
             if operations.contains(.abort) { markHandled(.abort) }
             if operations.contains(.promote) { markHandled(.promote) }
+            // Every pass states Ready, so a transient error reported in between does not stick.
+            let reason = status.failureReason ?? "RolledBack"
+            conditions.append(("Ready", .false, reason, status.message ?? "revision \(revision) failed; retry or change the spec"))
             return .done
         }
         if rollout.spec.isPaused {
@@ -327,6 +332,8 @@ struct RolloutStep {
         _ = try await scaleDeployment(stableColor.other, to: 0)
         status.previewRevision = nil
         status.abortedRevision = revision
+        status.failureReason = reason
+        status.failureMessage = message
         status.scaleDownAt = nil
         status.stepStartedAt = KubeTimestamp.format(now)
         addHistory(RevisionRecord(revision: revision, color: (promoted ? active : active.other).rawValue,
@@ -426,20 +433,35 @@ struct RolloutStep {
             return
         }
         if JSONSubset.contains(existing, desired) { return }
-        var updated = existing
-        updated["spec"] = desired["spec"]
-        updated["metadata"]["labels"] = existing["metadata"]["labels"].merging(desired["metadata"]["labels"])
-        updated["metadata"]["annotations"] = existing["metadata"]["annotations"].merging(desired["metadata"]["annotations"])
-        updated["metadata"]["ownerReferences"] = desired["metadata"]["ownerReferences"]
-        _ = try await api.update(.deployments, updated, namespace: namespace)
+        try await updateRetryingConflicts(.deployments, existing) { object in
+            object["spec"] = desired["spec"]
+            object["metadata"]["labels"] = object["metadata"]["labels"].merging(desired["metadata"]["labels"])
+            object["metadata"]["annotations"] = object["metadata"]["annotations"].merging(desired["metadata"]["annotations"])
+            object["metadata"]["ownerReferences"] = desired["metadata"]["ownerReferences"]
+        }
+    }
+
+    /// Updates a child; on 409 (the cache was behind) re-reads it from the server and applies `change` again.
+    func updateRetryingConflicts(_ resource: GroupVersionResource, _ cached: JSONValue,
+                                 _ change: (inout JSONValue) -> Void) async throws {
+        var current = cached
+        for attempt in 1...3 {
+            var updated = current
+            change(&updated)
+            if updated == current { return }
+            do {
+                _ = try await api.update(resource, updated, namespace: namespace)
+                return
+            } catch let error as KubeError where error.isConflict && attempt < 3 {
+                current = try await api.get(resource, name: cached["metadata"]["name"].stringValue ?? "", namespace: namespace)
+            }
+        }
     }
 
     /// Sets a Deployment's replicas; returns whether it changed anything.
     mutating func scaleDeployment(_ color: Color, to replicas: Int) async throws -> Bool {
         guard let d = deployment(color), d.specReplicas != replicas else { return false }
-        var updated = d.object
-        updated["spec"]["replicas"] = .int(Int64(replicas))
-        _ = try await api.update(.deployments, updated, namespace: namespace)
+        try await updateRetryingConflicts(.deployments, d.object) { $0["spec"]["replicas"] = .int(Int64(replicas)) }
         return true
     }
 
@@ -476,15 +498,15 @@ struct RolloutStep {
             _ = try await createIgnoringExists(.services, desired)
             return
         }
-        var updated = existing
-        updated["spec"]["selector"] = desired["spec"]["selector"]
-        updated["spec"]["ports"] = mergePorts(existing["spec"]["ports"], desired["spec"]["ports"])
-        updated["metadata"]["labels"] = existing["metadata"]["labels"].merging(desired["metadata"]["labels"])
-        if !OwnerReferences.isControlled(existing, by: raw) {
-            updated["metadata"]["ownerReferences"] = .array((existing["metadata"]["ownerReferences"].arrayValue ?? []) + [children.ownerReference])
-        }
-        if updated != existing {
-            _ = try await api.update(.services, updated, namespace: namespace)
+        let owner = raw
+        let reference = children.ownerReference
+        try await updateRetryingConflicts(.services, existing) { object in
+            object["spec"]["selector"] = desired["spec"]["selector"]
+            object["spec"]["ports"] = mergePorts(object["spec"]["ports"], desired["spec"]["ports"])
+            object["metadata"]["labels"] = object["metadata"]["labels"].merging(desired["metadata"]["labels"])
+            if !OwnerReferences.isControlled(object, by: owner) {
+                object["metadata"]["ownerReferences"] = .array((object["metadata"]["ownerReferences"].arrayValue ?? []) + [reference])
+            }
         }
     }
 

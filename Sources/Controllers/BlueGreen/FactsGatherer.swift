@@ -14,8 +14,9 @@ struct FactsGatherer: Sendable {
     static let logLines = 20
     static let maxEvents = 20
 
-    func facts(pods: ColorPods, namespace: String, analysis: AnalysisStatus, checks: [AnalysisCheck],
-               results: [CheckResult]) async -> AnalysisFacts {
+    func facts(pods: ColorPods, rollout: BlueGreenDeployment, revision: String, analysis: AnalysisStatus,
+               checks: [AnalysisCheck], results: [CheckResult]) async -> AnalysisFacts {
+        let namespace = rollout.metadata.namespace ?? "default"
         let podFacts = pods.pods.map(Self.podFact)
         var logTails: [LogTail] = []
         for fact in podFacts where !fact.ready || fact.restarts > 0 {
@@ -29,7 +30,8 @@ struct FactsGatherer: Sendable {
         var metrics: [MetricSample] = []
         for (check, state) in zip(checks, analysis.checks ?? []) {
             let values = (state.measurements ?? []).map { Double($0.value) ?? .nan }
-            metrics.append(MetricSample(name: check.name, query: check.prometheus?.query ?? "builtin \(check.builtin?.type ?? "")",
+            let query = check.prometheus.map { CheckMeasurer.substitute($0.query, rollout: rollout, pods: pods, revision: revision) }
+            metrics.append(MetricSample(name: check.name, query: query ?? "builtin \(check.builtin?.type ?? "")",
                                         kind: Self.kind(of: check), values: values))
         }
         return AnalysisFacts(metrics: metrics, pods: podFacts, events: await events(namespace: namespace, pods: pods),

@@ -123,6 +123,8 @@ extension BlueGreenDeployment {
         ("message", .string("What the controller is doing or why it stopped.")),
         ("stepStartedAt", .string("When the current step began.", format: "date-time")),
         ("abortedRevision", .string("A revision that was aborted or failed; it rolls out again only after retry.")),
+        ("failureReason", .string("Why abortedRevision failed: ProgressDeadlineExceeded, AnalysisFailed, AnalysisInconclusive, AnalyzerGateFailed or Aborted.")),
+        ("failureMessage", .string("What was seen when abortedRevision failed.")),
         ("scaleDownAt", .string("When the previous color is scaled down after a switch.", format: "date-time")),
         ("handledOperations", .map("The token of each operation annotation (promote, abort, retry, undo) already carried out.", of: .string())),
         ("analysis", .preserved("The last analysis: stage, revision, phase, each check's measurements, and the analyzer's verdict.")),

@@ -24,6 +24,9 @@ public struct BlueGreenStatus: Codable, Sendable, Hashable {
     public var stepStartedAt: String?
     /// Revisions the controller gave up on; a spec naming one does not roll out again until `retry`.
     public var abortedRevision: String?
+    /// Why `abortedRevision` failed (a condition reason such as ProgressDeadlineExceeded) and what was seen.
+    public var failureReason: String?
+    public var failureMessage: String?
     /// When the previous color is scaled down (scaleDownDelaySeconds after a switch).
     public var scaleDownAt: String?
     /// The token of each operation annotation already carried out (promote, abort, retry, undo).
