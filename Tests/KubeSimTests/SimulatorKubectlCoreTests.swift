@@ -96,4 +96,21 @@ struct SimulatorKubectlCoreTests {
         result = try await kubectl.run("delete", "deployment", "web")
         #expect(result.succeeded, "\(result)")
     }
+
+    @Test("kubectl's typed creates (sent as protobuf) store what kubectl asked for")
+    func protobufCreates() async throws {
+        let kubectl = try await kubectl()
+        #expect(try await kubectl.run("create", "service", "clusterip", "typed-svc", "--tcp=80:8080").succeeded)
+        #expect(try await kubectl.run("create", "job", "typed-job", "--image=busybox:1.36", "--", "echo", "hi").succeeded)
+        #expect(try await kubectl.run("create", "secret", "generic", "typed-secret", "--from-literal=password=s3cret").succeeded)
+        var result = try await kubectl.run("get", "service", "typed-svc", "-o", "jsonpath={.spec.ports[0].port} {.spec.ports[0].targetPort} {.spec.type}")
+        #expect(result.stdout == "80 8080 ClusterIP", "\(result)")
+        result = try await kubectl.run("get", "job", "typed-job", "-o", "jsonpath={.spec.template.spec.containers[0].command}")
+        #expect(result.stdout == #"["echo","hi"]"#, "\(result)")
+        result = try await kubectl.run("get", "secret", "typed-secret", "-o", "jsonpath={.data.password}")
+        #expect(result.stdout == Data("s3cret".utf8).base64EncodedString(), "\(result)")
+        result = try await kubectl.run("create", "quota", "typed-quota", "--hard=pods=2")
+        #expect(!result.succeeded)
+        #expect(result.stderr.contains("does not read v1 ResourceQuota in protobuf"), "\(result)")
+    }
 }

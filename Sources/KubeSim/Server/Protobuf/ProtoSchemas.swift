@@ -97,6 +97,40 @@ enum ProtoSchemas {
         .message(1, "metadata", objectMeta), .message(2, "spec", deploymentSpec), .message(3, "status", deploymentStatus),
     ])
 
+    static let servicePort = ProtoMessage("ServicePort", [
+        .string(1, "name"), .string(2, "protocol"), .int32(3, "port"), F(number: 4, name: "targetPort", type: .intOrString),
+        .int32(5, "nodePort"), .string(6, "appProtocol"),
+    ])
+    static let serviceSpec = ProtoMessage("ServiceSpec", [
+        .messages(1, "ports", servicePort), .map(2, "selector"), .string(3, "clusterIP"), .string(4, "type"),
+        .strings(5, "externalIPs"), .string(7, "sessionAffinity"), .string(10, "externalName"),
+        .string(11, "externalTrafficPolicy"), .bool(13, "publishNotReadyAddresses"),
+        .string(17, "ipFamilyPolicy", keepsZero: false), .strings(18, "clusterIPs"), .strings(19, "ipFamilies"),
+        .string(21, "loadBalancerClass"), .string(22, "internalTrafficPolicy"),
+    ])
+    static let service = ProtoMessage("Service", [.message(1, "metadata", objectMeta), .message(2, "spec", serviceSpec)])
+
+    // MARK: batch/v1
+
+    static let jobSpec = ProtoMessage("JobSpec", [
+        .int32(1, "parallelism", pointer: true), .int32(2, "completions", pointer: true),
+        .int64(3, "activeDeadlineSeconds", pointer: true), .message(4, "selector", labelSelector),
+        .bool(5, "manualSelector", pointer: true), .message(6, "template", podTemplateSpec),
+        .int32(7, "backoffLimit", pointer: true), .int32(8, "ttlSecondsAfterFinished", pointer: true),
+        .string(9, "completionMode"), .bool(10, "suspend", pointer: true),
+    ])
+    static let job = ProtoMessage("Job", [.message(1, "metadata", objectMeta), .message(2, "spec", jobSpec)])
+    static let cronJob = ProtoMessage("CronJob", [
+        .message(1, "metadata", objectMeta),
+        .message(2, "spec", ProtoMessage("CronJobSpec", [
+            .string(1, "schedule"), .int64(2, "startingDeadlineSeconds", pointer: true), .string(3, "concurrencyPolicy"),
+            .bool(4, "suspend", pointer: true),
+            .message(5, "jobTemplate", ProtoMessage("JobTemplateSpec", [.message(1, "metadata", objectMeta), .message(2, "spec", jobSpec)])),
+            .int32(6, "successfulJobsHistoryLimit", pointer: true), .int32(7, "failedJobsHistoryLimit", pointer: true),
+            .string(8, "timeZone"),
+        ])),
+    ])
+
     // MARK: rbac/v1
 
     static let policyRule = ProtoMessage("PolicyRule", [
@@ -155,7 +189,7 @@ enum ProtoSchemas {
     /// The message of each `apiVersion/kind` this server reads.
     static let byKind: [String: ProtoMessage] = [
         "v1/Namespace": namespace, "v1/ConfigMap": configMap, "v1/Secret": secret, "v1/ServiceAccount": serviceAccount,
-        "apps/v1/Deployment": deployment,
+        "apps/v1/Deployment": deployment, "v1/Service": service, "batch/v1/Job": job, "batch/v1/CronJob": cronJob,
         "rbac.authorization.k8s.io/v1/Role": role, "rbac.authorization.k8s.io/v1/ClusterRole": role,
         "rbac.authorization.k8s.io/v1/RoleBinding": roleBinding, "rbac.authorization.k8s.io/v1/ClusterRoleBinding": roleBinding,
         "authorization.k8s.io/v1/SelfSubjectAccessReview": selfSubjectAccessReview,
