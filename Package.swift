@@ -126,6 +126,16 @@ let package = Package(
             dependencies: ["KubeSim", "KubeClient"],
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "opsagent-bench",
+            dependencies: [
+                "Controllers", "OperatorKit", "OpsAPI", "KubeClient", "KubeSim",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "Sources/Bench",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "KubeClientTests",
             dependencies: [
