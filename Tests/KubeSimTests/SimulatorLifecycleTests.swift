@@ -138,3 +138,21 @@ struct SimulatorLifecycleTests {
         await sim.stop()
     }
 }
+
+@Suite("Simulator watch bookmarks")
+struct SimulatorBookmarkTests {
+    @Test("a watch that allows bookmarks receives them with the current resourceVersion")
+    func bookmarks() async throws {
+        let sim = try await Simulator.start(.init(port: 0, tls: true, watch: WatchSettings(bookmarkInterval: .milliseconds(200))))
+        let client = KubernetesClient(configuration: try ClusterConfiguration.load(kubeconfigPath: sim.kubeconfigPath))
+        let stream = try await client.watch(SimulatorLifecycleTests.configMaps, namespace: "default",
+                                            options: WatchOptions(resourceVersion: String(sim.store.revision),
+                                                                  timeoutSeconds: 10, allowBookmarks: true))
+        var bookmark: String?
+        for try await event in stream {
+            if case .bookmark(let rv, false) = event { bookmark = rv; stream.cancel(); break }
+        }
+        #expect(bookmark == String(sim.store.revision))
+        await sim.stop()
+    }
+}
