@@ -88,6 +88,24 @@ struct SimulatorLifecycleTests {
         await sim.stop()
     }
 
+    @Test("a default added to a CRD's schema shows on custom resources written before it")
+    func defaultingOnRead() async throws {
+        let sim = try await Simulator.start(.init(port: 0, tls: true))
+        let kubectl = Kubectl(kubeconfig: sim.kubeconfigPath)
+        #expect(try await kubectl.run("apply", "-f", "-", input: SimulatorKubectlCRDTests.crd).succeeded)
+        #expect(try await kubectl.run("apply", "-f", "-", input: SimulatorKubectlCRDTests.widget("older")).succeeded)
+        // Add `shape` (with a default) next to `replicas`, at the same indentation.
+        let withShape = SimulatorKubectlCRDTests.crd.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            guard line.hasSuffix("replicas: {type: integer}") else { return String(line) }
+            let indent = line.prefix { $0 == " " }
+            return "\(line)\n\(indent)shape: {type: string, default: round}"
+        }.joined(separator: "\n")
+        #expect(try await kubectl.run("apply", "-f", "-", input: withShape).succeeded)
+        let result = try await kubectl.run("get", "widget", "older", "-o", "jsonpath={.spec.shape} {.spec.color}")
+        #expect(result.stdout == "round red", "\(result)")
+        await sim.stop()
+    }
+
     @Test("aggregated discovery answers in apidiscovery.k8s.io/v2 when asked, legacy JSON otherwise")
     func discovery() async throws {
         let sim = try await Simulator.start(.init(port: 0, tls: true))

@@ -163,11 +163,12 @@ struct Call {
         case .object, .discoveryV2:
             return Responses.json(registry.served(object, type: type, version: version), status: status, warnings: warnings)
         case .partialObjectMetadata:
-            return Responses.json(TableRendering.partialMetadata(object.object), status: status, warnings: warnings)
+            return Responses.json(TableRendering.partialMetadata(registry.readable(object, type: type)), status: status,
+                                  warnings: warnings)
         case .table(let includeObject):
             let builder = TableRendering.builder(for: type, definition: registry.catalog.definition(type.groupResource),
                                                  version: version)
-            let table = builder.table(for: [object.object], resourceVersion: String(object.resourceVersion),
+            let table = builder.table(for: [registry.readable(object, type: type)], resourceVersion: String(object.resourceVersion),
                                       includeObject: TableRendering.includeObject(includeObject))
             return Responses.json(table, status: status, warnings: warnings)
         }
@@ -196,7 +197,7 @@ struct Call {
         case .table(let includeObject):
             let builder = TableRendering.builder(for: type, definition: registry.catalog.definition(type.groupResource),
                                                  version: version)
-            let table = builder.table(for: page.items.map(\.object), resourceVersion: String(page.revision),
+            let table = builder.table(for: page.items.map { registry.readable($0, type: type) }, resourceVersion: String(page.revision),
                                       continueToken: token, remainingItemCount: page.remainingItemCount.map(Int64.init),
                                       includeObject: TableRendering.includeObject(includeObject))
             return Responses.json(table)

@@ -62,7 +62,7 @@ extension Registry {
             if let precondition, precondition != current.resourceVersion {
                 throw APIError.staleResourceVersion(type.groupResource, name: name)
             }
-            let old = current.object
+            let old = readable(current, type: type)
             var desired = try transform(old)
             try checkTypeMeta(desired, type: type, version: nil)
             normalizeTypeMeta(&desired, type: type)

@@ -190,11 +190,31 @@ public final class Registry: Sendable {
     }
 
     /// The object served in `version`: the stored JSON, with `apiVersion` rewritten when the
-    /// request used another served version.
+    /// request used another served version, and schema defaults added that its CRD gained
+    /// after the object was written (kube-apiserver defaults on read as well as on write).
     public func served(_ object: StoredObject, type: ResourceType, version: String) -> [UInt8] {
-        if version == type.storageVersion { return object.bytes }
-        var value = object.object
+        let defaulted = defaultedOnRead(object, type: type)
+        if version == type.storageVersion, defaulted == nil { return object.bytes }
+        var value = defaulted ?? object.object
         value["apiVersion"] = .string(type.apiVersion(version))
         return value.serializedBytes()
+    }
+
+    /// The object as a client reads it (defaults of a newer CRD schema applied).
+    public func readable(_ object: StoredObject, type: ResourceType) -> JSONValue {
+        defaultedOnRead(object, type: type) ?? object.object
+    }
+
+    /// The object with defaults it lacks, or nil when it needs none. Objects written after
+    /// their CRD last changed were defaulted on write, so only older ones are parsed.
+    private func defaultedOnRead(_ object: StoredObject, type: ResourceType) -> JSONValue? {
+        guard type.isCustom,
+              let definitionVersion = catalog.definition(type.groupResource)?["metadata"]["resourceVersion"].stringValue
+                .flatMap({ UInt64($0) }),
+              object.resourceVersion < definitionVersion,
+              let schema = schemas.schema(for: type) else { return nil }
+        let value = object.object
+        let defaulted = schema.applyDefaults(value)
+        return defaulted == value ? nil : defaulted
     }
 }
