@@ -12,7 +12,9 @@ struct TimeoutAndCancellationTests {
             #expect(result.degraded?.reason == .timeout)
             #expect(result.verdict == .fail)
             #expect(elapsed < .seconds(10))
-            #expect(server.requestCount == 1)
+            // Asked at most once: a timeout is not retried (under load the deadline may pass
+            // before the request even reaches the server).
+            #expect(server.requestCount <= 1)
         }
     }
 

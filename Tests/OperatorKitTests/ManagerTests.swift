@@ -73,10 +73,13 @@ struct ManagerTests {
         let before = running.tally.count("w")
         try cluster.mutate(configMaps, ObjectKey(namespace: "default", name: "w-config")) { $0["data"]["key"] = "changed" }
         try await eventually { running.tally.count("w") > before }
-        // A ConfigMap nobody owns wakes nothing.
+        // A ConfigMap nobody owns wakes nothing. Let the work the change caused settle first.
+        let queue = try #require(running.manager.controllers.first?.queue)
+        try await eventually("the queue drains", timeout: .seconds(30)) { queue.depth == 0 && running.tally.running == 0 }
         let settled = running.tally.total
         _ = try await cluster.create(configMaps, Fixtures.configMap("stray"), namespace: nil)
         try await eventually { running.manager.cache.get(Fixtures.configMaps, ObjectKey(namespace: "default", name: "stray")) != nil }
+        try await eventually("the queue drains", timeout: .seconds(30)) { queue.depth == 0 && running.tally.running == 0 }
         #expect(running.tally.total == settled)
     }
 
@@ -88,7 +91,7 @@ struct ManagerTests {
         let (running, _) = try start(cluster)
         defer { running.manager.stop() }
 
-        try await eventually("retries with backoff") { running.tally.count("unlucky") >= 4 }
+        try await eventually("retries with backoff", timeout: .seconds(60)) { running.tally.count("unlucky") >= 4 }
         try await eventually {
             cluster.object(widgets, ObjectKey(namespace: "default", name: "unlucky"))?["status"].condition("Ready")?.reason == "UnluckySize"
         }
@@ -170,7 +173,9 @@ struct ManagerTests {
         running.manager.stop()
         try await running.task.value
         #expect(running.tally.cancelled == 1)
-        #expect(ContinuousClock.now - stopped < .seconds(5))
+        // The stuck reconcile never finishes by itself, so returning at all shows the bound;
+        // the limit only guards against a hang (generous, as the suite runs in parallel).
+        #expect(ContinuousClock.now - stopped < .seconds(30))
     }
 
     @Test("with leader election only the leader reconciles; the other keeps its cache warm and takes over on release")
@@ -199,10 +204,13 @@ struct ManagerTests {
         let released = ContinuousClock.now
         first.manager.stop()
         try await first.task.value
-        try await eventually { second.manager.isLeader }
+        // Released on shutdown, not left to expire: the holder is cleared (or already the successor).
+        let afterStop = try #require(cluster.object(.leases, ObjectKey(namespace: "default", name: "widgets")))
+        #expect(["", "second"].contains(afterStop["spec"]["holderIdentity"].stringValue ?? ""),
+                "the stopped leader released its lease: \(afterStop["spec"])")
+        try await eventually(timeout: .seconds(30)) { second.manager.isLeader }
         let takeover = ContinuousClock.now - released
         print("measured: manager takeover after the leader stopped took \(takeover)")
-        #expect(takeover < .seconds(1), "released, not expired (lease 1.5 s)")
         try await eventually { second.tally.count("new") >= 1 }
         let lease = try #require(cluster.object(.leases, ObjectKey(namespace: "default", name: "widgets")))
         #expect(lease["spec"]["holderIdentity"].stringValue == "second")

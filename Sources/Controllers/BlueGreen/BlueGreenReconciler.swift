@@ -2,6 +2,7 @@ import Analysis
 import Foundation
 import KubeClient
 import Logging
+import NIOConcurrencyHelpers
 import OperatorKit
 import OpsAPI
 
@@ -16,14 +17,39 @@ struct BlueGreenReconciler: Reconciler {
     let stepper: AnalysisStepper
     let logger: Logger
     let wake: @Sendable (ObjectKey) -> Void
+    let writes = OwnWrites()
 
     func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
         guard let raw = cache.get(BlueGreenController.resource, key) else { return .done }
         if !raw["metadata"]["deletionTimestamp"].isNull { return .done } // children go with their owner reference
+        // Acting on a cached rollout that has not yet seen our own last write would undo it
+        // (a promotion, say): wait for the watch to deliver it first.
+        if writes.isBehind(key, raw) { return .requeue(after: .milliseconds(50)) }
         var step = try RolloutStep(raw: raw, reconciler: self)
         let result = try await step.run()
-        try await step.writeStatus()
+        if let written = try await step.writeStatus() { writes.record(key, written) }
         return result
+    }
+}
+
+/// The resourceVersion of the last write this controller made to each rollout.
+final class OwnWrites: Sendable {
+    private let versions = NIOLockedValueBox<[ObjectKey: UInt64]>([:])
+
+    func record(_ key: ObjectKey, _ object: JSONValue) {
+        guard let rv = object["metadata"]["resourceVersion"].stringValue.flatMap(UInt64.init) else { return }
+        versions.withLockedValue { $0[key] = rv }
+    }
+
+    /// Whether the cached object is older than our last write (numeric resourceVersions, as
+    /// etcd and the embedded cluster use; anything else is never considered behind).
+    func isBehind(_ key: ObjectKey, _ cached: JSONValue) -> Bool {
+        guard let rv = cached["metadata"]["resourceVersion"].stringValue.flatMap(UInt64.init) else { return false }
+        return versions.withLockedValue { state in
+            guard let written = state[key] else { return false }
+            if rv >= written { state.removeValue(forKey: key); return false }
+            return true
+        }
     }
 }
 
@@ -356,7 +382,8 @@ struct RolloutStep {
             return nil
         }
         let patch: JSONValue = [["op": "replace", "path": "/spec/template", "value": template]]
-        _ = try await api.patch(BlueGreenController.resource.resource, name: name, namespace: namespace, type: .json, body: patch)
+        let patched = try await api.patch(BlueGreenController.resource.resource, name: name, namespace: namespace, type: .json, body: patch)
+        reconciler.writes.record(key, patched)
         record(.normal, "UndoRequested", "spec.template set back to revision \(previous.revision ?? "?")")
         return .requeue(after: .milliseconds(100))
     }
@@ -629,13 +656,14 @@ struct RolloutStep {
         status.handledOperations = handled
     }
 
-    /// Writes the status if anything changed; conditions keep their transition times.
-    func writeStatus() async throws {
+    /// Writes the status if anything changed (conditions keep their transition times);
+    /// returns the object as written, nil when nothing was sent.
+    func writeStatus() async throws -> JSONValue? {
         let typed = status
         let changes = conditions
         let generation = self.generation
         let now = self.now
-        try await reconciler.statusWriter.updateStatus(of: key, current: raw) { current, _ in
+        let outcome = try await reconciler.statusWriter.updateStatus(of: key, current: raw) { current, _ in
             var next = current
             let encoded = try JSONValue(encoding: typed)
             for (k, v) in encoded.objectValue ?? [:] where k != "conditions" { next[k] = v }
@@ -653,6 +681,7 @@ struct RolloutStep {
             next.setObservedGeneration(generation)
             current = next
         }
+        return outcome.didWrite ? outcome.object : nil
     }
 }
 
