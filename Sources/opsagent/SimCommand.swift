@@ -28,14 +28,38 @@ struct Sim: AsyncParsableCommand {
     @Flag(name: .customLong("insecure-http"), help: "Serve plain HTTP; requests without credentials act as cluster admin. For quick local use only.")
     var insecureHTTP = false
 
+    @Option(name: .customLong("fault"),
+            help: "A fault in force from the start, e.g. 'error:code=503,verbs=list,probability=0.2' or 'close-watches:every=5' (repeatable; change them at run time at /admin/faults).")
+    var faults: [String] = []
+
+    @Option(name: .customLong("time-scale"),
+            help: "Wall seconds per simulated second: below 1, pods start, crash and roll out faster (default 1).")
+    var timeScale: Double = 1
+
+    @Option(help: "Simulated nodes registered at start; more are added when pods do not fit, up to --max-nodes.")
+    var nodes: Int = 3
+
+    @Option(name: .customLong("max-nodes"), help: "The most simulated nodes the cluster grows to.")
+    var maxNodes: Int = 1000
+
+    @Flag(name: .customLong("no-workloads"), help: "Serve the API alone: no scheduler, kubelets or controllers (pods stay Pending).")
+    var noWorkloads = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard timeScale > 0 else { throw ValidationError("--time-scale must be positive") }
+        guard nodes >= 0, maxNodes >= nodes else { throw ValidationError("--nodes must be between 0 and --max-nodes") }
+        for fault in faults {
+            do { _ = try FaultRule(flag: fault) } catch { throw ValidationError("--fault \(error)") }
+        }
     }
 
     func run() async throws {
         let signals = SignalWaiter(signals: [SIGINT, SIGTERM])
+        let rules = try faults.map { try FaultRule(flag: $0) }
+        let workloads = noWorkloads ? nil : SimulationOptions(timeScale: timeScale, initialNodes: nodes, maxNodes: maxNodes)
         let sim = try await Simulator.start(.init(port: port, tls: !insecureHTTP, dataDirectory: dataDir, host: host,
-                                                  kubeconfigPath: kubeconfigOut))
+                                                  kubeconfigPath: kubeconfigOut, workloads: workloads, faults: rules))
         // Written unbuffered: scripts wait for this line to know the server is ready.
         FileHandle.standardOutput.write(Data("opsagent sim: serving \(sim.url); kubeconfig written to \(sim.kubeconfigPath)\n".utf8))
         let signal = await signals.wait()

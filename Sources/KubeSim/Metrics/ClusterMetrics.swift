@@ -62,7 +62,8 @@ final class ClusterMetrics: Sendable {
 
         // Application request metrics
         text.family("http_requests_total", "counter", "Total HTTP requests served, by status code.")
-        text.family("http_request_duration_seconds", "histogram", "HTTP request latencies in seconds.")
+        let histogramFamily = "http_request_duration_seconds"
+        text.family(histogramFamily, "histogram", "HTTP request latencies in seconds.")
         for pod in runtimes where known.contains(pod.key) && pod.containers.contains(where: { $0.phase.isRunning }) {
             let traffic = TrafficCounters(pod, at: now)
             let base: [(String, String)] = [("namespace", pod.key.namespace), ("pod", pod.key.name)]
@@ -71,11 +72,12 @@ final class ClusterMetrics: Sendable {
             let histogram = traffic.histogram
             for bucket in histogram.buckets {
                 text.sample("http_request_duration_seconds_bucket", base + [("le", PrometheusText.format(bucket.le))],
-                            Double(bucket.count))
+                            Double(bucket.count), family: histogramFamily)
             }
-            text.sample("http_request_duration_seconds_bucket", base + [("le", "+Inf")], Double(traffic.total))
-            text.sample("http_request_duration_seconds_sum", base, histogram.sum)
-            text.sample("http_request_duration_seconds_count", base, Double(traffic.total))
+            text.sample("http_request_duration_seconds_bucket", base + [("le", "+Inf")], Double(traffic.total),
+                        family: histogramFamily)
+            text.sample("http_request_duration_seconds_sum", base, histogram.sum, family: histogramFamily)
+            text.sample("http_request_duration_seconds_count", base, Double(traffic.total), family: histogramFamily)
         }
 
         // kube-state-metrics: pods

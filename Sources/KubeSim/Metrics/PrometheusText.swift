@@ -1,39 +1,44 @@
-/// Writes the Prometheus text exposition format (0.0.4): `# HELP`, `# TYPE`, then one
-/// line per series, label values escaped.
+/// Writes the Prometheus text exposition format (0.0.4): per family `# HELP`, `# TYPE`,
+/// then its series, label values escaped. Samples may be added in any order; each
+/// family's lines come out together, as the format requires.
 struct PrometheusText {
-    private(set) var bytes: [UInt8] = []
-    private var declared = Set<String>()
+    private var order: [String] = []
+    private var families: [String: [UInt8]] = [:]
 
-    init(capacity: Int = 64 * 1024) { bytes.reserveCapacity(capacity) }
-
+    /// Declares a family (once; later declarations are ignored).
     mutating func family(_ name: String, _ type: String, _ help: String) {
-        guard declared.insert(name).inserted else { return }
-        append("# HELP \(name) \(help)\n# TYPE \(name) \(type)\n")
+        guard families[name] == nil else { return }
+        order.append(name)
+        families[name] = Array("# HELP \(name) \(help)\n# TYPE \(name) \(type)\n".utf8)
     }
 
-    mutating func sample(_ name: String, _ labels: KeyValuePairs<String, String>, _ value: Double) {
-        sample(name, Array(labels), value)
-    }
-
-    mutating func sample(_ name: String, _ labels: [(String, String)], _ value: Double) {
-        append(name)
-        if !labels.isEmpty {
-            append("{")
-            for (i, (key, raw)) in labels.enumerated() {
-                if i > 0 { append(",") }
-                append(key)
-                append("=\"")
-                append(Self.escape(raw))
-                append("\"")
-            }
-            append("}")
+    /// Adds a sample to `family` (by default the family named like the sample; histogram
+    /// `_bucket`, `_sum` and `_count` samples name their family explicitly).
+    mutating func sample(_ name: String, _ labels: [(String, String)], _ value: Double, family: String? = nil) {
+        let key = family ?? name
+        if families[key] == nil {
+            order.append(key)
+            families[key] = []
         }
-        append(" ")
-        append(Self.format(value))
-        append("\n")
+        var line = name
+        if !labels.isEmpty {
+            line += "{"
+            for (i, (label, raw)) in labels.enumerated() {
+                if i > 0 { line += "," }
+                line += label + "=\"" + Self.escape(raw) + "\""
+            }
+            line += "}"
+        }
+        line += " " + Self.format(value) + "\n"
+        families[key]!.append(contentsOf: line.utf8)
     }
 
-    private mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
+    var bytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(families.values.reduce(0) { $0 + $1.count })
+        for name in order { out.append(contentsOf: families[name] ?? []) }
+        return out
+    }
 
     static func escape(_ value: String) -> String {
         guard value.contains(where: { $0 == "\\" || $0 == "\"" || $0 == "\n" }) else { return value }
