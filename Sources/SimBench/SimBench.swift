@@ -13,14 +13,14 @@ struct SimBench {
         let arguments = CommandLine.arguments
         if arguments.count > 1, arguments[1] == "--serve" {
             // Serve only, for load from another process (curl, wrk, a Go or Python client).
-            let sim = try await Simulator.start(.init(port: 0, tls: true, historyCapacity: 50_000))
+            let sim = try await Simulator.start(apiOnly)
             emit("serving \(sim.url) kubeconfig \(sim.kubeconfigPath) token \(sim.adminToken)")
             try await Task.sleep(for: .seconds(Int(arguments.count > 2 ? arguments[2] : "600") ?? 600))
             await sim.stop()
             return
         }
         let creates = arguments.count > 1 ? Int(arguments[1]) ?? 5000 : 5000
-        let sim = try await Simulator.start(.init(port: 0, tls: true, historyCapacity: 50_000))
+        let sim = try await Simulator.start(apiOnly)
         // HTTP/1.1 carries one watch per connection: allow a connection for each watcher.
         let client = KubernetesClient(configuration: try ClusterConfiguration.load(kubeconfigPath: sim.kubeconfigPath),
                                       transport: CurlTransport(maxConnectionsPerHost: 128))
@@ -120,6 +120,14 @@ struct SimBench {
         emit(String(format: "memory: %d objects, %.0f B JSON each, %.0f B resident each = %.0f B overhead per object (history included)",
                      objects, json, perObject, perObject - json))
         await sim.stop()
+    }
+
+    /// The API server alone: the simulated scheduler, kubelets and controllers would add
+    /// their own writes to what is measured.
+    static var apiOnly: Simulator.Configuration {
+        var configuration = Simulator.Configuration(port: 0, tls: true, historyCapacity: 50_000)
+        configuration.workloads = nil
+        return configuration
     }
 
     static func configMap(_ name: String, _ payload: String, labels: [String: String] = [:]) -> JSONValue {
