@@ -3,7 +3,7 @@
 # Runs as root (CI, containers) or through sudo. Safe to run again.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libyaml-dev pkg-config)
+packages=(libcurl4-openssl-dev libyaml-dev pkg-config curl python3-pip)
 if [[ "${WITH_TEST_DEPS:-1}" == 1 ]]; then
   packages+=(prometheus prometheus-alertmanager)
 fi
