@@ -1,0 +1,80 @@
+import Foundation
+import KubeClient
+import Testing
+@testable import KubeSim
+
+/// `kubectl logs` against the simulated containers.
+@Suite("Workloads: pod logs")
+struct WorkloadLogTests {
+    @Test("kubectl logs shows the container's lines; --tail limits them; --timestamps prefixes them")
+    func logs() async throws {
+        let ns = try await WorkloadCluster.namespace("logs")
+        let kubectl = try await WorkloadCluster.kubectl()
+        #expect(try await kubectl.apply(Manifests.deployment("web", namespace: ns, replicas: 1,
+                                                             annotations: [BehaviourAnnotation.errorRate: "0.3"])).succeeded)
+        #expect(try await kubectl.run("rollout", "status", "deployment/web", "-n", ns, "--timeout=60s").succeeded)
+        // Let it serve for a few simulated seconds.
+        let full = try await waitFor("request lines") { () -> String? in
+            let result = try await kubectl.run("logs", "deployment/web", "-n", ns)
+            return result.succeeded && result.stdout.components(separatedBy: "request ").count > 20 ? result.stdout : nil
+        }
+        #expect(full.hasPrefix("level=info msg=\"starting app\""), "\(full.prefix(300))")
+        #expect(full.contains("msg=\"ready to serve traffic\""))
+        #expect(full.contains("level=error msg=\"request failed\""))
+        let tail = try await kubectl.run("logs", "deployment/web", "-n", ns, "--tail=3")
+        #expect(tail.stdout.split(separator: "\n").count == 3, "\(tail)")
+        let stamped = try await kubectl.run("logs", "deployment/web", "-n", ns, "--tail=1", "--timestamps")
+        let stamp = try #require(stamped.stdout.split(separator: " ").first)
+        #expect(KubeTimestamp.parse(String(stamp)) != nil, "\(stamped)")
+        let missing = try await kubectl.run("logs", "deployment/web", "-n", ns, "-c", "sidecar")
+        #expect(!missing.succeeded && missing.stderr.contains("container sidecar is not valid"), "\(missing)")
+    }
+
+    @Test("kubectl logs -f streams new lines as they are written")
+    func follow() async throws {
+        let ns = try await WorkloadCluster.namespace("follow")
+        let client = try await WorkloadCluster.client()
+        _ = try await client.create(.deployments, Manifests.deployment("web", namespace: ns, replicas: 1), namespace: ns)
+        let pod = try await waitFor("a Ready pod") { () -> String? in
+            let ready = try await client.items(.pods, namespace: ns).first { $0.condition("Ready")?["status"].stringValue == "True" }
+            return ready?["metadata"]["name"].stringValue
+        }
+        // kubectl keeps following until its timeout; the lines it printed meanwhile grew past the tail it began with.
+        let kubectl = try await WorkloadCluster.kubectl()
+        let result = try await kubectl.run(["logs", "-f", pod, "-n", ns, "--tail=1"], timeout: 2)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count >= 10, "followed \(lines.count) lines in 2 s at 20 lines a second: \(result)")
+        let kinds = Set(lines.map { String($0.prefix { $0 != " " }) })
+        #expect(kinds == ["level=info"], "\(kinds)")
+    }
+
+    @Test("--previous shows the crashed run's panic; a container that never started says why")
+    func previousAndWaiting() async throws {
+        let ns = try await WorkloadCluster.namespace("prev")
+        let client = try await WorkloadCluster.client()
+        _ = try await client.create(.deployments, Manifests.deployment("crash", namespace: ns, replicas: 1,
+                                                                       image: "registry.example/shop:9-crash"), namespace: ns)
+        _ = try await client.create(.deployments, Manifests.deployment("pull", namespace: ns, replicas: 1,
+                                                                       image: "registry.example/shop:9-pullfail"), namespace: ns)
+        let crashed = try await waitFor("a restarted pod") { () -> String? in
+            try await client.items(.pods, namespace: ns, labelSelector: "app=crash").first {
+                ($0["status"]["containerStatuses"][0]["restartCount"].intValue ?? 0) >= 1
+                    && $0["status"]["containerStatuses"][0]["state"]["running"].objectValue != nil
+            }?["metadata"]["name"].stringValue
+        }
+        let kubectl = try await WorkloadCluster.kubectl()
+        let previous = try await kubectl.run("logs", crashed, "-n", ns, "--previous")
+        #expect(previous.succeeded, "\(previous)")
+        #expect(previous.stdout.contains("panic: runtime error: invalid memory address or nil pointer dereference"), "\(previous)")
+        let current = try await kubectl.run("logs", crashed, "-n", ns)
+        #expect(current.stdout.contains("run=1") || current.stdout.contains("run=2"), "\(current)")
+
+        let pulling = try await waitFor("a pod failing to pull") { () -> String? in
+            try await client.items(.pods, namespace: ns, labelSelector: "app=pull").first {
+                $0["status"]["containerStatuses"][0]["state"]["waiting"]["reason"].stringValue?.contains("Image") == true
+            }?["metadata"]["name"].stringValue
+        }
+        let waiting = try await kubectl.run("logs", pulling, "-n", ns)
+        #expect(!waiting.succeeded && waiting.stderr.contains("is waiting to start"), "\(waiting)")
+    }
+}
