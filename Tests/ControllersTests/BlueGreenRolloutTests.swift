@@ -216,3 +216,47 @@ enum Shell {
         }
     }
 }
+
+/// Argo Rollouts #1864 / #4552: lowering replicas (or an HPA) must never shrink the live stack before the switch.
+@Suite struct BlueGreenScalingSafetyTests {
+    @Test func theLiveColorIsNotScaledDownBeforeTheSwitch() async throws {
+        let cluster = try await RolloutCluster.shared.get()
+        let ns = try await cluster.namespace("scaling")
+        try await cluster.create(Rollouts.manifest("feed", replicas: 3, spec: ["autoPromotion": ["enabled": false]]), namespace: ns)
+        try await cluster.waitFor("feed", ns, "Healthy on blue with 3 pods") { Rollouts.phase($0) == "Healthy" && $0["readyText"] == "3/3" }
+
+        // A new revision and fewer replicas in one change.
+        try await cluster.patch("feed", ns, ["spec": ["replicas": 1, "template": ["metadata": ["annotations": ["version": "2"]]]]])
+        try await cluster.waitFor("feed", ns, "waiting for promotion") { Rollouts.phase($0) == "Paused" }
+        #expect(try await cluster.replicas("feed-blue", ns) == 3, "the live stack keeps its size until the switch")
+        #expect(try await cluster.replicas("feed-green", ns) == 3, "the preview is sized for the traffic it will take")
+
+        try await cluster.annotate("feed", ns, "opsagent.dev/promote", "go")
+        try await cluster.waitFor("feed", ns, "promoted") { $0["activeColor"] == "green" && Rollouts.phase($0) == "Healthy" }
+        try await eventually("after the switch the new stack takes the requested size") {
+            try await cluster.replicas("feed-green", ns) == 1
+        }
+    }
+
+    @Test func anHPAOnTheActiveColorIsLeftInCharge() async throws {
+        let cluster = try await RolloutCluster.shared.get()
+        let ns = try await cluster.namespace("hpa")
+        try await cluster.create(Rollouts.manifest("news", replicas: 2), namespace: ns)
+        try await cluster.waitFor("news", ns, "Healthy on blue") { Rollouts.phase($0) == "Healthy" }
+        _ = try await cluster.client.create(GroupVersionResource(group: "autoscaling", version: "v2", resource: "horizontalpodautoscalers"), [
+            "apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": ["name": "news"],
+            "spec": ["scaleTargetRef": ["apiVersion": "apps/v1", "kind": "Deployment", "name": "news-blue"],
+                     "minReplicas": 2, "maxReplicas": 10],
+        ], namespace: ns)
+        // The autoscaler scales the live color up; the rollout must not undo it.
+        _ = try await cluster.client.scale(.deployments, name: "news-blue", namespace: ns, replicas: 5)
+        try await cluster.patch("news", ns, ["metadata": ["labels": ["touched": "yes"]]]) // wake the controller
+        try await eventually("the HPA's replica count stands") {
+            let rollout = try await cluster.rollout("news", ns)
+            let replicas = try await cluster.replicas("news-blue", ns)
+            return rollout["status"]["observedGeneration"] == rollout["metadata"]["generation"] && replicas == 5
+        }
+        try await cluster.waitFor("news", ns, "all 5 pods of the live color ready") { $0["readyText"] == "5/5" }
+        #expect(try await cluster.replicas("news-blue", ns) == 5)
+    }
+}
