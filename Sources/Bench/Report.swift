@@ -6,7 +6,7 @@ enum Report {
     static func rows(sizes: [Int]) -> [Row] {
         var rows = [
             Row(key: "startup_ms", label: "startup to ready (caches synced)", unit: "ms", target: "", decimals: 0),
-            Row(key: "rss_idle_mib", label: "operator RSS, idle", unit: "MiB", target: "", decimals: 1),
+            Row(key: "rss_idle_mib", label: "operator RSS, idle (run 1: a fresh process)", unit: "MiB", target: "", decimals: 1),
         ]
         for n in sizes {
             rows.append(Row(key: "healthy_\(n)_s", label: "throughput: \(n) applied → all Healthy", unit: "s",
@@ -19,9 +19,10 @@ enum Report {
             Row(key: "latency_p50_ms", label: "latency spec → observedGeneration, p50 (\(sizes.first ?? 100))", unit: "ms", target: "", decimals: 1),
             Row(key: "latency_p99_ms", label: "latency spec → observedGeneration, p99 (\(sizes.first ?? 100))", unit: "ms", target: "", decimals: 1),
             Row(key: "resync_writes", label: "writes during a no-op resync", unit: "", target: "0", decimals: 0),
-            Row(key: "rss_sizes_mib", label: "operator RSS with \(sizes.reduce(0, +)) rollouts (+ children) cached", unit: "MiB", target: "", decimals: 1),
+            Row(key: "rss_sizes_mib", label: "operator RSS with \(sizes.reduce(0, +)) rollouts (+ children) cached (run 1)", unit: "MiB", target: "", decimals: 1),
             Row(key: "rss_cached_mib", label: "operator RSS with the cache filled (run 1 only)", unit: "MiB", target: "", decimals: 1),
             Row(key: "cached_rollouts", label: "  rollouts (+ children) cached at that point", unit: "", target: "10000", decimals: 0),
+            Row(key: "cached_healthy", label: "  of which Healthy (children all created)", unit: "", target: "", decimals: 0),
             Row(key: "cache_fill_s", label: "  time to fill the cache (run 1 only)", unit: "s", target: "", decimals: 1),
             Row(key: "rss_sim_mib", label: "simulator RSS at the end", unit: "MiB", target: "", decimals: 1),
         ]
