@@ -13,7 +13,7 @@ struct ClusterMetricsExpositionTests {
         let client = try await WorkloadCluster.client()
         _ = try await client.create(.deployments, Manifests.deployment("a", namespace: ns, replicas: 2), namespace: ns)
         _ = try await client.create(.deployments, Manifests.deployment("b", namespace: ns, replicas: 1,
-                                                                       image: "registry.example/b:1-crash"), namespace: ns)
+                                                                       image: "registry.example/b:1-notready"), namespace: ns)
         let text = try await waitFor("three pods with running containers") { () -> String? in
             let text = try await client.request("GET", "/metrics/cluster", query: [("namespace", ns)], accept: "text/plain").bodyText
             let cpuSeries = text.split(separator: "\n").filter { $0.hasPrefix("container_cpu_usage_seconds_total{") }

@@ -45,7 +45,8 @@ struct WorkloadBehaviourTests {
         #expect(backoff.first?["type"].stringValue == "Warning")
         let text = try await clusterMetrics(namespace: ns)
         let restarts = text.split(separator: "\n").first { $0.hasPrefix("kube_pod_container_status_restarts_total{") && $0.contains("pod=\"\(name)\"") }
-        #expect(restarts.flatMap { Double($0.split(separator: " ").last!) }.map { $0 >= 2 } == true, "\(restarts ?? "no series")")
+        let count = restarts.flatMap { line in line.split(separator: " ").dropFirst().first.flatMap { Double($0) } }
+        #expect((count ?? 0) >= 2, "\(restarts ?? "no series")")
     }
 
     @Test("image pull failure: ErrImagePull then ImagePullBackOff, pod Pending, Failed events, waiting-reason metric")
@@ -123,7 +124,11 @@ struct WorkloadBehaviourTests {
         }
         let name = try #require(pod["metadata"]["name"].stringValue)
         func sample(_ text: String, _ prefix: String) -> Double? {
-            text.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap { Double($0.split(separator: " ").last!) }
+            // `series value [timestamp]`
+            text.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap { line in
+                let parts = line.split(separator: " ")
+                return parts.count >= 2 ? Double(parts[1]) : nil
+            }
         }
         let text = try await waitFor("requests counted") { () -> String? in
             let text = try await clusterMetrics(namespace: ns)

@@ -40,7 +40,21 @@ public final class FaultInjector: Sendable {
 
     // MARK: Rules
 
-    public var rules: [FaultRule] { state.withLockedValue { $0.rules.map(\.rule) } }
+    public var rules: [FaultRule] {
+        retireFinishedPauses()
+        return state.withLockedValue { $0.rules.map(\.rule) }
+    }
+
+    /// Takes pause rules whose time is up out of force (their timers may run late under load).
+    private func retireFinishedPauses() {
+        let now = Date()
+        let finished = state.withLockedValue { s -> [Active] in
+            let done = s.rules.filter { $0.rule.kind == .pause && ($0.until ?? .distantFuture) <= now }
+            s.rules.removeAll { $0.rule.kind == .pause && ($0.until ?? .distantFuture) <= now }
+            return done
+        }
+        for active in finished { active.timer?.cancel() }
+    }
 
     /// Puts a rule in force; returns it with its id.
     @discardableResult
@@ -119,7 +133,10 @@ public final class FaultInjector: Sendable {
             let pausedUntil = state.withLockedValue { s -> Date? in
                 s.rules.filter { $0.rule.kind == .pause && $0.rule.covers(request) }.compactMap(\.until).max()
             }
-            guard let pausedUntil, pausedUntil > Date() else { break }
+            guard let pausedUntil, pausedUntil > Date() else {
+                if pausedUntil != nil { retireFinishedPauses() }
+                break
+            }
             // Hang until the pause ends (or the rule is removed, checked every 50 ms).
             let wait = min(pausedUntil.timeIntervalSinceNow, 0.05)
             do { try await Task.sleep(for: .seconds(max(wait, 0.001))) } catch { throw APIError.timeout("the request was cancelled while the API was paused") }

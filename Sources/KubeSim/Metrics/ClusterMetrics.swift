@@ -7,7 +7,9 @@ import KubeClient
 ///
 /// Counters are computed from when each container started and how long each pod has been
 /// Ready, on the wall clock, so successive scrapes see them grow at exactly the rates the
-/// behaviour sets: `rate(container_cpu_usage_seconds_total[5m])` is the `cpu` annotation,
+/// behaviour sets: `rate(container_cpu_usage_seconds_total[5m])` is the `cpu` annotation
+/// (once Prometheus holds five minutes of samples; the cAdvisor series carry the time they
+/// were measured, so scrape delays do not skew it),
 /// and the 5xx share of `rate(http_requests_total[5m])` is the `error-rate` annotation.
 final class ClusterMetrics: Sendable {
     private let client: ClusterClient
@@ -40,7 +42,8 @@ final class ClusterMetrics: Sendable {
         }
         let known = Set(podObjects.map(\.key))
 
-        // cAdvisor
+        // cAdvisor (stamped with the moment of measurement, as cAdvisor does)
+        let stamp = Int64((now.timeIntervalSince1970 * 1000).rounded(.down))
         text.family("container_cpu_usage_seconds_total", "counter", "Cumulative cpu time consumed in seconds.")
         text.family("container_memory_working_set_bytes", "gauge", "Current working set in bytes.")
         text.family("container_memory_usage_bytes", "gauge", "Current memory usage in bytes, including all memory regardless of when it was accessed.")
@@ -53,10 +56,12 @@ final class ClusterMetrics: Sendable {
                     ("image", ImageReference.normalized(images[pod.key]?[container.name] ?? container.image)),
                     ("namespace", pod.key.namespace), ("node", pod.node), ("pod", pod.key.name),
                 ]
-                text.sample("container_cpu_usage_seconds_total", labels, usage.cpuSeconds)
-                text.sample("container_memory_working_set_bytes", labels, usage.workingSetBytes.rounded())
-                text.sample("container_memory_usage_bytes", labels, (usage.workingSetBytes * 1.08).rounded())
-                text.sample("container_spec_memory_limit_bytes", labels, usage.limitBytes ?? 0)
+                text.sample("container_cpu_usage_seconds_total", labels, usage.cpuSeconds, timestampMilliseconds: stamp)
+                text.sample("container_memory_working_set_bytes", labels, usage.workingSetBytes.rounded(),
+                            timestampMilliseconds: stamp)
+                text.sample("container_memory_usage_bytes", labels, (usage.workingSetBytes * 1.08).rounded(),
+                            timestampMilliseconds: stamp)
+                text.sample("container_spec_memory_limit_bytes", labels, usage.limitBytes ?? 0, timestampMilliseconds: stamp)
             }
         }
 

@@ -14,7 +14,10 @@ struct PrometheusText {
 
     /// Adds a sample to `family` (by default the family named like the sample; histogram
     /// `_bucket`, `_sum` and `_count` samples name their family explicitly).
-    mutating func sample(_ name: String, _ labels: [(String, String)], _ value: Double, family: String? = nil) {
+    /// A `timestampMilliseconds` says when the value was measured, as cAdvisor stamps its
+    /// samples, so `rate()` is exact however late the scrape is served.
+    mutating func sample(_ name: String, _ labels: [(String, String)], _ value: Double, family: String? = nil,
+                         timestampMilliseconds: Int64? = nil) {
         let key = family ?? name
         if families[key] == nil {
             order.append(key)
@@ -29,7 +32,9 @@ struct PrometheusText {
             }
             line += "}"
         }
-        line += " " + Self.format(value) + "\n"
+        line += " " + Self.format(value)
+        if let timestampMilliseconds { line += " " + String(timestampMilliseconds) }
+        line += "\n"
         families[key]!.append(contentsOf: line.utf8)
     }
 
