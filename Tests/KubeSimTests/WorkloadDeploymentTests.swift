@@ -107,6 +107,12 @@ struct WorkloadDeploymentTests {
         let messages = try await client.events(namespace: ns, reason: "ScalingReplicaSet").compactMap { $0["message"].stringValue }
         #expect(messages.contains { $0.hasPrefix("Scaled up replica set api-") && $0.hasSuffix("from 1 to 4") }, "\(messages)")
         #expect(messages.contains { $0.hasPrefix("Scaled down replica set api-") && $0.hasSuffix("from 4 to 2") }, "\(messages)")
+        let killing = try await waitFor("Killing events for the removed pods") { () -> [JSONValue]? in
+            let events = try await client.events(namespace: ns, reason: "Killing")
+            return events.count >= 2 ? events : nil
+        }
+        #expect(killing.allSatisfy { $0["message"].stringValue == "Stopping container app" })
+        #expect(killing.allSatisfy { $0["source"]["component"].stringValue == "kubelet" })
     }
 
     @Test("a rolling update surges new pods before old ones go, keeping availability within maxSurge and maxUnavailable")
@@ -261,5 +267,44 @@ struct WorkloadDeploymentTests {
             return names == ["2", "3"] ? names : nil
         }
         #expect(revisions == ["2", "3"])
+    }
+
+    @Test("with minReadySeconds, Ready pods count as available only once they have been Ready that long")
+    func minReadySeconds() async throws {
+        let ns = try await WorkloadCluster.namespace("minready")
+        let client = try await WorkloadCluster.client()
+        let start = try await client.list(.pods, namespace: ns)
+        let pods = try await client.watch(.pods, namespace: ns, options: WatchOptions(resourceVersion: start.resourceVersion))
+        let replicaSets = try await client.watch(.replicasets, namespace: ns,
+                                                 options: WatchOptions(resourceVersion: start.resourceVersion))
+        // 60 simulated seconds: 3 wall seconds at the test time scale.
+        _ = try await client.create(.deployments, Manifests.deployment("slow", namespace: ns, replicas: 2,
+                                                                       spec: ["minReadySeconds": 60]), namespace: ns)
+        let lastReady = Task { () -> ContinuousClock.Instant? in
+            var ready = Set<String>()
+            do {
+                for try await event in pods {
+                    guard let pod = event.object, pod.condition("Ready")?["status"].stringValue == "True" else { continue }
+                    ready.insert(pod["metadata"]["name"].stringValue ?? "")
+                    if ready.count == 2 { return .now }
+                }
+            } catch {}
+            return nil
+        }
+        let allAvailable = Task { () -> ContinuousClock.Instant? in
+            do {
+                for try await event in replicaSets where event.object?["status"]["availableReplicas"].intValue == 2 {
+                    return .now
+                }
+            } catch {}
+            return nil
+        }
+        let result = try await WorkloadCluster.kubectl().run("rollout", "status", "deployment/slow", "-n", ns, "--timeout=60s")
+        #expect(result.succeeded, "\(result)")
+        let ready = try #require(await lastReady.value)
+        let available = try #require(await allAvailable.value)
+        #expect(available - ready >= .milliseconds(2500), "available \(available - ready) after ready")
+        let deployment = try await client.get(.deployments, name: "slow", namespace: ns)
+        #expect(deployment["status"]["availableReplicas"].intValue == 2)
     }
 }

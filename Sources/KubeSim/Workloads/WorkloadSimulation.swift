@@ -44,7 +44,9 @@ public final class WorkloadSimulation: Sendable {
                                   recorder: recorder, queue: schedulerQueue, capacity: options.nodeCapacity,
                                   maxNodes: options.maxNodes)
         let replicaSetQueue = WorkQueue<ObjectKey>()
-        let replicaSets = ReplicaSetController(client: client, clock: clock, recorder: recorder, queue: replicaSetQueue)
+        let kubelet = self.kubelet
+        let replicaSets = ReplicaSetController(client: client, clock: clock, recorder: recorder, queue: replicaSetQueue,
+                                               exactReadySince: { kubelet.readySince($0, uid: $1) })
         let deploymentQueue = WorkQueue<ObjectKey>()
         let deployments = DeploymentController(client: client, clock: clock, recorder: recorder, queue: deploymentQueue)
         let endpointsQueue = WorkQueue<ObjectKey>()

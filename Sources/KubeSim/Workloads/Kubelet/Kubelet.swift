@@ -146,4 +146,15 @@ final class Kubelet: Reconciler, FeedObserver {
     var pods: [PodRuntime] { runtimes.withLockedValue { $0.values.map(\.runtime) } }
 
     func pod(_ key: ObjectKey) -> PodRuntime? { runtimes.withLockedValue { $0[key]?.runtime } }
+
+    /// When the pod (this uid of it) last became Ready, exactly; nil when it is not Ready.
+    func readySince(_ key: ObjectKey, uid: String) -> Date? {
+        guard let runtime = pod(key), runtime.uid == uid else { return nil }
+        let now = clock.now
+        guard runtime.isReady(at: now, clock: clock) else { return nil }
+        return runtime.containers.compactMap { container -> Date? in
+            guard case .running(let since) = container.phase else { return nil }
+            return container.readyAt(since: since, clock: clock)
+        }.max()
+    }
 }

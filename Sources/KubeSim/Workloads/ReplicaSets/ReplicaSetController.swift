@@ -14,8 +14,12 @@ final class ReplicaSetController: Reconciler, FeedObserver {
     private let recorder: EventRecorder?
     private let queue: WorkQueue<ObjectKey>
     private let owners = OwnerIndex()
+    /// When a pod became Ready, to the millisecond (the kubelet knows; the API keeps whole seconds).
+    private let exactReadySince: @Sendable (ObjectKey, String) -> Date?
 
-    init(client: ClusterClient, clock: SimulationClock, recorder: EventRecorder?, queue: WorkQueue<ObjectKey>) {
+    init(client: ClusterClient, clock: SimulationClock, recorder: EventRecorder?, queue: WorkQueue<ObjectKey>,
+         exactReadySince: @escaping @Sendable (ObjectKey, String) -> Date? = { _, _ in nil }) {
+        self.exactReadySince = exactReadySince
         self.client = client
         self.clock = clock
         self.recorder = recorder
@@ -103,7 +107,8 @@ final class ReplicaSetController: Reconciler, FeedObserver {
         }.count
         let ready = active.filter(PodState.isReady).count
         let available = active.filter {
-            PodState.isAvailable($0, minReadySeconds: minReadySeconds, now: now, clock: clock)
+            PodState.isAvailable($0, minReadySeconds: minReadySeconds, now: now, clock: clock,
+                                 exactReadySince: exactReadySince($0.sim.key, $0.sim.uid))
         }.count
         status["replicas"] = .int(Int64(active.count))
         if fullyLabeled > 0 { status["fullyLabeledReplicas"] = .int(Int64(fullyLabeled)) }
@@ -128,7 +133,10 @@ final class ReplicaSetController: Reconciler, FeedObserver {
         }
         if failure != nil { return .after(.seconds(1)) }
         // Look again when a Ready pod has been Ready for minReadySeconds.
-        let next = active.compactMap { PodState.availableAt($0, minReadySeconds: minReadySeconds, now: now, clock: clock) }.min()
+        let next = active.compactMap {
+            PodState.availableAt($0, minReadySeconds: minReadySeconds, now: now, clock: clock,
+                                 exactReadySince: exactReadySince($0.sim.key, $0.sim.uid))
+        }.min()
         if let next { return .after(.seconds(max(0.001, next.timeIntervalSince(clock.now)))) }
         return .done
     }

@@ -23,17 +23,20 @@ enum PodState {
         return SimTime.date(condition["lastTransitionTime"])
     }
 
-    /// Ready for at least `minReadySeconds` (simulated) by `now`.
-    static func isAvailable(_ pod: JSONValue, minReadySeconds: Int, now: Date, clock: SimulationClock) -> Bool {
+    /// Ready for at least `minReadySeconds` (simulated) by `now`. `exactReadySince` (from
+    /// the kubelet) replaces the condition's whole-second transition time when known.
+    static func isAvailable(_ pod: JSONValue, minReadySeconds: Int, now: Date, clock: SimulationClock,
+                            exactReadySince: Date? = nil) -> Bool {
         guard isReady(pod) else { return false }
         if minReadySeconds <= 0 { return true }
-        guard let since = readySince(pod) else { return false }
+        guard let since = exactReadySince ?? readySince(pod) else { return false }
         return since.addingTimeInterval(clock.wall(Double(minReadySeconds))) <= now
     }
 
     /// When a Ready pod becomes available (nil when it is not Ready or already available).
-    static func availableAt(_ pod: JSONValue, minReadySeconds: Int, now: Date, clock: SimulationClock) -> Date? {
-        guard minReadySeconds > 0, let since = readySince(pod) else { return nil }
+    static func availableAt(_ pod: JSONValue, minReadySeconds: Int, now: Date, clock: SimulationClock,
+                            exactReadySince: Date? = nil) -> Date? {
+        guard minReadySeconds > 0, isReady(pod), let since = exactReadySince ?? readySince(pod) else { return nil }
         let at = since.addingTimeInterval(clock.wall(Double(minReadySeconds)))
         return at > now ? at : nil
     }
