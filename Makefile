@@ -24,6 +24,7 @@ test:
 	$(SWIFT) test --no-parallel
 
 up: ## build, start the embedded cluster + Prometheus + operator, apply examples/, watch them converge (Ctrl-C stops)
+	@WITH_TEST_DEPS=0 ./scripts/install-deps.sh
 	@./scripts/up.sh $(UP_ARGS)
 
 bench: ## the operator's figures (release build; ~10 min on 2 cores): table on stdout, JSON in bench/results/

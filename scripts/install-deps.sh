@@ -3,9 +3,11 @@
 # Runs as root (CI, containers) or through sudo. Safe to run again.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libyaml-dev pkg-config curl python3-pip)
+# To build and run (make up uses Prometheus for the examples' analysis).
+packages=(libcurl4-openssl-dev libyaml-dev pkg-config curl prometheus)
+# To test: Alertmanager and the official Kubernetes Python client are real peers in the tests.
 if [[ "${WITH_TEST_DEPS:-1}" == 1 ]]; then
-  packages+=(prometheus prometheus-alertmanager)
+  packages+=(prometheus-alertmanager python3-pip)
 fi
 
 missing=()
