@@ -273,37 +273,32 @@ struct WorkloadDeploymentTests {
     func minReadySeconds() async throws {
         let ns = try await WorkloadCluster.namespace("minready")
         let client = try await WorkloadCluster.client()
-        let start = try await client.list(.pods, namespace: ns)
-        let pods = try await client.watch(.pods, namespace: ns, options: WatchOptions(resourceVersion: start.resourceVersion))
+        let start = try await client.list(.replicasets, namespace: ns)
         let replicaSets = try await client.watch(.replicasets, namespace: ns,
                                                  options: WatchOptions(resourceVersion: start.resourceVersion))
         // 60 simulated seconds: 3 wall seconds at the test time scale.
         _ = try await client.create(.deployments, Manifests.deployment("slow", namespace: ns, replicas: 2,
                                                                        spec: ["minReadySeconds": 60]), namespace: ns)
-        let lastReady = Task { () -> ContinuousClock.Instant? in
-            var ready = Set<String>()
-            do {
-                for try await event in pods {
-                    guard let pod = event.object, pod.condition("Ready")?["status"].stringValue == "True" else { continue }
-                    ready.insert(pod["metadata"]["name"].stringValue ?? "")
-                    if ready.count == 2 { return .now }
-                }
-            } catch {}
-            return nil
-        }
-        let allAvailable = Task { () -> ContinuousClock.Instant? in
+        let allAvailable = Task { () -> Date? in
             do {
                 for try await event in replicaSets where event.object?["status"]["availableReplicas"].intValue == 2 {
-                    return .now
+                    return Date()
                 }
             } catch {}
             return nil
         }
         let result = try await WorkloadCluster.kubectl().run("rollout", "status", "deployment/slow", "-n", ns, "--timeout=60s")
         #expect(result.succeeded, "\(result)")
-        let ready = try #require(await lastReady.value)
         let available = try #require(await allAvailable.value)
-        #expect(available - ready >= .milliseconds(2500), "available \(available - ready) after ready")
+        // When the pods became Ready, exactly, as the kubelet knows it (the API keeps whole seconds).
+        let kubelet = try #require(try await WorkloadCluster.simulator().workloads?.kubelet)
+        let readyTimes = try await client.items(.pods, namespace: ns).compactMap { pod in
+            kubelet.readySince(ObjectKey(namespace: ns, name: pod["metadata"]["name"].stringValue ?? ""),
+                               uid: pod["metadata"]["uid"].stringValue ?? "")
+        }
+        try #require(readyTimes.count == 2)
+        let gap = available.timeIntervalSince(readyTimes.max()!)
+        #expect(gap >= 2.95, "available \(gap) s after the last pod became Ready; minReadySeconds is 3 s here")
         let deployment = try await client.get(.deployments, name: "slow", namespace: ns)
         #expect(deployment["status"]["availableReplicas"].intValue == 2)
     }
