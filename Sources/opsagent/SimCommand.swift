@@ -33,7 +33,7 @@ struct Sim: AsyncParsableCommand {
     var faults: [String] = []
 
     @Option(name: .customLong("time-scale"),
-            help: "Wall seconds per simulated second: below 1, pods start, crash and roll out faster (default 1).")
+            help: "Wall seconds per simulated second: below 1, pods start, crash and roll out faster.")
     var timeScale: Double = 1
 
     @Option(help: "Simulated nodes registered at start; more are added when pods do not fit, up to --max-nodes.")
