@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KubeClient
+import KubeSim
 
 /// `opsagent get`: reads resources from any cluster, like `kubectl get`, to prove the client.
 struct Get: AsyncParsableCommand {
@@ -66,7 +67,7 @@ struct Get: AsyncParsableCommand {
             }
             var rows: [[String]] = [allNamespaces && info.namespaced ? ["NAMESPACE", "NAME", "AGE"] : ["NAME", "AGE"]]
             for item in items {
-                let age = KubeTimestamp.parse(item["metadata"]["creationTimestamp"].stringValue ?? "").map { HumanDuration.since($0) } ?? "<unknown>"
+                let age = HumanDuration.since(item["metadata"]["creationTimestamp"].stringValue, now: Date())
                 let name = item["metadata"]["name"].stringValue ?? ""
                 rows.append(allNamespaces && info.namespaced ? [item["metadata"]["namespace"].stringValue ?? "", name, age] : [name, age])
             }
@@ -104,25 +105,5 @@ enum TextTable {
                 i == row.count - 1 ? cell : cell.padding(toLength: widths[i] + 3, withPad: " ", startingAt: 0)
             }.joined()
         }.joined(separator: "\n") + "\n"
-    }
-}
-
-/// Ages as kubectl prints them: 45s, 3m4s, 5h2m, 2d3h, 400d.
-enum HumanDuration {
-    static func since(_ date: Date, now: Date = Date()) -> String { format(max(0, now.timeIntervalSince(date))) }
-
-    static func format(_ interval: TimeInterval) -> String {
-        let s = Int(interval)
-        if s < 120 { return "\(s)s" }
-        let m = s / 60
-        if m < 10 { return s % 60 == 0 ? "\(m)m" : "\(m)m\(s % 60)s" }
-        if m < 180 { return "\(m)m" }
-        let h = m / 60
-        if h < 8 { return m % 60 == 0 ? "\(h)h" : "\(h)h\(m % 60)m" }
-        if h < 48 { return "\(h)h" }
-        let d = h / 24
-        if d < 8 { return h % 24 == 0 ? "\(d)d" : "\(d)d\(h % 24)h" }
-        if d < 365 * 2 { return "\(d)d" }
-        return "\(d / 365)y"
     }
 }
