@@ -141,6 +141,7 @@ let package = Package(
             dependencies: [
                 "KubeClient",
                 "KubeSim",
+                "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "X509", package: "swift-certificates"),

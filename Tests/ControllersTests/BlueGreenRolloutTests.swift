@@ -4,6 +4,7 @@ import KubeClient
 import KubeSim
 import OpsAPI
 import Testing
+import TestSupport
 
 /// BlueGreenDeployment end to end: the controller, the embedded cluster's Deployments and
 /// pods, and the Services traffic goes through.
@@ -173,47 +174,15 @@ import Testing
         let ns = try await cluster.namespace("wait")
         try await cluster.create(Rollouts.manifest("ready-app"), namespace: ns)
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("kubectl-cache-\(UUID().uuidString)").path
-        let result = try await Shell.run("/usr/bin/kubectl", ["--kubeconfig", cluster.sim.kubeconfigPath, "--cache-dir", cache,
+        let result = try await ProcessRunner.run("/usr/bin/kubectl", ["--kubeconfig", cluster.sim.kubeconfigPath, "--cache-dir", cache,
                                                               "-n", ns, "wait", "--for=condition=Ready", "bgd/ready-app", "--timeout=60s"])
         #expect(result.status == 0, "kubectl wait failed: \(result.stderr)")
         #expect(result.stdout.contains("condition met"))
-        let table = try await Shell.run("/usr/bin/kubectl", ["--kubeconfig", cluster.sim.kubeconfigPath, "--cache-dir", cache,
+        let table = try await ProcessRunner.run("/usr/bin/kubectl", ["--kubeconfig", cluster.sim.kubeconfigPath, "--cache-dir", cache,
                                                              "-n", ns, "get", "bgd"])
         let header = table.stdout.split(separator: "\n").first.map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
         #expect(header == ["NAME", "PHASE", "ACTIVE", "READY", "ANALYSIS", "AGE"])
         #expect(table.stdout.contains("Healthy"))
-    }
-}
-
-/// Runs a program off the cooperative thread pool and collects its output.
-enum Shell {
-    struct Result: Sendable { var status: Int32; var stdout: String; var stderr: String }
-
-    static func run(_ path: String, _ arguments: [String]) async throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                let group = DispatchGroup()
-                nonisolated(unsafe) var errData = Data()
-                group.enter()
-                DispatchQueue.global().async {
-                    errData = err.fileHandleForReading.readDataToEndOfFile()
-                    group.leave()
-                }
-                let outData = out.fileHandleForReading.readDataToEndOfFile()
-                group.wait()
-                process.waitUntilExit()
-                continuation.resume(returning: Result(status: process.terminationStatus,
-                                                      stdout: String(decoding: outData, as: UTF8.self),
-                                                      stderr: String(decoding: errData, as: UTF8.self)))
-            }
-        }
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import KubeClient
 import OpsAPI
 import Testing
+import TestSupport
 
 /// The manifests in examples/ are what a new user applies first: they must pass the CRD's
 /// schema and converge.
@@ -13,7 +14,7 @@ import Testing
         let ns = try await cluster.namespace("examples")
         let dir = Self.root.appendingPathComponent("examples/bluegreen").path
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("kubectl-cache-\(UUID().uuidString)").path
-        let applied = try await Shell.run("/usr/bin/kubectl", ["--kubeconfig", cluster.sim.kubeconfigPath, "--cache-dir", cache,
+        let applied = try await ProcessRunner.run("/usr/bin/kubectl", ["--kubeconfig", cluster.sim.kubeconfigPath, "--cache-dir", cache,
                                                                "-n", ns, "apply", "-f", dir])
         #expect(applied.status == 0, "kubectl apply failed: \(applied.stderr)")
         let names = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".yaml") }.compactMap { file -> String? in

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import Testing
+import TestSupport
 @testable import KubeClient
 
 /// `opsagent get` run as a user would: the real binary, a kubeconfig on disk, TLS with a client certificate.
@@ -94,12 +95,6 @@ struct TemporaryDirectory: ~Copyable {
     deinit { try? FileManager.default.removeItem(at: url) }
 }
 
-struct ProcessResult: Sendable {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
-
 /// The `opsagent` binary built beside the test bundle.
 func opsagentExecutable() throws -> URL {
     var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -115,35 +110,8 @@ func opsagentExecutable() throws -> URL {
     return fallback
 }
 
-func runOpsagent(_ arguments: [String], environment: [String: String] = [:]) async throws -> ProcessResult {
-    let process = Process()
-    process.executableURL = try opsagentExecutable()
-    process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
-    env.removeValue(forKey: "KUBECONFIG")
-    for (k, v) in environment { env[k] = v }
-    process.environment = env
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    // Blocking reads happen on Dispatch threads: the cooperative pool (one thread per core)
-    // must stay free for the in-process server the command talks to.
-    let (o, e): (Data, Data) = await withCheckedContinuation { continuation in
-        DispatchQueue.global().async {
-            let group = DispatchGroup()
-            nonisolated(unsafe) var errData = Data()
-            group.enter()
-            DispatchQueue.global().async {
-                errData = err.fileHandleForReading.readDataToEndOfFile()
-                group.leave()
-            }
-            let outData = out.fileHandleForReading.readDataToEndOfFile()
-            group.wait()
-            process.waitUntilExit()
-            continuation.resume(returning: (outData, errData))
-        }
-    }
-    return ProcessResult(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                         stderr: String(decoding: e, as: UTF8.self))
+func runOpsagent(_ arguments: [String]) async throws -> ProcessRunner.Result {
+    var environment = ProcessInfo.processInfo.environment
+    environment.removeValue(forKey: "KUBECONFIG")
+    return try await ProcessRunner.run(try opsagentExecutable(), arguments, environment: environment)
 }
