@@ -35,11 +35,7 @@ actor PendingAnalyses {
         running.remove(key)
         results[key] = result
         // Bounded: old verdicts are already recorded in the rollouts' status.
-        if results.count > 2_000 { results.removeAll(keepingCapacity: true) ; results[key] = result }
-    }
-
-    func forget(prefix: String) {
-        for key in results.keys where key.hasPrefix(prefix) { results.removeValue(forKey: key) }
+        if results.count > 2_000 { results.removeAll(keepingCapacity: true); results[key] = result }
     }
 }
 
