@@ -59,7 +59,18 @@ enum SimChild {
                                          nodeCapacity: NodeCapacity(cpuCores: 512, memoryBytes: 2 << 40, pods: 5000),
                                          recordEvents: false)))
         FileHandle.standardOutput.write(Data("kubeconfig \(sim.kubeconfigPath)\n".utf8))
-        _ = await Task.detached { FileHandle.standardInput.readDataToEndOfFile() }.value
+        // Each line on stdin asks for the store's committed writes so far; end of input stops.
+        await Task.detached {
+            while let line = readLine() {
+                guard line == "writes" else { continue }
+                var counts: [String: Int] = [:]
+                for (resource, byType) in sim.registry.store.writeCounts {
+                    for (type, count) in byType { counts["\(type.rawValue.lowercased()) \(resource.resource)"] = count }
+                }
+                let text = counts.keys.sorted().map { "\($0)=\(counts[$0]!)" }.joined(separator: ",")
+                FileHandle.standardOutput.write(Data("writes \(text)\n".utf8))
+            }
+        }.value
         await sim.stop()
     }
 }

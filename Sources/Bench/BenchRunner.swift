@@ -81,6 +81,7 @@ struct BenchRunner {
             _ = try await load.create(.namespaces, ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(ns)]])
             try await quiesce(counting)
             let before = counting.snapshot()
+            let simWritesBefore = await child.writeCounts()
             let cpuOperator = ProcStats.cpuSeconds(getpid()), cpuSim = ProcStats.cpuSeconds(child.pid)
             let start = ContinuousClock.now
             let names = (0..<n).map { "bgd-\($0)" }
@@ -97,6 +98,11 @@ struct BenchRunner {
                 perRollout = after.reduce(into: [:]) { result, item in
                     let delta = item.value - (before[item.key] ?? 0)
                     if delta > 0 { result[item.key] = Double(delta) / Double(n) }
+                }
+                // Writes the simulator's store committed for those rollouts (the operator's and its own controllers').
+                for (key, count) in await child.writeCounts() {
+                    let delta = count - (simWritesBefore[key] ?? 0)
+                    if delta > 0 { perRollout["sim: " + key] = Double(delta) / Double(n) }
                 }
             }
             guard position == 0 else { continue }
@@ -226,12 +232,14 @@ func forEach(_ items: [String], concurrency: Int, _ body: @escaping @Sendable (S
 final class SimProcess: @unchecked Sendable {
     let process: Process
     let input: Pipe
+    let output: Pipe
     let kubeconfig: String
     var pid: Int32 { process.processIdentifier }
 
-    private init(process: Process, input: Pipe, kubeconfig: String) {
+    private init(process: Process, input: Pipe, output: Pipe, kubeconfig: String) {
         self.process = process
         self.input = input
+        self.output = output
         self.kubeconfig = kubeconfig
     }
 
@@ -256,7 +264,29 @@ final class SimProcess: @unchecked Sendable {
         }.value
         guard line.hasPrefix("kubeconfig ") else { throw BenchError("the simulator did not start: \(line)") }
         let path = line.dropFirst("kubeconfig ".count).trimmingCharacters(in: .whitespacesAndNewlines)
-        return SimProcess(process: process, input: input, kubeconfig: path)
+        return SimProcess(process: process, input: input, output: output, kubeconfig: path)
+    }
+
+    /// The writes the simulator's store has committed so far, by "verb resource"
+    /// ("added pods", "modified replicasets"): the operator's and the simulated controllers'.
+    func writeCounts() async -> [String: Int] {
+        input.fileHandleForWriting.write(Data("writes\n".utf8))
+        let reader = output.fileHandleForReading
+        let line = await Task.detached { () -> String in
+            var data = Data()
+            while !data.contains(UInt8(ascii: "\n")) {
+                guard let byte = try? reader.read(upToCount: 1), !byte.isEmpty else { break }
+                data.append(byte)
+            }
+            return String(decoding: data, as: UTF8.self)
+        }.value
+        guard line.hasPrefix("writes ") else { return [:] }
+        var counts: [String: Int] = [:]
+        for pair in line.dropFirst("writes ".count).trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",") {
+            let parts = pair.split(separator: "=")
+            if parts.count == 2, let n = Int(parts[1]) { counts[String(parts[0])] = n }
+        }
+        return counts
     }
 
     func stop() {

@@ -51,19 +51,24 @@ enum Report {
                          + pad(String(format: f, s.median), 10, right: true) + pad(String(format: f, s.max), 10, right: true)
                          + "  " + row.target)
         }
-        let keys = Set(verbs.flatMap(\.keys)).sorted()
+        func row(_ label: String, _ values: [Double]) {
+            guard let s = stats(values) else { return }
+            lines.append(pad(label, 58) + pad("", 5) + pad(String(format: "%.2f", s.min), 10, right: true)
+                         + pad(String(format: "%.2f", s.median), 10, right: true) + pad(String(format: "%.2f", s.max), 10, right: true))
+        }
+        let all = Set(verbs.flatMap(\.keys))
+        let simPrefix = "sim: "
+        let keys = all.filter { !$0.hasPrefix(simPrefix) }.sorted()
         if !keys.isEmpty {
             lines.append("API requests per rollout by verb (operator side, while \(sizes.last ?? 0) roll out at once):")
-            for key in keys {
-                guard let s = stats(verbs.map { $0[key] ?? 0 }) else { continue }
-                lines.append(pad("  " + key, 58) + pad("", 5) + pad(String(format: "%.2f", s.min), 10, right: true)
-                             + pad(String(format: "%.2f", s.median), 10, right: true) + pad(String(format: "%.2f", s.max), 10, right: true))
-            }
-            let totals = verbs.map { $0.values.reduce(0, +) }
-            if let s = stats(totals) {
-                lines.append(pad("  all requests", 58) + pad("", 5) + pad(String(format: "%.2f", s.min), 10, right: true)
-                             + pad(String(format: "%.2f", s.median), 10, right: true) + pad(String(format: "%.2f", s.max), 10, right: true))
-            }
+            for key in keys { row("  " + key, verbs.map { $0[key] ?? 0 }) }
+            row("  all requests", verbs.map { v in keys.reduce(0) { $0 + (v[$1] ?? 0) } })
+        }
+        let simKeys = all.filter { $0.hasPrefix(simPrefix) }.sorted()
+        if !simKeys.isEmpty {
+            lines.append("Writes the simulator's store committed per rollout (the operator's and its simulated controllers'):")
+            for key in simKeys { row("  " + key.dropFirst(simPrefix.count), verbs.map { $0[key] ?? 0 }) }
+            row("  all writes", verbs.map { v in simKeys.reduce(0) { $0 + (v[$1] ?? 0) } })
         }
         lines.append("Operator CPU/RSS: this process (the operator plus the bench's own watch and load generator); simulator: its child process.")
         return lines.joined(separator: "\n")

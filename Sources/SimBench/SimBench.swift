@@ -1,6 +1,8 @@
 import Foundation
 import KubeClient
 import KubeSim
+import NIOCore
+import NIOPosix
 
 /// `make bench-sim`: measures the embedded API server where the operator leans on it.
 ///
@@ -10,6 +12,9 @@ import KubeSim
 @main
 struct SimBench {
     static func main() async throws {
+        if ProcessInfo.processInfo.environment["SIMBENCH_NIO_EXECUTOR"] == "1" {
+            emit("NIO executor installed: \(NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor())")
+        }
         let arguments = CommandLine.arguments
         if arguments.count > 1, arguments[1] == "--serve" {
             // Serve only, for load from another process (curl, wrk, a Go or Python client).

@@ -105,6 +105,60 @@ private func entry(_ object: JSONValue, _ manager: String, _ operation: String) 
         #expect(result[path: ["metadata", "labels"]] == j(#"{"app":"web","team":"blue"}"#))
     }
 
+    /// Updates that only rewrite what their manager owns skip re-parsing managedFields; every
+    /// step of a history of controllers and people editing one object must come out exactly
+    /// as the full computation makes it.
+    @Test func updateShortcutAgreesWithTheFullComputation() throws {
+        let created = try ServerSideApply.apply(config: config, to: nil, manager: "kubectl", force: false, now: t0, schema: schema)
+        var current = created
+        func edit(_ manager: String, subresource: String? = nil, _ change: (inout JSONValue) -> Void) {
+            var next = current
+            change(&next)
+            let now = "2024-05-01T10:\(String(format: "%02d", entries(current).count + 10)):00Z"
+            let fast = ServerSideApply.recordUpdate(old: current, new: next, manager: manager, now: now, schema: schema,
+                                                    subresource: subresource, ignoring: [], shortcut: true)
+            let full = ServerSideApply.recordUpdate(old: current, new: next, manager: manager, now: now, schema: schema,
+                                                    subresource: subresource, ignoring: [], shortcut: false)
+            #expect(fast == full, "\(manager) editing: \(fast[path: ["metadata", "managedFields"]].serialized())")
+            current = full
+        }
+        // A controller writes status, then rewrites the same fields again and again.
+        edit("deployment-controller", subresource: "status") { $0[path: ["status"]] = ["replicas": 1, "readyReplicas": 0] }
+        edit("deployment-controller", subresource: "status") { $0[path: ["status", "readyReplicas"]] = 1 }
+        edit("deployment-controller", subresource: "status") { $0[path: ["status", "readyReplicas"]] = 2 }
+        // It adds a field it did not own yet, then removes one it owns.
+        edit("deployment-controller", subresource: "status") { $0[path: ["status", "availableReplicas"]] = 2 }
+        edit("deployment-controller", subresource: "status") { $0[path: ["status", "readyReplicas"]] = .null }
+        // Someone else takes over a field the applier owns, then changes it again.
+        edit("hpa-controller") { $0[path: ["spec", "replicas"]] = 5 }
+        edit("hpa-controller") { $0[path: ["spec", "replicas"]] = 6 }
+        // The applier's image changes through an update by another manager (inside a keyed list).
+        edit("kubectl-set") { $0[path: ["spec", "template", "spec", "containers"]] = [["name": "web", "image": "nginx:1.26", "ports": [["containerPort": 80]]]] }
+        edit("kubectl-set") { $0[path: ["spec", "template", "spec", "containers"]] = [["name": "web", "image": "nginx:1.27", "ports": [["containerPort": 80]]]] }
+        // A write that changes nothing owned by anyone, and one that changes nothing at all.
+        edit("labeler") { $0[path: ["metadata", "labels", "team"]] = "a" }
+        edit("labeler") { _ in }
+        #expect(entry(current, "hpa-controller", "Update")?["time"] != nil)
+        #expect(entries(current).count == 5)
+
+        // The shortcut is taken where it applies, and declines where ownership moves.
+        let stored = current[path: ["metadata", "managedFields"]]
+        let controller = ManagedFieldsEntry.Identity(manager: "deployment-controller", operation: .update,
+                                                     apiVersion: "apps/v1", subresource: "status")
+        let ready = FieldSet([FieldPath(fields: "status", "availableReplicas")])
+        let kept = try #require(ManagedFieldsTable.unchangedOwnership(stored: stored, identity: controller, changed: ready,
+                                                                      removed: FieldSet(), now: "2024-05-01T11:00:00Z"))
+        #expect(kept.arrayValue?.count == 5)
+        #expect(kept.arrayValue?.last?["manager"] == "deployment-controller")
+        #expect(kept.arrayValue?.last?["time"] == "2024-05-01T11:00:00Z")
+        let replicas = FieldSet([FieldPath(fields: "spec", "replicas")])  // owned by hpa-controller
+        #expect(ManagedFieldsTable.unchangedOwnership(stored: stored, identity: controller, changed: replicas,
+                                                      removed: FieldSet(), now: t1) == nil)
+        let newField = FieldSet([FieldPath(fields: "status", "conditions")])  // owned by no one yet
+        #expect(ManagedFieldsTable.unchangedOwnership(stored: stored, identity: controller, changed: newField,
+                                                      removed: FieldSet(), now: t1) == nil)
+    }
+
     @Test func recordUpdateOnCreateOwnsEverythingSet() throws {
         let object = j(#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","uid":"u1","annotations":{"a":"1"}},"data":{"k":"v"}}"#)
         let recorded = ServerSideApply.recordUpdate(old: nil, new: object, manager: "kubectl-create", now: t0,

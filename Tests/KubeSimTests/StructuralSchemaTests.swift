@@ -37,6 +37,23 @@ private let widgetSchema = j(#"""
         #expect(errors(#"{"size":3,"port":8080}"#) == [])
     }
 
+    /// Updates ratchet (Kubernetes 1.30+): a value that was stored before is not rejected again
+    /// when it is left unchanged, but a changed value is checked, as is a create.
+    @Test func unchangedInvalidValuesRatchetOnUpdate() {
+        func object(_ spec: String, status: String = "{}") -> JSONValue {
+            j(#"{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w"},"spec":\#(spec),"status":\#(status)}"#)
+        }
+        // Stored under an older, looser schema: name breaks today's pattern and size its maximum.
+        let stored = object(#"{"size":30,"name":"ABC"}"#)
+        #expect(schema.validate(stored).map(\.field).sorted() == ["spec.name", "spec.size"])
+        // A status update that leaves the spec alone is accepted.
+        #expect(schema.validate(object(#"{"size":30,"name":"ABC"}"#, status: #"{"phase":"Ready"}"#), oldObject: stored) == [])
+        // Changing one invalid field to another invalid value reports that field only.
+        #expect(schema.validate(object(#"{"size":40,"name":"ABC"}"#), oldObject: stored).map(\.field) == ["spec.size"])
+        // A new invalid value beside unchanged ones is still rejected.
+        #expect(schema.validate(object(#"{"size":30,"name":"ABC","mode":"slow"}"#), oldObject: stored).map(\.field) == ["spec.mode"])
+    }
+
     @Test func typeRequiredAndEnumMessagesMatchKubeAPIServer() {
         #expect(errors(#"{"size":"three"}"#) == [#"spec.size: Invalid value: "string": spec.size in body must be of type integer: "string""#])
         #expect(errors(#"{}"#) == ["spec.size: Required value"])

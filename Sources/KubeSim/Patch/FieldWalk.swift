@@ -145,6 +145,8 @@ enum FieldWalk {
             addAll(old, node: node, path: path, into: &result.removed)
             return
         case (let old?, let new?):
+            // Unchanged subtrees (most of an object on a typical write) need no walk.
+            if old == new { return }
             let oldShape = shape(old, node: node)
             let newShape = shape(new, node: node)
             if oldShape != newShape || oldShape == .leaf {

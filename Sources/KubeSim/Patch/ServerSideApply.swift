@@ -136,20 +136,40 @@ public enum ServerSideApply {
     public static func recordUpdate(old: JSONValue?, new: JSONValue, manager: String, now: String,
                                     schema: StrategicSchema, subresource: String? = nil,
                                     ignoring: [FieldPath] = []) -> JSONValue {
+        recordUpdate(old: old, new: new, manager: manager, now: now, schema: schema, subresource: subresource,
+                     ignoring: ignoring, shortcut: true)
+    }
+
+    /// `shortcut: false` always takes the full computation (tests hold the shortcut to it).
+    static func recordUpdate(old: JSONValue?, new: JSONValue, manager: String, now: String,
+                             schema: StrategicSchema, subresource: String?, ignoring: [FieldPath],
+                             shortcut: Bool) -> JSONValue {
         let node = schema.root
         let ignored = FieldSet(ignoring)
         let oldFields = old?[path: ["metadata", "managedFields"]] ?? .null
         let newFields = new[path: ["metadata", "managedFields"]]
         // A client that sends managedFields different from the stored ones replaces them.
-        let source: JSONValue? = (!newFields.isNull && newFields != oldFields) ? new : old
-        var managers = ManagedFieldsTable(object: source) ?? ManagedFieldsTable()
-        if managers.isEmpty, let old, !old[path: ["metadata", "uid"]].isNull, newFields.isNull || newFields == oldFields {
-            return ManagedFieldsTable().written(into: new)
-        }
+        let clientReplaces = !newFields.isNull && newFields != oldFields
+        let source: JSONValue? = clientReplaces ? new : old
         let apiVersion = new["apiVersion"].stringValue ?? old?["apiVersion"].stringValue ?? ""
         let comparison = FieldWalk.compare(old.map(content), content(new), node: node)
         let changed = filtered(comparison.modified.union(comparison.added), ignored)
         let removed = filtered(comparison.removed, ignored)
+        // Most updates rewrite fields their manager already owns (a controller refreshing
+        // its status): then only that manager's time moves, without parsing every entry.
+        if shortcut, old != nil, !clientReplaces,
+           let kept = ManagedFieldsTable.unchangedOwnership(
+               stored: oldFields,
+               identity: .init(manager: manager, operation: .update, apiVersion: apiVersion, subresource: subresource ?? ""),
+               changed: changed, removed: removed, now: now) {
+            var result = new
+            result[path: ["metadata", "managedFields"]] = kept
+            return result
+        }
+        var managers = ManagedFieldsTable(object: source) ?? ManagedFieldsTable()
+        if managers.isEmpty, let old, !old[path: ["metadata", "uid"]].isNull, !clientReplaces {
+            return ManagedFieldsTable().written(into: new)
+        }
 
         for identity in managers.entries.keys {
             managers.entries[identity]!.fields = managers.entries[identity]!.fields.subtracting(changed).subtracting(removed)

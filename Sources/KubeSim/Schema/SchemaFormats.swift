@@ -33,8 +33,7 @@ enum SchemaFormats {
     }
 
     static func matches(_ text: String, _ pattern: String) -> Bool {
-        guard let regex = try? NSRegularExpression(pattern: pattern) else { return false }
-        return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        RegexCache.matches(text, pattern)
     }
 
     static func isDate(_ text: String) -> Bool {

@@ -6,13 +6,19 @@ import KubeClient
 enum SchemaValidator {
     typealias Node = StructuralSchema.Node
 
-    static func validateValue(_ value: JSONValue, node: Node, path: ValidationPath) -> [FieldError] {
+    static func validateValue(_ value: JSONValue, old: JSONValue? = nil, node: Node, path: ValidationPath) -> [FieldError] {
         var errors: [FieldError] = []
-        validate(value, node: node, path: path, into: &errors)
+        validate(value, old: old, node: node, path: path, into: &errors)
         return errors
     }
 
-    static func validate(_ value: JSONValue, node: Node, path: ValidationPath, into errors: inout [FieldError]) {
+    /// - Parameter old: the value at the same place in the stored object, on updates. A value
+    ///   equal to it is not checked again (validation ratcheting, on by default since
+    ///   Kubernetes 1.30): what was accepted before stays accepted, and an unchanged subtree
+    ///   costs one comparison instead of a walk.
+    static func validate(_ value: JSONValue, old: JSONValue? = nil, node: Node, path: ValidationPath,
+                         into errors: inout [FieldError]) {
+        if let old, old == value { return }
         let field = path.openAPIField
         if value.isNull {
             if !node.nullable, let type = node.type {
@@ -58,8 +64,7 @@ enum SchemaValidator {
             if let min = node.minLength, length < min {
                 errors.append(FieldError(.invalid, field: field, badValue: value, detail: path.says("should be at least \(min) chars long")))
             }
-            if let pattern = node.pattern, let regex = try? NSRegularExpression(pattern: pattern),
-               regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil {
+            if let pattern = node.pattern, RegexCache.regex(pattern) != nil, !RegexCache.matches(text, pattern) {
                 errors.append(FieldError(.invalid, field: field, badValue: value, detail: path.says("should match '\(pattern)'")))
             }
         case .int, .double:
@@ -100,18 +105,19 @@ enum SchemaValidator {
             if let min = node.minProperties, members.count < min {
                 errors.append(FieldError(.invalid, field: field, badValue: .int(Int64(members.count)), detail: path.says("should have at least \(min) properties")))
             }
+            let oldMembers = old?.objectValue
             for name in members.keys.sorted() {
                 if let property = node.properties[name] {
-                    validate(members[name]!, node: property, path: path.property(name), into: &errors)
+                    validate(members[name]!, old: oldMembers?[name], node: property, path: path.property(name), into: &errors)
                 } else if let values = node.additionalProperties {
-                    validate(members[name]!, node: values, path: path.key(name), into: &errors)
+                    validate(members[name]!, old: oldMembers?[name], node: values, path: path.key(name), into: &errors)
                 }
             }
         default:
             break
         }
 
-        for sub in node.allOf { validate(value, node: sub, path: path, into: &errors) }
+        for sub in node.allOf { validate(value, old: old, node: sub, path: path, into: &errors) }
         if !node.anyOf.isEmpty && !node.intOrString,
            !node.anyOf.contains(where: { validateValue(value, node: $0, path: path).isEmpty }) {
             errors.append(FieldError(.invalid, field: field, badValue: "", detail: path.says("must validate at least one schema (anyOf)")))

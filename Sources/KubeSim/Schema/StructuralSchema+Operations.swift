@@ -8,7 +8,7 @@ extension StructuralSchema {
     ///   - oldObject: the stored object on updates, so transition rules (`oldSelf`) run.
     /// - Returns: every problem, in the order kube-apiserver reports them; empty when valid.
     public func validate(_ object: JSONValue, oldObject: JSONValue? = nil) -> [FieldError] {
-        var errors = SchemaValidator.validateValue(object, node: root, path: .root)
+        var errors = SchemaValidator.validateValue(object, old: oldObject, node: root, path: .root)
         errors += EmbeddedResourceValidation.validate(object, node: root, path: .root, isRoot: true)
         ListTypeValidation.validate(object, node: root, path: .root, into: &errors)
         let blocking: Set<FieldError.ErrorType> = [.notSupported, .required, .tooLong, .tooMany, .typeInvalid]

@@ -111,7 +111,7 @@ enum CELFunctions {
             return .bool(needle.isEmpty || s.range(of: needle, options: .literal) != nil)
         case "matches":
             let pattern = try string(args, 0, name)
-            guard let regex = try? NSRegularExpression(pattern: pattern) else {
+            guard let regex = RegexCache.regex(pattern) else {
                 throw CELError("invalid regular expression '\(pattern)'")
             }
             return .bool(regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil)

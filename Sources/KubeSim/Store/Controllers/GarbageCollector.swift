@@ -21,7 +21,7 @@ final class GarbageCollector: Sendable {
             case .deleted:
                 for dependent in registry.store.dependents(ofOwner: object.uid) { collect(dependent) }
                 // A dependent going away may unblock an owner waiting in foreground deletion.
-                for owner in owners(of: object.object) where owner.finalizers.contains(Registry.foregroundFinalizer) {
+                for owner in owners(of: object) where owner.finalizers.contains(Registry.foregroundFinalizer) {
                     finishForeground(owner.ref)
                 }
             case .added, .modified:
@@ -34,6 +34,7 @@ final class GarbageCollector: Sendable {
 
     private struct Owner {
         var ref: ObjectRef
+        var uid: String
         var type: ResourceType
         var finalizers: [String]
         var terminating: Bool
@@ -41,8 +42,7 @@ final class GarbageCollector: Sendable {
 
     private func handleLive(_ object: StoredObject) {
         if object.isTerminating {
-            let value = object.object
-            let finalizers = ObjectMetadata.finalizers(value)
+            let finalizers = object.finalizers
             if let ref = ref(of: object), finalizers.contains(Registry.foregroundFinalizer) {
                 for dependent in registry.store.dependents(ofOwner: object.uid) { deleteDependent(dependent) }
                 finishForeground(ref)
@@ -51,10 +51,14 @@ final class GarbageCollector: Sendable {
                 orphanDependents(of: object.uid, owner: ref)
             }
         }
-        if !object.ownerUIDs.isEmpty, let ref = ref(of: object) { collect(ref) }
+        // Most changes to a dependent leave its owners alive: decided from the stored
+        // references alone, without reading the object's JSON.
+        guard !object.ownerReferences.isEmpty, !object.isTerminating, needsCollection(object, owners: owners(of: object))
+        else { return }
+        if let ref = ref(of: object) { collect(ref) }
     }
 
-    /// Where a stored object lives, found by looking its uid up among its kind's objects.
+    /// Where a stored object lives, found from its apiVersion and kind.
     private func ref(of object: StoredObject) -> ObjectRef? {
         let value = object.object
         guard let apiVersion = value["apiVersion"].stringValue, let kind = value["kind"].stringValue,
@@ -63,41 +67,41 @@ final class GarbageCollector: Sendable {
     }
 
     /// The owners of `object` that still exist (matching uid).
-    private func owners(of object: JSONValue) -> [Owner] {
-        let namespace = object["metadata"]["namespace"].stringValue ?? ""
+    private func owners(of object: StoredObject) -> [Owner] {
         var found: [Owner] = []
-        for reference in object["metadata"]["ownerReferences"].arrayValue ?? [] {
-            guard let apiVersion = reference["apiVersion"].stringValue, let kind = reference["kind"].stringValue,
-                  let name = reference["name"].stringValue, let uid = reference["uid"].stringValue,
-                  let type = registry.catalog.type(apiVersion: apiVersion, kind: kind) else { continue }
-            let key = ObjectKey(namespace: type.namespaced ? namespace : "", name: name)
-            guard let owner = registry.store.get(type.groupResource, key), owner.uid == uid else { continue }
-            found.append(Owner(ref: ObjectRef(resource: type.groupResource, key: key), type: type,
-                               finalizers: ObjectMetadata.finalizers(owner.object), terminating: owner.isTerminating))
+        for reference in object.ownerReferences {
+            guard let type = registry.catalog.type(apiVersion: reference.apiVersion, kind: reference.kind) else { continue }
+            let key = ObjectKey(namespace: type.namespaced ? object.key.namespace : "", name: reference.name)
+            guard let owner = registry.store.get(type.groupResource, key), owner.uid == reference.uid else { continue }
+            found.append(Owner(ref: ObjectRef(resource: type.groupResource, key: key), uid: owner.uid, type: type,
+                               finalizers: owner.finalizers, terminating: owner.isTerminating))
         }
         return found
+    }
+
+    /// Whether a dependent must be deleted or have references to vanished owners dropped.
+    private func needsCollection(_ object: StoredObject, owners live: [Owner]) -> Bool {
+        live.isEmpty || live.count != object.ownerReferences.count
+            || live.contains(where: { $0.terminating && $0.finalizers.contains(Registry.foregroundFinalizer) })
     }
 
     /// Decides the fate of one dependent: delete it when no owner is left, or when an owner
     /// is being deleted in the foreground; drop references to owners that are gone.
     private func collect(_ ref: ObjectRef) {
         guard let type = registry.catalog.type(ref.resource),
-              let stored = registry.store.get(ref.resource, ref.key), !stored.isTerminating else { return }
-        let object = stored.object
-        let references = object["metadata"]["ownerReferences"].arrayValue ?? []
-        guard !references.isEmpty else { return }
-        let live = owners(of: object)
+              let stored = registry.store.get(ref.resource, ref.key), !stored.isTerminating,
+              !stored.ownerReferences.isEmpty else { return }
+        let live = owners(of: stored)
+        guard needsCollection(stored, owners: live) else { return }
         if live.isEmpty || live.contains(where: { $0.terminating && $0.finalizers.contains(Registry.foregroundFinalizer) }) {
             deleteDependent(ref)
             return
         }
-        let liveUIDs = Set(live.compactMap { registry.store.get($0.ref.resource, $0.ref.key)?.uid })
-        let kept = references.filter { liveUIDs.contains($0["uid"].stringValue ?? "") }
-        guard kept.count != references.count else { return }
+        let liveUIDs = Set(live.map(\.uid))
         _ = try? registry.guaranteedUpdate(type, namespace: ref.key.namespace, name: ref.key.name, subresource: nil,
                                            options: WriteOptions(fieldManager: "generic-garbage-collector"),
                                            precondition: nil) { current throws(APIError) in
-            var updated = current ?? object
+            var updated = current ?? stored.object
             let remaining = (updated["metadata"]["ownerReferences"].arrayValue ?? [])
                 .filter { liveUIDs.contains($0["uid"].stringValue ?? "") }
             updated[path: ["metadata", "ownerReferences"]] = remaining.isEmpty ? .null : .array(remaining)
@@ -110,8 +114,7 @@ final class GarbageCollector: Sendable {
               let stored = registry.store.get(ref.resource, ref.key), !stored.isTerminating else { return }
         // A dependent that itself blocks its owner is deleted in the foreground too, so
         // the chain unwinds from the leaves.
-        let blocking = (stored.object["metadata"]["ownerReferences"].arrayValue ?? [])
-            .contains { $0["blockOwnerDeletion"].boolValue == true }
+        let blocking = stored.ownerReferences.contains { $0.blockOwnerDeletion }
         _ = try? registry.delete(type, namespace: ref.key.namespace, name: ref.key.name,
                                  options: DeleteOptions(propagationPolicy: blocking ? .foreground : .background,
                                                         preconditionUID: stored.uid))
@@ -123,9 +126,7 @@ final class GarbageCollector: Sendable {
               let owner = registry.store.get(ref.resource, ref.key), owner.isTerminating else { return }
         let blocking = registry.store.dependents(ofOwner: owner.uid).contains { dependent in
             guard let stored = registry.store.get(dependent.resource, dependent.key) else { return false }
-            return (stored.object["metadata"]["ownerReferences"].arrayValue ?? []).contains {
-                $0["uid"].stringValue == owner.uid && $0["blockOwnerDeletion"].boolValue == true
-            }
+            return stored.ownerReferences.contains { $0.uid == owner.uid && $0.blockOwnerDeletion }
         }
         guard !blocking else { return }
         removeFinalizer(Registry.foregroundFinalizer, from: ref, type: type)

@@ -217,13 +217,7 @@ extension ObjectStore {
             case (true, false):
                 // The previous content, stamped with this event's resourceVersion, as the watch cache sends it.
                 guard let previous = event.previous else { return nil }
-                var object = previous.object
-                object[path: ["metadata", "resourceVersion"]] = .string(String(event.resourceVersion))
-                let restamped = StoredObject(key: previous.key, uid: previous.uid,
-                                             resourceVersion: event.resourceVersion,
-                                             bytes: object.serializedBytes(), labels: previous.labels,
-                                             fields: previous.fields, ownerUIDs: previous.ownerUIDs,
-                                             isTerminating: previous.isTerminating)
+                let restamped = previous.restamped(event.resourceVersion)
                 return .change(.deleted, restamped, line: nil)
             case (false, false): return nil
             }

@@ -50,6 +50,8 @@ public final class ObjectStore: Sendable {
         var nextWatcherID: UInt64 = 1
         /// owner uid → dependents that name it in ownerReferences.
         var dependents: [String: Set<ObjectRef>] = [:]
+        /// Committed changes per resource type and event type, since the store started.
+        var writes: [GroupResource: [WatchEventType: Int]] = [:]
         var closed = false
     }
 
@@ -95,6 +97,10 @@ public final class ObjectStore: Sendable {
     public var populatedResources: [GroupResource] {
         state.withLockedValue { s in s.tables.filter { $0.value.count > 0 }.map(\.key).sorted() }
     }
+
+    /// Committed changes per resource type and event type (ADDED, MODIFIED, DELETED) since
+    /// the store started: what a workload cost the API server in writes.
+    public var writeCounts: [GroupResource: [WatchEventType: Int]] { state.withLockedValue { $0.writes } }
 
     /// Objects whose ownerReferences name `uid`.
     public func dependents(ofOwner uid: String) -> [ObjectRef] {
@@ -150,6 +156,7 @@ public final class ObjectStore: Sendable {
     }
 
     private func commit(_ s: inout State, _ event: StoreEvent) {
+        s.writes[event.resource, default: [:]][event.type, default: 0] += 1
         s.history.append(event)
         journal?.record(event)
         dispatch(&s, event)

@@ -15,21 +15,36 @@ public final class StoredObject: Sendable {
     /// Values of the selectable fields beyond `metadata.name` and `metadata.namespace`
     /// (such as `spec.nodeName` for pods), keyed by their dotted path.
     public let fields: [String: String]
-    /// The `uid`s in `metadata.ownerReferences`, for the garbage collector's index.
-    public let ownerUIDs: [String]
+    /// `metadata.ownerReferences`, for the garbage collector and its index.
+    public let ownerReferences: [StoredOwnerReference]
+    /// `metadata.finalizers`.
+    public let finalizers: [String]
     /// Whether `metadata.deletionTimestamp` is set.
     public let isTerminating: Bool
 
+    /// The `uid`s in `metadata.ownerReferences`.
+    public var ownerUIDs: [String] { ownerReferences.map(\.uid) }
+
     init(key: ObjectKey, uid: String, resourceVersion: UInt64, bytes: [UInt8], labels: [String: String],
-         fields: [String: String], ownerUIDs: [String], isTerminating: Bool) {
+         fields: [String: String], ownerReferences: [StoredOwnerReference], finalizers: [String], isTerminating: Bool) {
         self.key = key
         self.uid = uid
         self.resourceVersion = resourceVersion
         self.bytes = bytes
         self.labels = labels
         self.fields = fields
-        self.ownerUIDs = ownerUIDs
+        self.ownerReferences = ownerReferences
+        self.finalizers = finalizers
         self.isTerminating = isTerminating
+    }
+
+    /// The same object restamped with another resourceVersion (as a watch's synthetic DELETED carries it).
+    func restamped(_ resourceVersion: UInt64) -> StoredObject {
+        var value = object
+        value[path: ["metadata", "resourceVersion"]] = .string(String(resourceVersion))
+        return StoredObject(key: key, uid: uid, resourceVersion: resourceVersion, bytes: value.serializedBytes(),
+                            labels: labels, fields: fields, ownerReferences: ownerReferences, finalizers: finalizers,
+                            isTerminating: isTerminating)
     }
 
     /// Builds the stored form of `object`, stamping `resourceVersion` into its metadata.
@@ -46,14 +61,16 @@ public final class StoredObject: Sendable {
         for path in indexing.selectableFields {
             fields[path.joined(separator: ".")] = ObjectIndexing.fieldText(object[path: path])
         }
-        let owners = (metadata["ownerReferences"].arrayValue ?? []).compactMap { $0["uid"].stringValue }
+        let owners = (metadata["ownerReferences"].arrayValue ?? []).compactMap(StoredOwnerReference.init)
+        let finalizers = (metadata["finalizers"].arrayValue ?? []).compactMap(\.stringValue)
         self.init(key: key,
                   uid: metadata["uid"].stringValue ?? "",
                   resourceVersion: resourceVersion,
                   bytes: object.serializedBytes(),
                   labels: labels,
                   fields: fields,
-                  ownerUIDs: owners,
+                  ownerReferences: owners,
+                  finalizers: finalizers,
                   isTerminating: !metadata["deletionTimestamp"].isNull)
     }
 
@@ -65,6 +82,24 @@ public final class StoredObject: Sendable {
             // The bytes were produced by JSONValue's own serializer when the object was stored.
             preconditionFailure("stored object \(key) holds unparsable JSON: \(error)")
         }
+    }
+}
+
+/// One entry of `metadata.ownerReferences`, as the garbage collector reads it.
+public struct StoredOwnerReference: Sendable, Hashable {
+    public let apiVersion: String
+    public let kind: String
+    public let name: String
+    public let uid: String
+    public let blockOwnerDeletion: Bool
+
+    init?(_ value: JSONValue) {
+        guard let uid = value["uid"].stringValue else { return nil }
+        self.uid = uid
+        self.apiVersion = value["apiVersion"].stringValue ?? ""
+        self.kind = value["kind"].stringValue ?? ""
+        self.name = value["name"].stringValue ?? ""
+        self.blockOwnerDeletion = value["blockOwnerDeletion"].boolValue == true
     }
 }
 

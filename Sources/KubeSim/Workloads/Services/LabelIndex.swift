@@ -61,8 +61,13 @@ struct LabelIndex: Sendable {
     }
 }
 
-/// Services by the label pairs of their selectors, so a pod's change finds the services
+/// Services by one label pair of their selectors, so a pod's change finds the services
 /// that select it (before or after the change) without looking at every service.
+///
+/// Each service is filed under a single "anchor" pair of its selector, the one fewest other
+/// selectors use when it is filed: a service can select a pod only if the pod carries every
+/// pair, the anchor included. Filing under every pair would make a pair that thousands of
+/// selectors share (`tier=web`, a rollout's color) cost a walk over all of them per pod event.
 struct SelectorIndex: Sendable {
     private struct Term: Hashable, Sendable {
         var namespace: String
@@ -71,37 +76,55 @@ struct SelectorIndex: Sendable {
     }
 
     private var selectors: [ObjectKey: [String: String]] = [:]
-    private var byTerm: [Term: Set<String>] = [:]
+    private var anchors: [ObjectKey: Term] = [:]
+    /// anchor pair → names of the services filed under it.
+    private var byAnchor: [Term: Set<String>] = [:]
+    /// pair → how many selectors include it (to pick the rarest pair as a new anchor).
+    private var usage: [Term: Int] = [:]
 
     mutating func set(_ key: ObjectKey, selector: [String: String]) {
         if selectors[key] == selector { return }
         remove(key)
         guard !selector.isEmpty else { return }
         selectors[key] = selector
-        for (k, v) in selector { byTerm[Term(namespace: key.namespace, key: k, value: v), default: []].insert(key.name) }
+        var anchor: (term: Term, uses: Int)?
+        for (k, v) in selector.sorted(by: { $0.key < $1.key }) {
+            let term = Term(namespace: key.namespace, key: k, value: v)
+            let uses = usage[term, default: 0]
+            usage[term] = uses + 1
+            if anchor == nil || uses < anchor!.uses { anchor = (term, uses) }
+        }
+        guard let anchor else { return }
+        anchors[key] = anchor.term
+        byAnchor[anchor.term, default: []].insert(key.name)
     }
 
     mutating func remove(_ key: ObjectKey) {
         guard let old = selectors.removeValue(forKey: key) else { return }
         for (k, v) in old {
             let term = Term(namespace: key.namespace, key: k, value: v)
-            byTerm[term]?.remove(key.name)
-            if byTerm[term]?.isEmpty == true { byTerm.removeValue(forKey: term) }
+            if let uses = usage[term], uses > 1 { usage[term] = uses - 1 } else { usage.removeValue(forKey: term) }
+        }
+        if let anchor = anchors.removeValue(forKey: key) {
+            byAnchor[anchor]?.remove(key.name)
+            if byAnchor[anchor]?.isEmpty == true { byAnchor.removeValue(forKey: anchor) }
         }
     }
 
     mutating func removeAll() {
         selectors.removeAll()
-        byTerm.removeAll()
+        anchors.removeAll()
+        byAnchor.removeAll()
+        usage.removeAll()
     }
 
     /// Services in `namespace` whose selector matches `labels`.
     func selecting(namespace: String, labels: [String: String]) -> Set<ObjectKey> {
         var out = Set<ObjectKey>()
         for (k, v) in labels {
-            for name in byTerm[Term(namespace: namespace, key: k, value: v)] ?? [] {
+            guard let names = byAnchor[Term(namespace: namespace, key: k, value: v)] else { continue }
+            for name in names {
                 let key = ObjectKey(namespace: namespace, name: name)
-                if out.contains(key) { continue }
                 if let selector = selectors[key], selector.allSatisfy({ labels[$0.key] == $0.value }) { out.insert(key) }
             }
         }
