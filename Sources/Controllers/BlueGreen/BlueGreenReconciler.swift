@@ -18,9 +18,13 @@ struct BlueGreenReconciler: Reconciler {
     let logger: Logger
     let wake: @Sendable (ObjectKey) -> Void
     let writes = OwnWrites()
+    let decoded = DecodedRollouts()
 
     func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
-        guard let raw = cache.get(BlueGreenController.resource, key) else { return .done }
+        guard let raw = cache.get(BlueGreenController.resource, key) else {
+            decoded.forget(key)
+            return .done
+        }
         if !raw["metadata"]["deletionTimestamp"].isNull { return .done } // children go with their owner reference
         // Acting on a cached rollout that has not yet seen our own last write would undo it
         // (a promotion, say): wait for the watch to deliver it first.
@@ -53,6 +57,43 @@ final class OwnWrites: Sendable {
     }
 }
 
+/// The typed form of each rollout's latest version: a rollout is reconciled again for every
+/// change to its Deployments and Services, and decoding the same version each time was the
+/// largest share of the controller's CPU. Bounded; an entry is used only for the exact
+/// resourceVersion it was decoded from.
+final class DecodedRollouts: Sendable {
+    private struct Entry {
+        var version: String
+        var rollout: BlueGreenDeployment
+        var status: BlueGreenStatus
+    }
+    private let entries = NIOLockedValueBox<[ObjectKey: Entry]>([:])
+    private let capacity: Int
+
+    init(capacity: Int = 4096) { self.capacity = capacity }
+
+    func lookup(_ key: ObjectKey, version: String) -> (rollout: BlueGreenDeployment, status: BlueGreenStatus)? {
+        entries.withLockedValue { table in
+            guard let entry = table[key], entry.version == version else { return nil }
+            return (entry.rollout, entry.status)
+        }
+    }
+
+    func store(_ key: ObjectKey, version: String, rollout: BlueGreenDeployment, status: BlueGreenStatus) {
+        entries.withLockedValue { table in
+            if table.count >= capacity, table[key] == nil {
+                // Drop a quarter, oldest unknown: the hot set is what is rolling out now.
+                for stale in table.keys.prefix(capacity / 4) { table.removeValue(forKey: stale) }
+            }
+            table[key] = Entry(version: version, rollout: rollout, status: status)
+        }
+    }
+
+    func forget(_ key: ObjectKey) {
+        _ = entries.withLockedValue { $0.removeValue(forKey: key) }
+    }
+}
+
 /// One pass over one rollout.
 struct RolloutStep {
     let raw: JSONValue
@@ -76,6 +117,12 @@ struct RolloutStep {
         self.raw = raw
         self.reconciler = reconciler
         key = ObjectKey(of: raw) ?? ObjectKey(namespace: nil, name: "")
+        let version = raw["metadata"]["resourceVersion"].stringValue
+        if let version, let known = reconciler.decoded.lookup(key, version: version) {
+            rollout = known.rollout
+            status = known.status
+            return
+        }
         do {
             rollout = try BlueGreenDeployment(json: raw)
         } catch {
@@ -87,6 +134,7 @@ struct RolloutStep {
             decodeError = "the spec cannot be read: \(error)"
         }
         status = (try? raw["status"].decode(BlueGreenStatus.self)) ?? BlueGreenStatus()
+        if let version, decodeError == nil { reconciler.decoded.store(key, version: version, rollout: rollout, status: status) }
     }
 
     // MARK: the state machine

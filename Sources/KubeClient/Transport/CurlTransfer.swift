@@ -135,23 +135,40 @@ final class CurlTransfer: @unchecked Sendable {
 
     // MARK: callbacks (driver thread)
 
-    func receiveHeader(_ line: String) {
-        let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.hasPrefix("HTTP/") {
-            // A new status line: a fresh header block (after 100-continue or a proxy CONNECT).
-            let parts = trimmed.split(separator: " ", maxSplits: 2)
-            status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
-            headers = HTTPHeaders()
-            return
-        }
-        if trimmed.isEmpty {
+    /// One header line as libcurl hands it over (CRLF included), parsed as bytes: this runs
+    /// for every header of every response on the driver thread.
+    func receiveHeader(_ raw: UnsafeRawBufferPointer) {
+        let line = Self.trimmed(raw[...])
+        if line.isEmpty {
             if status >= 200 { deliverHeadIfStreaming() }
             return
         }
-        guard let colon = trimmed.firstIndex(of: ":") else { return }
-        let name = String(trimmed[..<colon]).trimmingCharacters(in: .whitespaces)
-        let value = String(trimmed[trimmed.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
-        headers.add(name, value)
+        if line.starts(with: "HTTP/".utf8) {
+            // A new status line: a fresh header block (after 100-continue or a proxy CONNECT).
+            var code = 0
+            if let space = line.firstIndex(of: UInt8(ascii: " ")) {
+                for byte in line[(space + 1)...] {
+                    guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { break }
+                    code = code * 10 + Int(byte - UInt8(ascii: "0"))
+                }
+            }
+            status = code
+            headers = HTTPHeaders()
+            return
+        }
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
+        let name = Self.trimmed(line[..<colon])
+        let value = Self.trimmed(line[(colon + 1)...])
+        headers.add(String(decoding: UnsafeRawBufferPointer(rebasing: name), as: UTF8.self),
+                    String(decoding: UnsafeRawBufferPointer(rebasing: value), as: UTF8.self))
+    }
+
+    private static func trimmed(_ bytes: Slice<UnsafeRawBufferPointer>) -> Slice<UnsafeRawBufferPointer> {
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
+        var start = bytes.startIndex, end = bytes.endIndex
+        while start < end, isSpace(bytes[start]) { start += 1 }
+        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+        return bytes[start..<end]
     }
 
     var responseHead: HTTPResponseHead {
@@ -254,8 +271,7 @@ private let curlWriteCallback: curl_write_callback = { pointer, size, count, use
 private let curlHeaderCallback: curl_write_callback = { pointer, size, count, userdata in
     guard let pointer, let userdata else { return 0 }
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
-    let bytes = UnsafeRawBufferPointer(start: pointer, count: size * count)
-    transfer.receiveHeader(String(decoding: bytes, as: UTF8.self))
+    transfer.receiveHeader(UnsafeRawBufferPointer(start: pointer, count: size * count))
     return size * count
 }
 

@@ -61,8 +61,12 @@ public struct HTTPHeaders: Sendable, Hashable, ExpressibleByDictionaryLiteral, S
 }
 
 extension String {
+    /// ASCII case-insensitive equality, as HTTP compares header names (no allocation).
     func caseInsensitiveEquals(_ other: String) -> Bool {
-        utf8.count == other.utf8.count && lowercased() == other.lowercased()
+        let a = utf8, b = other.utf8
+        guard a.count == b.count else { return false }
+        func lower(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c | 0x20 : c }
+        return zip(a, b).allSatisfy { lower($0) == lower($1) }
     }
 }
 

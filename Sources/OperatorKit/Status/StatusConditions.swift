@@ -27,13 +27,29 @@ extension JSONValue {
         _ type: String, _ status: ConditionStatus, reason: String, message: String, observedGeneration: Int64? = nil,
         now: Date = Date()
     ) -> Bool {
-        var list = conditions
-        let changed = list.set(
-            Condition(
-                type: type, status: status, observedGeneration: observedGeneration, reason: reason, message: message),
-            now: KubeTime(now))
-        if changed { conditions = list }
-        return changed
+        // Worked on the JSON itself: controllers set several conditions per status write,
+        // and decoding and re-encoding the whole list for each was a visible share of their CPU.
+        var list = self["conditions"].arrayValue ?? []
+        var entry: [String: JSONValue] = [
+            "type": .string(type), "status": .string(status.rawValue), "reason": .string(reason), "message": .string(message),
+        ]
+        if let observedGeneration { entry["observedGeneration"] = .int(observedGeneration) }
+        let stamp = JSONValue.string(KubeTime(now).description)
+        guard let index = list.firstIndex(where: { $0["type"].stringValue == type }) else {
+            entry["lastTransitionTime"] = stamp
+            list.append(.object(entry))
+            self["conditions"] = .array(list)
+            return true
+        }
+        let old = list[index]
+        // lastTransitionTime moves only when the status does.
+        let kept = old["lastTransitionTime"]
+        entry["lastTransitionTime"] = old["status"].stringValue == status.rawValue && kept.stringValue != nil ? kept : stamp
+        let new = JSONValue.object(entry)
+        if old == new { return false }
+        list[index] = new
+        self["conditions"] = .array(list)
+        return true
     }
 
     /// Records that the status describes `generation` of the spec (`status.observedGeneration`).

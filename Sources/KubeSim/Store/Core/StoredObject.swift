@@ -1,4 +1,6 @@
 import KubeClient
+import NIOConcurrencyHelpers
+import Synchronization
 
 /// One stored version of an object: its JSON exactly as served, plus the few fields the
 /// store indexes so that selectors, garbage collection and watches never re-parse it.
@@ -21,6 +23,10 @@ public final class StoredObject: Sendable {
     public let finalizers: [String]
     /// Whether `metadata.deletionTimestamp` is set.
     public let isTerminating: Bool
+    /// The parsed tree while this object is among the most recently written or read ones
+    /// (see ``RecentTrees``): controllers read what was just written, and re-parsing it
+    /// every time was a large share of the simulator's work.
+    private let tree = Mutex<JSONValue?>(nil)
 
     /// The `uid`s in `metadata.ownerReferences`.
     public var ownerUIDs: [String] { ownerReferences.map(\.uid) }
@@ -72,16 +78,55 @@ public final class StoredObject: Sendable {
                   ownerReferences: owners,
                   finalizers: finalizers,
                   isTerminating: !metadata["deletionTimestamp"].isNull)
+        remember(object)
     }
 
-    /// The object as a JSON tree. Parses the stored bytes, which this store wrote itself.
+    /// The object as a JSON tree: the cached tree, or the stored bytes parsed.
     public var object: JSONValue {
+        if let cached = tree.withLock({ $0 }) { return cached }
+        let parsed: JSONValue
         do {
-            return try JSONValue(parsing: bytes)
+            parsed = try JSONValue(parsing: bytes)
         } catch {
             // The bytes were produced by JSONValue's own serializer when the object was stored.
             preconditionFailure("stored object \(key) holds unparsable JSON: \(error)")
         }
+        remember(parsed)
+        return parsed
+    }
+
+    /// Keeps `value` (this object's tree) until enough other objects are remembered after it.
+    func remember(_ value: JSONValue) {
+        tree.withLock { $0 = value }
+        RecentTrees.shared.note(self)
+    }
+
+    fileprivate func forget() { tree.withLock { $0 = nil } }
+}
+
+/// A bounded FIFO of stored objects whose parsed trees are kept: memory for trees stays at
+/// about `capacity` objects however many are stored.
+final class RecentTrees: Sendable {
+    static let shared = RecentTrees(capacity: 1024)
+
+    private struct Ring {
+        var slots: [StoredObject?]
+        var next = 0
+    }
+    private let ring: NIOLockedValueBox<Ring>
+
+    init(capacity: Int) {
+        ring = NIOLockedValueBox(Ring(slots: Array(repeating: nil, count: max(1, capacity))))
+    }
+
+    func note(_ object: StoredObject) {
+        let evicted: StoredObject? = ring.withLockedValue { r in
+            let old = r.slots[r.next]
+            r.slots[r.next] = object
+            r.next = (r.next + 1) % r.slots.count
+            return old
+        }
+        if let evicted, evicted !== object { evicted.forget() }
     }
 }
 
