@@ -123,7 +123,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "SimBench",
-            dependencies: ["KubeSim", "KubeClient", .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["KubeSim", "KubeClient"],
             swiftSettings: strict
         ),
         .executableTarget(

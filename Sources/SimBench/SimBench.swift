@@ -1,8 +1,6 @@
 import Foundation
 import KubeClient
 import KubeSim
-import NIOCore
-import NIOPosix
 
 /// `make bench-sim`: measures the embedded API server where the operator leans on it.
 ///
@@ -12,9 +10,6 @@ import NIOPosix
 @main
 struct SimBench {
     static func main() async throws {
-        if ProcessInfo.processInfo.environment["SIMBENCH_NIO_EXECUTOR"] == "1" {
-            emit("NIO executor installed: \(NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor())")
-        }
         let arguments = CommandLine.arguments
         if arguments.count > 1, arguments[1] == "--serve" {
             // Serve only, for load from another process (curl, wrk, a Go or Python client).
@@ -24,7 +19,10 @@ struct SimBench {
             await sim.stop()
             return
         }
-        let creates = arguments.count > 1 ? Int(arguments[1]) ?? 5000 : 5000
+        // `SimBench --creates-only N`: only the HTTP creates, for a profiler (callgrind) to count.
+        let createsOnly = arguments.count > 1 && arguments[1] == "--creates-only"
+        let countArgument = createsOnly ? (arguments.count > 2 ? arguments[2] : "") : (arguments.count > 1 ? arguments[1] : "")
+        let creates = Int(countArgument) ?? 5000
         let sim = try await Simulator.start(apiOnly)
         // HTTP/1.1 carries one watch per connection: allow a connection for each watcher.
         let client = KubernetesClient(configuration: try ClusterConfiguration.load(kubeconfigPath: sim.kubeconfigPath),
@@ -48,6 +46,10 @@ struct SimBench {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         emit(String(format: "creates: %d in %.2f s = %.0f creates/s (one keep-alive HTTPS client)",
                      creates, seconds, Double(creates) / seconds))
+        if createsOnly {
+            await sim.stop()
+            return
+        }
 
         // In-process, through the registry alone (what the HTTP layer adds is the difference).
         let cmType = try require(sim.registry.catalog.type(GroupResource(group: "", resource: "configmaps")))

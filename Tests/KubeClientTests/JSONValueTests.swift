@@ -15,6 +15,9 @@ import Testing
         let value = try JSONValue(parsing: #""line\nbreak \"q\" \u00e9 \ud83d\ude00""#)
         #expect(value == .string("line\nbreak \"q\" é 😀"))
         #expect(try JSONValue(parsing: value.serialized()) == value)
+        // What the serializer writes, byte for byte: the escapes Go's encoding/json writes for these, UTF-8 as is.
+        #expect(JSONValue.string("a\"b\\c\n\t\r\u{01}é 😀").serialized() == #""a\"b\\c\n\t\r\u0001é 😀""#)
+        #expect(JSONValue.object(["b": 1, "a": ["x\"": "y"]]).serialized() == #"{"a":{"x\"":"y"},"b":1}"#)
     }
 
     @Test func rejectsMalformedInputWithOffset() {
