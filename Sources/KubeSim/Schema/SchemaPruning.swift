@@ -16,74 +16,109 @@ enum SchemaPruning {
     }
 
     static func prune(_ value: JSONValue, node: Node?, path: String, resourceRoot: Bool, state: inout State) -> JSONValue {
-        if let node, node.preserveUnknownFields { return skipPrune(value, node: node, path: path, resourceRoot: resourceRoot, state: &state) }
+        pruned(value, node: node, path: { path }, resourceRoot: resourceRoot, state: &state) ?? value
+    }
+
+    // The walkers below return nil when nothing changes, so an unchanged subtree keeps its
+    // storage: later steps (validation ratcheting, field ownership) then compare it to the
+    // stored object by identity instead of walking it. Paths are built only when reported.
+
+    static func pruned(_ value: JSONValue, node: Node?, path: () -> String, resourceRoot: Bool, state: inout State) -> JSONValue? {
+        if let node, node.preserveUnknownFields { return skipPruned(value, node: node, path: path, resourceRoot: resourceRoot, state: &state) }
         switch value {
         case .object(let members):
             guard let node else {
-                for name in members.keys { state.unknown.append(join(path, name)) }
-                return .object([:])
+                for name in members.keys { state.unknown.append(join(path(), name)) }
+                return members.isEmpty ? nil : .object([:])
             }
-            var out: [String: JSONValue] = [:]
+            var out = members
+            var changed = false
             let embedded = node.embeddedResource || resourceRoot
             for (name, child) in members {
+                let replacement: JSONValue?
                 if embedded && metaFields.contains(name) {
-                    out[name] = name == "metadata" ? pruneObjectMeta(child, path: join(path, name), state: &state) : child
+                    replacement = name == "metadata" ? prunedObjectMeta(child, path: { join(path(), name) }, state: &state) : nil
                 } else if let property = node.properties[name] {
-                    out[name] = prune(child, node: property, path: join(path, name), resourceRoot: false, state: &state)
+                    replacement = pruned(child, node: property, path: { join(path(), name) }, resourceRoot: false, state: &state)
                 } else if let values = node.additionalProperties {
-                    out[name] = prune(child, node: values, path: join(path, name), resourceRoot: false, state: &state)
+                    replacement = pruned(child, node: values, path: { join(path(), name) }, resourceRoot: false, state: &state)
                 } else {
-                    if !metaFields.contains(name) || !path.isEmpty { state.unknown.append(join(path, name)) }
+                    if !metaFields.contains(name) || !path().isEmpty { state.unknown.append(join(path(), name)) }
+                    out.removeValue(forKey: name)
+                    changed = true
+                    continue
+                }
+                if let replacement { out[name] = replacement; changed = true }
+            }
+            return changed ? .object(out) : nil
+        case .array(let items):
+            var out = items
+            var changed = false
+            for (i, item) in items.enumerated() {
+                if let replacement = pruned(item, node: node?.items, path: { "\(path())[\(i)]" }, resourceRoot: false, state: &state) {
+                    out[i] = replacement
+                    changed = true
                 }
             }
-            return .object(out)
-        case .array(let items):
-            return .array(items.enumerated().map { i, item in
-                prune(item, node: node?.items, path: "\(path)[\(i)]", resourceRoot: false, state: &state)
-            })
+            return changed ? .array(out) : nil
         default:
-            return value
+            return nil
         }
     }
 
     static func skipPrune(_ value: JSONValue, node: Node, path: String, resourceRoot: Bool, state: inout State) -> JSONValue {
+        skipPruned(value, node: node, path: { path }, resourceRoot: resourceRoot, state: &state) ?? value
+    }
+
+    static func skipPruned(_ value: JSONValue, node: Node, path: () -> String, resourceRoot: Bool, state: inout State) -> JSONValue? {
         switch value {
         case .object(var members):
+            var changed = false
             let embedded = node.embeddedResource || resourceRoot
             for (name, child) in members {
+                let replacement: JSONValue?
                 if embedded && metaFields.contains(name) {
-                    if name == "metadata" { members[name] = pruneObjectMeta(child, path: join(path, name), state: &state) }
+                    replacement = name == "metadata" ? prunedObjectMeta(child, path: { join(path(), name) }, state: &state) : nil
                 } else if let property = node.properties[name] {
-                    members[name] = prune(child, node: property, path: join(path, name), resourceRoot: false, state: &state)
+                    replacement = pruned(child, node: property, path: { join(path(), name) }, resourceRoot: false, state: &state)
                 } else if let values = node.additionalProperties {
-                    members[name] = prune(child, node: values, path: join(path, name), resourceRoot: false, state: &state)
+                    replacement = pruned(child, node: values, path: { join(path(), name) }, resourceRoot: false, state: &state)
+                } else {
+                    replacement = nil
                 }
+                if let replacement { members[name] = replacement; changed = true }
             }
-            return .object(members)
+            return changed ? .object(members) : nil
         case .array(let items):
-            guard let itemSchema = node.items else { return value }
-            return .array(items.enumerated().map { i, item in
-                itemSchema.preserveUnknownFields
-                    ? skipPrune(item, node: itemSchema, path: "\(path)[\(i)]", resourceRoot: false, state: &state)
-                    : prune(item, node: itemSchema, path: "\(path)[\(i)]", resourceRoot: false, state: &state)
-            })
+            guard let itemSchema = node.items else { return nil }
+            var out = items
+            var changed = false
+            for (i, item) in items.enumerated() {
+                let replacement = itemSchema.preserveUnknownFields
+                    ? skipPruned(item, node: itemSchema, path: { "\(path())[\(i)]" }, resourceRoot: false, state: &state)
+                    : pruned(item, node: itemSchema, path: { "\(path())[\(i)]" }, resourceRoot: false, state: &state)
+                if let replacement { out[i] = replacement; changed = true }
+            }
+            return changed ? .array(out) : nil
         default:
-            return value
+            return nil
         }
     }
 
     /// Unknown ObjectMeta fields are dropped and reported too.
     static func pruneObjectMeta(_ value: JSONValue, path: String, state: inout State) -> JSONValue {
-        guard case .object(let members) = value else { return value }
-        var out: [String: JSONValue] = [:]
-        for (name, child) in members {
-            if objectMetaFields.contains(name) {
-                out[name] = child
-            } else {
-                state.unknown.append(join(path, name))
-            }
+        prunedObjectMeta(value, path: { path }, state: &state) ?? value
+    }
+
+    static func prunedObjectMeta(_ value: JSONValue, path: () -> String, state: inout State) -> JSONValue? {
+        guard case .object(var members) = value else { return nil }
+        var changed = false
+        for name in members.keys where !objectMetaFields.contains(name) {
+            state.unknown.append(join(path(), name))
+            members.removeValue(forKey: name)
+            changed = true
         }
-        return .object(out)
+        return changed ? .object(members) : nil
     }
 
     static func join(_ path: String, _ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
@@ -99,50 +134,80 @@ enum SchemaDefaulting {
     }
 
     static func apply(_ value: JSONValue, node: Node?) -> JSONValue {
-        guard let node else { return value }
+        applied(value, node: node) ?? value
+    }
+
+    /// The defaulted value, nil when no default applies anywhere below (storage kept).
+    static func applied(_ value: JSONValue, node: Node?) -> JSONValue? {
+        guard let node else { return nil }
         switch value {
-        case .object(var members):
+        case .object(let original):
+            var members = original
+            var changed = false
             for (name, property) in node.properties {
                 guard let fallback = property.defaultValue else { continue }
-                if members[name] == nil || isNonNullableNull(members[name], property) { members[name] = fallback }
+                if members[name] == nil || isNonNullableNull(members[name], property) { members[name] = fallback; changed = true }
             }
             for (name, child) in members {
                 if let property = node.properties[name] {
-                    members[name] = apply(child, node: property)
+                    if let replacement = applied(child, node: property) { members[name] = replacement; changed = true }
                 } else if let values = node.additionalProperties {
                     var current = child
-                    if isNonNullableNull(current, values), let fallback = values.defaultValue { current = fallback }
-                    members[name] = apply(current, node: values)
+                    var replaced = false
+                    if isNonNullableNull(current, values), let fallback = values.defaultValue { current = fallback; replaced = true }
+                    if let replacement = applied(current, node: values) { current = replacement; replaced = true }
+                    if replaced { members[name] = current; changed = true }
                 }
             }
-            return .object(members)
-        case .array(var items):
-            guard let itemSchema = node.items else { return value }
+            return changed ? .object(members) : nil
+        case .array(let original):
+            guard let itemSchema = node.items else { return nil }
+            var items = original
+            var changed = false
             for i in items.indices {
-                if isNonNullableNull(items[i], itemSchema), let fallback = itemSchema.defaultValue { items[i] = fallback }
-                items[i] = apply(items[i], node: itemSchema)
+                var item = items[i]
+                var replaced = false
+                if isNonNullableNull(item, itemSchema), let fallback = itemSchema.defaultValue { item = fallback; replaced = true }
+                if let replacement = applied(item, node: itemSchema) { item = replacement; replaced = true }
+                if replaced { items[i] = item; changed = true }
             }
-            return .array(items)
+            return changed ? .array(items) : nil
         default:
-            return value
+            return nil
         }
     }
 
     /// Drops `null` where the schema neither allows it nor has a default to put instead.
     static func pruneNulls(_ value: JSONValue, node: Node?) -> JSONValue {
+        withoutNulls(value, node: node) ?? value
+    }
+
+    /// Nil when there is no null to drop below (storage kept).
+    static func withoutNulls(_ value: JSONValue, node: Node?) -> JSONValue? {
         switch value {
         case .object(let members):
-            var out: [String: JSONValue] = [:]
+            var out = members
+            var changed = false
             for (name, child) in members {
                 let schema = node?.member(name)
-                if let schema, child.isNull, !schema.nullable, schema.defaultValue == nil { continue }
-                out[name] = pruneNulls(child, node: schema)
+                if let schema, child.isNull, !schema.nullable, schema.defaultValue == nil {
+                    out.removeValue(forKey: name)
+                    changed = true
+                } else if let replacement = withoutNulls(child, node: schema) {
+                    out[name] = replacement
+                    changed = true
+                }
             }
-            return .object(out)
+            return changed ? .object(out) : nil
         case .array(let items):
-            return .array(items.map { pruneNulls($0, node: node?.items) })
+            var out = items
+            var changed = false
+            for (i, item) in items.enumerated() {
+                if let replacement = withoutNulls(item, node: node?.items) { out[i] = replacement; changed = true }
+            }
+            return changed ? .array(out) : nil
         default:
-            return value
+            return nil
         }
     }
 }
