@@ -19,7 +19,6 @@ final class CurlTransfer: @unchecked Sendable {
     var mode: Mode
     var headerList: UnsafeMutablePointer<curl_slist>?
     var requestBody: [UInt8]
-    var readOffset = 0
 
     var status = 0
     var headers = HTTPHeaders()
@@ -83,11 +82,14 @@ final class CurlTransfer: @unchecked Sendable {
             check(ccurl_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, request.method), "method")
         }
         if request.body != nil {
-            check(ccurl_easy_setopt_long(easy, CURLOPT_UPLOAD, 1), "upload")
-            check(ccurl_easy_setopt_off(easy, CURLOPT_INFILESIZE_LARGE, curl_off_t(requestBody.count)), "body size")
-            check(ccurl_easy_setopt_read_function(easy, curlReadCallback), "read callback")
-            check(ccurl_easy_setopt_pointer(easy, CURLOPT_READDATA, me), "read data")
-            // curl's UPLOAD defaults to PUT; keep the real method.
+            // The body as POST fields (copied by libcurl, size first): a small request then
+            // leaves in one write with its headers, instead of headers and body apart.
+            check(ccurl_easy_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(requestBody.count)), "body size")
+            let copied = requestBody.withUnsafeBytes { raw in
+                ccurl_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
+            }
+            check(copied, "body")
+            // POST fields default to POST; keep the real method.
             check(ccurl_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, request.method), "method")
         }
 
@@ -95,6 +97,8 @@ final class CurlTransfer: @unchecked Sendable {
         var list: UnsafeMutablePointer<curl_slist>? = nil
         for field in request.headers { list = curl_slist_append(list, "\(field.name): \(field.value)") }
         list = curl_slist_append(list, "Expect:")
+        // A body sent as POST fields gets a form Content-Type unless one is named; send none instead.
+        if request.body != nil, request.headers["Content-Type"] == nil { list = curl_slist_append(list, "Content-Type:") }
         headerList = list
         check(ccurl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, list), "headers")
 
@@ -200,16 +204,6 @@ final class CurlTransfer: @unchecked Sendable {
         }
     }
 
-    func readBody(into buffer: UnsafeMutablePointer<CChar>, capacity: Int) -> Int {
-        let n = min(capacity, requestBody.count - readOffset)
-        guard n > 0 else { return 0 }
-        requestBody.withUnsafeBytes { raw in
-            buffer.update(from: raw.baseAddress!.advanced(by: readOffset).assumingMemoryBound(to: CChar.self), count: n)
-        }
-        readOffset += n
-        return n
-    }
-
     /// Completes the exchange with libcurl's result.
     func complete(_ code: CURLcode) {
         guard !finished else { return }
@@ -273,12 +267,6 @@ private let curlHeaderCallback: curl_write_callback = { pointer, size, count, us
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
     transfer.receiveHeader(UnsafeRawBufferPointer(start: pointer, count: size * count))
     return size * count
-}
-
-private let curlReadCallback: curl_read_callback = { pointer, size, count, userdata in
-    guard let pointer, let userdata else { return 0 }
-    let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
-    return transfer.readBody(into: pointer, capacity: size * count)
 }
 
 extension Duration {
