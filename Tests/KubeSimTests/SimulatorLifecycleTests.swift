@@ -82,9 +82,14 @@ struct SimulatorLifecycleTests {
         result = try await kubectl.run("delete", "crd", "widgets.example.com", "--timeout=20s")
         #expect(result.succeeded, "\(result)")
         #expect(sim.store.count(SimulatorKubectlCRDTests.widgets) == 0)
-        let fresh = Kubectl(kubeconfig: sim.kubeconfigPath)
-        result = try await fresh.run("get", "widgets")
-        #expect(result.stderr.contains(#"the server doesn't have a resource type "widgets""#), "\(result)")
+        // As with kube-apiserver, discovery drops the type just after the CRD is gone (kubectl's
+        // wait can see the deletion first): a client with a fresh cache soon no longer knows it.
+        var last = result
+        let gone = try await eventually(timeout: .seconds(10), interval: .milliseconds(100)) {
+            last = try await Kubectl(kubeconfig: sim.kubeconfigPath).run("get", "widgets")
+            return last.stderr.contains(#"the server doesn't have a resource type "widgets""#)
+        }
+        #expect(gone, "\(last)")
         await sim.stop()
     }
 
