@@ -141,6 +141,12 @@ struct CRDRegistrationHook: CommitHook {
                 conflict = "\"\(defined.resource)\" is already in use"
             } else {
                 registry.catalog.register(defined, definition: crd)
+                // Hooks run after the store's lock is released, so the CRD's deletion may have
+                // committed (and its hook run) in the meantime: the store has the last word.
+                if registry.store.get(CustomResourceDefinitions.resource, stored.key) == nil {
+                    registry.catalog.unregister(defined.groupResource)
+                    return
+                }
             }
             let status = CustomResourceDefinitions.establishedStatus(crd, conflict: conflict,
                                                                      now: KubeTimestamp.format(Date()))
@@ -153,7 +159,9 @@ struct CRDRegistrationHook: CommitHook {
                 return updated
             }
         case .deleted(let stored, _):
-            if let defined = CustomResourceDefinitions.resourceType(stored.object) {
+            // Unless a CRD of the same name was created again meanwhile.
+            if let defined = CustomResourceDefinitions.resourceType(stored.object),
+               registry.store.get(CustomResourceDefinitions.resource, stored.key) == nil {
                 registry.catalog.unregister(defined.groupResource)
             }
         case .unchanged:
