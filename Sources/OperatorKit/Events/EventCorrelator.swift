@@ -31,6 +31,7 @@ struct EventCorrelator {
     let similarThreshold: Int
     private var written: [Key: Written] = [:]
     private var similar: [Key: Similar] = [:]
+    private var lastPrune: ClockInstant?
 
     init(window: Duration, similarThreshold: Int) {
         self.window = window
@@ -42,7 +43,8 @@ struct EventCorrelator {
     {
         prune(now: now)
         let aggregateKey = Key(objectUID: objectUID, type: type, reason: reason, message: nil)
-        var group = similar[aggregateKey] ?? Similar(firstSeen: now)
+        var group = similar[aggregateKey].flatMap { $0.firstSeen.duration(to: now) < window ? $0 : nil }
+            ?? Similar(firstSeen: now)
         group.messages.insert(message)
         similar[aggregateKey] = group
 
@@ -55,7 +57,7 @@ struct EventCorrelator {
             key = Key(objectUID: objectUID, type: type, reason: reason, message: message)
             text = message
         }
-        if let existing = written[key] {
+        if let existing = written[key], existing.lastSeen.duration(to: now) < window {
             return .bump(key, name: existing.name, namespace: existing.namespace, count: existing.count + 1)
         }
         return .create(key, message: text)
@@ -69,7 +71,12 @@ struct EventCorrelator {
         written[key] = nil
     }
 
+    /// Drops entries older than the window. Lookups ignore expired entries themselves, so this
+    /// runs only now and then: filtering every entry on every event made recording events
+    /// cost in proportion to how many objects had events.
     private mutating func prune(now: ClockInstant) {
+        if let lastPrune, lastPrune.duration(to: now) < window / 8 { return }
+        lastPrune = now
         written = written.filter { $0.value.lastSeen.duration(to: now) < window }
         similar = similar.filter { $0.value.firstSeen.duration(to: now) < window }
     }

@@ -146,13 +146,13 @@ public final class ObjectCache: Sendable {
             let oldValues = old.map(indexer.values) ?? []
             let newValues = new.map(indexer.values) ?? []
             if oldValues == newValues { continue }
-            var index = state.indices[name] ?? [:]
+            // Edited in place: taking the index out and storing it back copied all of it on
+            // every add, so filling a cache cost time in proportion to its size.
             for value in oldValues {
-                index[value]?.remove(key)
-                if index[value]?.isEmpty == true { index[value] = nil }
+                state.indices[name]?[value]?.remove(key)
+                if state.indices[name]?[value]?.isEmpty == true { state.indices[name]?[value] = nil }
             }
-            for value in newValues { index[value, default: []].insert(key) }
-            state.indices[name] = index
+            for value in newValues { state.indices[name, default: [:]][value, default: []].insert(key) }
         }
     }
 }

@@ -127,6 +127,9 @@ public final class Manager: ServiceLifecycle.Service, Sendable {
     /// Begins a graceful shutdown; ``run()`` returns when it is done.
     public func stop() {
         stopSignal.raise()
+        // No reconcile may start once stop() has returned: the queues close now, not when
+        // the run task next gets to run.
+        for controller in controllers { controller.stop() }
     }
 
     public func run() async throws {
@@ -139,8 +142,8 @@ public final class Manager: ServiceLifecycle.Service, Sendable {
 
         await withGracefulShutdownHandler {
             await runUntilStopped()
-        } onGracefulShutdown: { [stopSignal] in
-            stopSignal.raise()
+        } onGracefulShutdown: { [self] in
+            stop()
         }
     }
 
