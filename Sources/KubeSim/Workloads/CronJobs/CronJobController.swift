@@ -25,18 +25,11 @@ final class CronJobController: Reconciler, FeedObserver {
     var followedResources: [GroupResource] { [WorkloadResource.cronJobs, WorkloadResource.jobs] }
 
     func observe(_ type: WatchEventType, _ resource: GroupResource, _ object: StoredObject) {
-        if resource == WorkloadResource.cronJobs {
-            owners.observe(type, object)
-            if type != .deleted { queue.add(object.key) }
-        } else {
-            for owner in owners.owners(object.ownerUIDs) { queue.add(owner) }
-        }
+        owners.route(type, object, isOwner: resource == WorkloadResource.cronJobs, into: queue)
     }
 
     func resync(_ resource: GroupResource, _ objects: [StoredObject]) {
-        guard resource == WorkloadResource.cronJobs else { return }
-        owners.reset(objects)
-        for object in objects { queue.add(object.key) }
+        if resource == WorkloadResource.cronJobs { owners.relist(objects, into: queue) }
     }
 
     private func involved(_ cronJob: JSONValue) -> InvolvedObject {

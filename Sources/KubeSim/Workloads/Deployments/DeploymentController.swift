@@ -29,23 +29,15 @@ final class DeploymentController: Reconciler, FeedObserver {
     var followedResources: [GroupResource] { [WorkloadResource.deployments, WorkloadResource.replicaSets] }
 
     func observe(_ type: WatchEventType, _ resource: GroupResource, _ object: StoredObject) {
-        if resource == WorkloadResource.deployments {
-            owners.observe(type, object)
-            if type == .deleted {
-                progressTimes.withLockedValue { _ = $0.removeValue(forKey: object.uid) }
-            } else {
-                queue.add(object.key)
-            }
-        } else {
-            for owner in owners.owners(object.ownerUIDs) { queue.add(owner) }
+        let isDeployment = resource == WorkloadResource.deployments
+        owners.route(type, object, isOwner: isDeployment, into: queue)
+        if isDeployment, type == .deleted {
+            progressTimes.withLockedValue { _ = $0.removeValue(forKey: object.uid) }
         }
     }
 
     func resync(_ resource: GroupResource, _ objects: [StoredObject]) {
-        if resource == WorkloadResource.deployments {
-            owners.reset(objects)
-            for object in objects { queue.add(object.key) }
-        }
+        if resource == WorkloadResource.deployments { owners.relist(objects, into: queue) }
     }
 
     // MARK: Reconcile

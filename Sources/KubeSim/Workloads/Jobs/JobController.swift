@@ -26,18 +26,11 @@ final class JobController: Reconciler, FeedObserver {
     var followedResources: [GroupResource] { [WorkloadResource.jobs, WorkloadResource.pods] }
 
     func observe(_ type: WatchEventType, _ resource: GroupResource, _ object: StoredObject) {
-        if resource == WorkloadResource.jobs {
-            owners.observe(type, object)
-            if type != .deleted { queue.add(object.key) }
-        } else {
-            for owner in owners.owners(object.ownerUIDs) { queue.add(owner) }
-        }
+        owners.route(type, object, isOwner: resource == WorkloadResource.jobs, into: queue)
     }
 
     func resync(_ resource: GroupResource, _ objects: [StoredObject]) {
-        guard resource == WorkloadResource.jobs else { return }
-        owners.reset(objects)
-        for object in objects { queue.add(object.key) }
+        if resource == WorkloadResource.jobs { owners.relist(objects, into: queue) }
     }
 
     static func finishedCondition(_ job: JSONValue) -> JSONValue? {

@@ -31,19 +31,11 @@ final class ReplicaSetController: Reconciler, FeedObserver {
     var followedResources: [GroupResource] { [WorkloadResource.replicaSets, WorkloadResource.pods] }
 
     func observe(_ type: WatchEventType, _ resource: GroupResource, _ object: StoredObject) {
-        if resource == WorkloadResource.replicaSets {
-            owners.observe(type, object)
-            if type != .deleted { queue.add(object.key) }
-        } else {
-            for owner in owners.owners(object.ownerUIDs) { queue.add(owner) }
-        }
+        owners.route(type, object, isOwner: resource == WorkloadResource.replicaSets, into: queue)
     }
 
     func resync(_ resource: GroupResource, _ objects: [StoredObject]) {
-        if resource == WorkloadResource.replicaSets {
-            owners.reset(objects)
-            for object in objects { queue.add(object.key) }
-        }
+        if resource == WorkloadResource.replicaSets { owners.relist(objects, into: queue) }
     }
 
     // MARK: Reconcile

@@ -25,3 +25,23 @@ final class OwnerIndex: Sendable {
         keys.withLockedValue { k in uids.compactMap { k[$0] } }
     }
 }
+
+extension OwnerIndex {
+    /// The feed of a controller for the owners this index holds, which also follows the
+    /// kind they own: a change to an owner queues it, a change to an owned object queues its
+    /// owners (as controller-runtime's `Owns` does).
+    func route(_ type: WatchEventType, _ object: StoredObject, isOwner: Bool, into queue: WorkQueue<ObjectKey>) {
+        if isOwner {
+            observe(type, object)
+            if type != .deleted { queue.add(object.key) }
+        } else {
+            for owner in owners(object.ownerUIDs) { queue.add(owner) }
+        }
+    }
+
+    /// A relist of the owners: the index starts over and every owner is queued.
+    func relist(_ objects: [StoredObject], into queue: WorkQueue<ObjectKey>) {
+        reset(objects)
+        for object in objects { queue.add(object.key) }
+    }
+}
