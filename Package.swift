@@ -185,7 +185,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KubeSimTests",
-            dependencies: ["KubeSim", "KubeClient"],
+            dependencies: ["KubeSim", "KubeClient", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

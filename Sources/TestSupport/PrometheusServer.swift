@@ -28,9 +28,11 @@ public final class PrometheusServer: Sendable {
         return found
     }
 
-    /// Starts Prometheus scraping `targets` (host:port) at `metricsPath` every `scrapeInterval`.
-    public static func start(targets: [String], metricsPath: String = "/metrics", scrapeInterval: String = "1s",
-                             scheme: String = "http", bearerToken: String? = nil) async throws -> PrometheusServer {
+    /// Starts Prometheus scraping `targets` (host:port) at `metricsPath` (with query `params`)
+    /// every `scrapeInterval`.
+    public static func start(targets: [String], metricsPath: String = "/metrics", params: [String: String] = [:],
+                             scrapeInterval: String = "1s", scheme: String = "http",
+                             bearerToken: String? = nil) async throws -> PrometheusServer {
         let binary = try binary()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prometheus-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -43,6 +45,7 @@ public final class PrometheusServer: Sendable {
           - job_name: test
             scheme: \(scheme)
             metrics_path: \(metricsPath)
+        \(params.isEmpty ? "" : "    params:\n" + params.sorted { $0.key < $1.key }.map { "      \($0.key): [\"\($0.value)\"]" }.joined(separator: "\n"))
             tls_config:
               insecure_skip_verify: true
         \(bearerToken.map { "    authorization:\n      type: Bearer\n      credentials: \"\($0)\"" } ?? "")
@@ -82,6 +85,26 @@ public final class PrometheusServer: Sendable {
         self.port = port
         self.process = process
         self.directory = directory
+    }
+
+    /// An instant query (`/api/v1/query`); the `data.result` array.
+    public func query(_ expression: String, at time: Double? = nil) async throws -> [JSONValue] {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        var url = self.url + "/api/v1/query?query=" + (expression.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
+        if let time { url += "&time=" + String(format: "%.3f", time) }
+        let response = try await CurlTransport.shared.send(HTTPRequest(method: "GET", url: url, timeout: .seconds(10)))
+        let value = try JSONValue(parsing: response.body)
+        guard value["status"].stringValue == "success" else {
+            throw StartFailed(log: "query \(expression) failed: \(response.bodyText)")
+        }
+        return value["data"]["result"].arrayValue ?? []
+    }
+
+    /// The single value of an instant query, nil when it returns nothing.
+    public func scalar(_ expression: String, at time: Double? = nil) async throws -> Double? {
+        guard let first = try await query(expression, at: time).first else { return nil }
+        return first["value"][1].stringValue.flatMap(Double.init)
     }
 
     func isReady() async -> Bool {

@@ -55,7 +55,7 @@ struct Sim: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let signals = SignalWaiter(signals: [SIGINT, SIGTERM])
+        let signals = SignalWaiter()
         let rules = try faults.map { try FaultRule(flag: $0) }
         let workloads = noWorkloads ? nil : SimulationOptions(timeScale: timeScale, initialNodes: nodes, maxNodes: maxNodes)
         let sim = try await Simulator.start(.init(port: port, tls: !insecureHTTP, dataDirectory: dataDir, host: host,
@@ -65,29 +65,5 @@ struct Sim: AsyncParsableCommand {
         let signal = await signals.wait()
         FileHandle.standardError.write(Data("opsagent sim: received signal \(signal), shutting down\n".utf8))
         await sim.stop()
-    }
-}
-
-/// Waits for the first of a set of Unix signals (their default action is disabled meanwhile).
-/// Used by one task only, so it need not be Sendable.
-private final class SignalWaiter {
-    private let sources: [any DispatchSourceSignal]
-    private let stream: AsyncStream<Int32>
-
-    init(signals: [Int32]) {
-        let (stream, continuation) = AsyncStream<Int32>.makeStream()
-        self.stream = stream
-        self.sources = signals.map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { continuation.yield(number) }
-            source.resume()
-            return source
-        }
-    }
-
-    func wait() async -> Int32 {
-        for await number in stream { return number }
-        return SIGTERM
     }
 }

@@ -41,7 +41,7 @@ struct Up: AsyncParsableCommand {
     var exitAfterDemo = false
 
     func run() async throws {
-        let signals = UpSignals()
+        let signals = SignalWaiter()
         let stack = UpStack(directory: directory)
         let flow = Task {
             try await self.flow(stack: stack)
@@ -576,30 +576,3 @@ enum FreePort {
     }
 }
 
-/// SIGINT/SIGTERM as an async wait; the default actions are disabled while `up` runs.
-final class UpSignals: @unchecked Sendable {
-    private let stream: AsyncStream<Int32>
-    private let continuation: AsyncStream<Int32>.Continuation
-    private let sources: [any DispatchSourceSignal]
-
-    init() {
-        let (stream, continuation) = AsyncStream<Int32>.makeStream()
-        self.stream = stream
-        self.continuation = continuation
-        self.sources = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { continuation.yield(number) }
-            source.resume()
-            return source
-        }
-    }
-
-    /// The signal's number, or 0 when finished without one.
-    func wait() async -> Int32 {
-        for await number in stream { return number }
-        return 0
-    }
-
-    func finish() { continuation.finish() }
-}

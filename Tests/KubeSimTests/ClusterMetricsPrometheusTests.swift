@@ -1,6 +1,7 @@
 import Foundation
 import KubeClient
 import Testing
+import TestSupport
 @testable import KubeSim
 
 /// A real Prometheus scrapes `/metrics/cluster` and answers the seed's queries with the
@@ -14,7 +15,7 @@ struct ClusterMetricsPrometheusTests {
     @Test("rate(container_cpu_usage_seconds_total) and the 5xx share of http_requests_total match the behaviour")
     func seedQueries() async throws {
         // Fails (never skips) when Prometheus is missing, saying how to install it.
-        _ = try PrometheusProcess.binary()
+        _ = try PrometheusServer.binary()
         let sim = try await Self.shared.get()
         let client = try KubernetesClient(kubeconfigPath: sim.kubeconfigPath)
         let ns = "metrics-\(UUID().uuidString.prefix(6).lowercased())"
@@ -29,8 +30,8 @@ struct ClusterMetricsPrometheusTests {
             return pods.first { $0.condition("Ready")?["status"].stringValue == "True" }?["metadata"]["name"].stringValue
         }
 
-        let prometheus = try await PrometheusProcess.start(target: "127.0.0.1:\(sim.port)", path: "/metrics/cluster",
-                                                           params: ["namespace": ns])
+        let prometheus = try await PrometheusServer.start(targets: ["127.0.0.1:\(sim.port)"], metricsPath: "/metrics/cluster",
+                                                          params: ["namespace": ns])
         defer { prometheus.stop() }
         let selector = "pod=\"\(pod)\",namespace=\"\(ns)\""
 

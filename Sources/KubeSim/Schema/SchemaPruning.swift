@@ -35,20 +35,16 @@ enum SchemaPruning {
             var changed = false
             let embedded = node.embeddedResource || resourceRoot
             for (name, child) in members {
-                let replacement: JSONValue?
-                if embedded && metaFields.contains(name) {
-                    replacement = name == "metadata" ? prunedObjectMeta(child, path: { join(path(), name) }, state: &state) : nil
-                } else if let property = node.properties[name] {
-                    replacement = pruned(child, node: property, path: { join(path(), name) }, resourceRoot: false, state: &state)
-                } else if let values = node.additionalProperties {
-                    replacement = pruned(child, node: values, path: { join(path(), name) }, resourceRoot: false, state: &state)
-                } else {
+                switch prunedMember(name, child, node: node, embedded: embedded, path: path, state: &state) {
+                case .kept:
+                    continue
+                case .replaced(let replacement):
+                    out[name] = replacement
+                case .undeclared:
                     if !metaFields.contains(name) || !path().isEmpty { state.unknown.append(join(path(), name)) }
                     out.removeValue(forKey: name)
-                    changed = true
-                    continue
                 }
-                if let replacement { out[name] = replacement; changed = true }
+                changed = true
             }
             return changed ? .object(out) : nil
         case .array(let items):
@@ -66,6 +62,27 @@ enum SchemaPruning {
         }
     }
 
+    enum MemberOutcome {
+        case kept
+        case replaced(JSONValue)
+        /// Neither a property nor covered by additionalProperties.
+        case undeclared
+    }
+
+    /// One member of an object under `node` (an embedded resource's or the root's `metadata`
+    /// is pruned to ObjectMeta; `apiVersion` and `kind` stay).
+    static func prunedMember(_ name: String, _ child: JSONValue, node: Node, embedded: Bool, path: () -> String,
+                             state: inout State) -> MemberOutcome {
+        if embedded && metaFields.contains(name) {
+            guard name == "metadata", let replacement = prunedObjectMeta(child, path: { join(path(), name) }, state: &state)
+            else { return .kept }
+            return .replaced(replacement)
+        }
+        guard let schema = node.properties[name] ?? node.additionalProperties else { return .undeclared }
+        let replacement = pruned(child, node: schema, path: { join(path(), name) }, resourceRoot: false, state: &state)
+        return replacement.map(MemberOutcome.replaced) ?? .kept
+    }
+
     static func skipPrune(_ value: JSONValue, node: Node, path: String, resourceRoot: Bool, state: inout State) -> JSONValue {
         skipPruned(value, node: node, path: { path }, resourceRoot: resourceRoot, state: &state) ?? value
     }
@@ -76,17 +93,11 @@ enum SchemaPruning {
             var changed = false
             let embedded = node.embeddedResource || resourceRoot
             for (name, child) in members {
-                let replacement: JSONValue?
-                if embedded && metaFields.contains(name) {
-                    replacement = name == "metadata" ? prunedObjectMeta(child, path: { join(path(), name) }, state: &state) : nil
-                } else if let property = node.properties[name] {
-                    replacement = pruned(child, node: property, path: { join(path(), name) }, resourceRoot: false, state: &state)
-                } else if let values = node.additionalProperties {
-                    replacement = pruned(child, node: values, path: { join(path(), name) }, resourceRoot: false, state: &state)
-                } else {
-                    replacement = nil
+                // Undeclared members stay: the schema preserves unknown fields here.
+                if case .replaced(let replacement) = prunedMember(name, child, node: node, embedded: embedded, path: path, state: &state) {
+                    members[name] = replacement
+                    changed = true
                 }
-                if let replacement { members[name] = replacement; changed = true }
             }
             return changed ? .object(members) : nil
         case .array(let items):

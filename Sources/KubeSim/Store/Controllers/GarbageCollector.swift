@@ -81,8 +81,12 @@ final class GarbageCollector: Sendable {
 
     /// Whether a dependent must be deleted or have references to vanished owners dropped.
     private func needsCollection(_ object: StoredObject, owners live: [Owner]) -> Bool {
-        live.isEmpty || live.count != object.ownerReferences.count
-            || live.contains(where: { $0.terminating && $0.finalizers.contains(Registry.foregroundFinalizer) })
+        mustDelete(owners: live) || live.count != object.ownerReferences.count
+    }
+
+    /// No owner is left, or one is being deleted in the foreground.
+    private func mustDelete(owners live: [Owner]) -> Bool {
+        live.isEmpty || live.contains(where: { $0.terminating && $0.finalizers.contains(Registry.foregroundFinalizer) })
     }
 
     /// Decides the fate of one dependent: delete it when no owner is left, or when an owner
@@ -93,7 +97,7 @@ final class GarbageCollector: Sendable {
               !stored.ownerReferences.isEmpty else { return }
         let live = owners(of: stored)
         guard needsCollection(stored, owners: live) else { return }
-        if live.isEmpty || live.contains(where: { $0.terminating && $0.finalizers.contains(Registry.foregroundFinalizer) }) {
+        if mustDelete(owners: live) {
             deleteDependent(ref)
             return
         }
