@@ -75,12 +75,12 @@ final class StatusBoard: Sendable {
             while !Task.isCancelled {
                 do {
                     if resourceVersion == nil {
-                        let list = try await client.list(bgdResource, namespace: nil)
+                        let list = try await client.list(bgdResource, namespace: nil, options: ListOptions(omitManagedFields: true))
                         for item in list.items { self.apply(item) }
                         resourceVersion = list.resourceVersion
                     }
                     let stream = try await client.watch(bgdResource, namespace: nil,
-                                                        options: WatchOptions(resourceVersion: resourceVersion, timeoutSeconds: 3600))
+                                                        options: WatchOptions(resourceVersion: resourceVersion, timeoutSeconds: 3600, omitManagedFields: true))
                     for try await event in stream {
                         if let object = event.object { self.apply(object) }
                         if let rv = event.resourceVersion { resourceVersion = rv }

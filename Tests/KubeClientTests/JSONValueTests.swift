@@ -25,4 +25,38 @@ import Testing
         #expect(throws: JSONParseError.self) { try JSONValue(parsing: #"{"a":1} x"#) }
         #expect(throws: JSONParseError.self) { try JSONValue(parsing: #""unterminated"#) }
     }
+
+    @Test func numbersRepeatedKeysAndNesting() throws {
+        let value = try JSONValue(parsing: #"{"a":1,"b":-0,"c":-9223372036854775808,"d":9223372036854775807,"e":18446744073709551616,"a":[{"k":2,"k":3}]}"#)
+        #expect(value["b"] == .int(0))
+        #expect(value["c"] == .int(Int64.min))
+        #expect(value["d"] == .int(Int64.max))
+        #expect(value["e"] == .double(18_446_744_073_709_551_616))
+        #expect(value["a"] == .array([.object(["k": 3])]))  // a repeated key: the last one wins, as in Go
+        #expect(value.objectValue?.count == 5)
+        #expect(throws: JSONParseError.self) { try JSONValue(parsing: "-") }
+        #expect(throws: JSONParseError.self) { try JSONValue(parsing: "[1,]") }
+    }
+
+    @Test func managedFieldsAreLeftOutOnlyWhenAsked() throws {
+        let text = #"""
+        {"type":"MODIFIED","object":{"metadata":{"name":"a","managedFields":[{"manager":"m","fieldsV1":{"f:spec":{".":{},"f:x\"y":{}}},"time":null,"n":[1.5e3,true,false]}],"uid":"u"},
+         "spec":{"template":{"metadata":{"managedFields":[],"labels":{"a":"b"}}},"managedFields":"kept: not in metadata"}}}
+        """#
+        let omitted = try JSONValue(parsing: text, options: JSONParseOptions(omitsManagedFields: true))
+        #expect(omitted["object"]["metadata"] == ["name": "a", "uid": "u"])
+        #expect(omitted["object"]["spec"]["managedFields"] == "kept: not in metadata")
+        #expect(omitted["object"]["spec"]["template"]["metadata"] == ["labels": ["a": "b"]])  // every ObjectMeta
+        let full = try JSONValue(parsing: text)
+        #expect(full["object"]["metadata"]["managedFields"][0]["manager"] == "m")
+        var stripped = full
+        stripped["object"]["metadata"].removeValue(forKey: "managedFields")
+        stripped["object"]["spec"]["template"]["metadata"].removeValue(forKey: "managedFields")
+        #expect(omitted == stripped)
+        // What is skipped must still be JSON.
+        for broken in [#"{"metadata":{"managedFields":[{"a" 1}]}}"#, #"{"metadata":{"managedFields":[1,}]}}"#,
+                       #"{"metadata":{"managedFields":"open}}"#, #"{"metadata":{"managedFields":[tru]}}"#] {
+            #expect(throws: JSONParseError.self) { try JSONValue(parsing: broken, options: JSONParseOptions(omitsManagedFields: true)) }
+        }
+    }
 }

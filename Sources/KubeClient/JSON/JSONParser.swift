@@ -5,21 +5,40 @@ public struct JSONParseError: Error, Sendable, CustomStringConvertible {
     public var description: String { "invalid JSON at byte \(offset): \(reason)" }
 }
 
+/// Choices for reading Kubernetes objects.
+public struct JSONParseOptions: Sendable, Hashable {
+    /// Leaves out `managedFields` of every `metadata` object, as client-go's
+    /// `TransformStripManagedFields` does for informer caches: controllers never read field
+    /// ownership, and it is often the largest part of an object. The skipped text is still
+    /// checked to be well-formed JSON.
+    public var omitsManagedFields: Bool
+
+    public init(omitsManagedFields: Bool = false) { self.omitsManagedFields = omitsManagedFields }
+
+    public static let `default` = JSONParseOptions()
+}
+
 extension JSONValue {
     /// Parses one JSON document from UTF-8 bytes.
-    public init(parsing bytes: some Collection<UInt8>) throws {
+    public init(parsing bytes: some Collection<UInt8>, options: JSONParseOptions = .default) throws {
+        if let value = try bytes.withContiguousStorageIfAvailable({ buffer in
+            var parser = JSONByteParser(buffer, options: options)
+            return try parser.parseDocument()
+        }) {
+            self = value
+            return
+        }
         let array = Array(bytes)
         self = try array.withUnsafeBufferPointer { buffer in
-            var parser = JSONByteParser(buffer)
-            let value = try parser.parseDocument()
-            return value
+            var parser = JSONByteParser(buffer, options: options)
+            return try parser.parseDocument()
         }
     }
 
-    public init(parsing text: String) throws {
+    public init(parsing text: String, options: JSONParseOptions = .default) throws {
         var text = text
         self = try text.withUTF8 { buffer in
-            var parser = JSONByteParser(buffer)
+            var parser = JSONByteParser(buffer, options: options)
             return try parser.parseDocument()
         }
     }
@@ -28,11 +47,18 @@ extension JSONValue {
 /// A recursive-descent JSON parser over a byte buffer. Integers that fit in Int64 stay exact.
 struct JSONByteParser {
     let bytes: UnsafeBufferPointer<UInt8>
+    let omitsManagedFields: Bool
     var index = 0
     var depth = 0
+    /// Members of the objects being parsed, innermost last: each object's dictionary is built
+    /// at its closing brace with the exact capacity, instead of growing (and rehashing) as it fills.
+    var members: [(String, JSONValue)] = []
     static let maxDepth = 512
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    init(_ bytes: UnsafeBufferPointer<UInt8>, options: JSONParseOptions = .default) {
+        self.bytes = bytes
+        self.omitsManagedFields = options.omitsManagedFields
+    }
 
     mutating func parseDocument() throws -> JSONValue {
         skipWhitespace()
@@ -75,14 +101,14 @@ struct JSONByteParser {
         index += count
     }
 
-    mutating func parseObject() throws -> JSONValue {
+    mutating func parseObject(isMetadata: Bool = false) throws -> JSONValue {
         depth += 1
         guard depth <= Self.maxDepth else { throw fail("nesting too deep") }
         defer { depth -= 1 }
         index += 1
-        var object: [String: JSONValue] = [:]
         skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(object) }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object([:]) }
+        let first = members.count
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
@@ -91,13 +117,69 @@ struct JSONByteParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             index += 1
             skipWhitespace()
-            object[key] = try parseValue()
+            if isMetadata, key == "managedFields" {
+                try skipValue()
+            } else if omitsManagedFields, key == "metadata", index < bytes.count, bytes[index] == UInt8(ascii: "{") {
+                members.append((key, try parseObject(isMetadata: true)))
+            } else {
+                members.append((key, try parseValue()))
+            }
             skipWhitespace()
             guard index < bytes.count else { throw fail("unexpected end of input in object") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(object) }
+            if bytes[index] == UInt8(ascii: "}") { index += 1; break }
             throw fail("expected ',' or '}'")
         }
+        var object = [String: JSONValue](minimumCapacity: members.count - first)
+        for i in first..<members.count { object[members[i].0] = members[i].1 }  // a repeated key: the last wins
+        members.removeSubrange(first...)
+        return .object(object)
+    }
+
+    /// Checks one value's grammar and moves past it without building it.
+    mutating func skipValue() throws {
+        guard index < bytes.count else { throw fail("unexpected end of input") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            let close = bytes[index] == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            let isObject = close == UInt8(ascii: "}")
+            depth += 1
+            guard depth <= Self.maxDepth else { throw fail("nesting too deep") }
+            defer { depth -= 1 }
+            index += 1
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == close { index += 1; return }
+            while true {
+                skipWhitespace()
+                if isObject {
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
+                    try skipString()
+                    skipWhitespace()
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+                    index += 1
+                    skipWhitespace()
+                }
+                try skipValue()
+                skipWhitespace()
+                guard index < bytes.count else { throw fail("unexpected end of input") }
+                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                if bytes[index] == close { index += 1; return }
+                throw fail(isObject ? "expected ',' or '}'" : "expected ',' or ']'")
+            }
+        case UInt8(ascii: "\""): try skipString()
+        default: _ = try parseValue()  // a literal or a number: nothing to build
+        }
+    }
+
+    mutating func skipString() throws {
+        index += 1
+        while index < bytes.count {
+            let b = bytes[index]
+            if b == UInt8(ascii: "\"") { index += 1; return }
+            if b < 0x20 { throw fail("control character in string") }
+            index += b == UInt8(ascii: "\\") ? 2 : 1
+        }
+        throw fail("unterminated string")
     }
 
     mutating func parseArray() throws -> JSONValue {
@@ -224,6 +306,12 @@ struct JSONByteParser {
     }
 
     func finishNumber(start: Int, isInteger: Bool) throws -> JSONValue {
+        if isInteger, index - start <= 18 {  // fits Int64 whatever the digits
+            var negative = false, i = start, value: Int64 = 0
+            if bytes[i] == UInt8(ascii: "-") { negative = true; i += 1 }
+            while i < index { value = value * 10 + Int64(bytes[i] - UInt8(ascii: "0")); i += 1 }
+            return .int(negative ? -value : value)
+        }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         if isInteger, let i = Int64(text) { return .int(i) }
         guard let d = Double(text) else { throw JSONParseError(offset: start, reason: "invalid number '\(text)'") }

@@ -36,7 +36,8 @@ public final class KubernetesClient: Sendable {
     /// One page of a list.
     public func list(_ resource: GroupVersionResource, namespace: String? = nil,
                      options: ListOptions = ListOptions()) async throws -> ObjectList {
-        let value = try await requestJSON("GET", resource.path(namespace: namespace), query: options.query)
+        let value = try await requestJSON("GET", resource.path(namespace: namespace), query: options.query,
+                                          parsing: JSONParseOptions(omitsManagedFields: options.omitManagedFields))
         return ObjectList(
             items: value["items"].arrayValue ?? [],
             resourceVersion: value["metadata"]["resourceVersion"].stringValue ?? "",
@@ -142,7 +143,7 @@ public final class KubernetesClient: Sendable {
         var timeout: Duration? = nil
         if let seconds = options.timeoutSeconds { timeout = .seconds(seconds + 30) }
         let response = try await stream("GET", resource.path(namespace: namespace), query: options.query, timeout: timeout)
-        return WatchStream(body: response.body)
+        return WatchStream(body: response.body, options: JSONParseOptions(omitsManagedFields: options.omitManagedFields))
     }
 
     // MARK: logs
@@ -183,10 +184,10 @@ public final class KubernetesClient: Sendable {
     }
 
     func requestJSON(_ method: String, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil,
-                     contentType: String = "application/json") async throws -> JSONValue {
+                     contentType: String = "application/json", parsing options: JSONParseOptions = .default) async throws -> JSONValue {
         let response = try await request(method, path, query: query, body: body, contentType: contentType)
         do {
-            return try JSONValue(parsing: response.body)
+            return try JSONValue(parsing: response.body, options: options)
         } catch {
             throw KubeError.decoding("\(method) \(path) returned a body that is not JSON: \(error)")
         }

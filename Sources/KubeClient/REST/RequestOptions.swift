@@ -9,10 +9,13 @@ public struct ListOptions: Sendable, Hashable {
     public var resourceVersion: String?
     public var resourceVersionMatch: String?
     public var timeoutSeconds: Int?
+    /// Client side only: the items are read without `metadata.managedFields` (see ``JSONParseOptions``).
+    public var omitManagedFields: Bool
 
     public init(labelSelector: String? = nil, fieldSelector: String? = nil, limit: Int? = nil,
                 continueToken: String? = nil, resourceVersion: String? = nil,
-                resourceVersionMatch: String? = nil, timeoutSeconds: Int? = nil) {
+                resourceVersionMatch: String? = nil, timeoutSeconds: Int? = nil, omitManagedFields: Bool = false) {
+        self.omitManagedFields = omitManagedFields
         self.labelSelector = labelSelector
         self.fieldSelector = fieldSelector
         self.limit = limit
@@ -45,9 +48,13 @@ public struct WatchOptions: Sendable, Hashable {
     public var allowBookmarks: Bool
     /// Streams the current state as ADDED events, then a bookmark marking the end of them.
     public var sendInitialEvents: Bool
+    /// Client side only: the events' objects are read without `metadata.managedFields` (see ``JSONParseOptions``).
+    public var omitManagedFields: Bool
 
     public init(resourceVersion: String? = nil, labelSelector: String? = nil, fieldSelector: String? = nil,
-                timeoutSeconds: Int? = nil, allowBookmarks: Bool = true, sendInitialEvents: Bool = false) {
+                timeoutSeconds: Int? = nil, allowBookmarks: Bool = true, sendInitialEvents: Bool = false,
+                omitManagedFields: Bool = false) {
+        self.omitManagedFields = omitManagedFields
         self.resourceVersion = resourceVersion
         self.labelSelector = labelSelector
         self.fieldSelector = fieldSelector

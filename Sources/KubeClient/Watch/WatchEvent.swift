@@ -30,9 +30,9 @@ public enum WatchEvent: Sendable, Equatable {
     }
 
     /// Decodes one line of a watch stream (`{"type": …, "object": …}`).
-    public init(line: [UInt8]) throws {
+    public init(line: [UInt8], options: JSONParseOptions = .default) throws {
         let value: JSONValue
-        do { value = try JSONValue(parsing: line) } catch {
+        do { value = try JSONValue(parsing: line, options: options) } catch {
             throw KubeError.decoding("watch event is not valid JSON: \(error)")
         }
         let object = value["object"]

@@ -6,14 +6,19 @@
 public struct WatchStream: AsyncSequence, Sendable {
     public typealias Element = WatchEvent
     let body: ResponseBodyStream
+    let options: JSONParseOptions
 
-    public init(body: ResponseBodyStream) { self.body = body }
+    public init(body: ResponseBodyStream, options: JSONParseOptions = .default) {
+        self.body = body
+        self.options = options
+    }
 
     /// Stops the watch; the iterator ends with `CancellationError`.
     public func cancel() { body.cancel() }
 
     public struct AsyncIterator: AsyncIteratorProtocol {
         var chunks: ResponseBodyStream.AsyncIterator
+        let options: JSONParseOptions
         var splitter = LineSplitter()
         var ready: [[UInt8]] = []
         var readyIndex = 0
@@ -24,7 +29,7 @@ public struct WatchStream: AsyncSequence, Sendable {
                 if readyIndex < ready.count {
                     let line = ready[readyIndex]
                     readyIndex += 1
-                    return try WatchEvent(line: line)
+                    return try WatchEvent(line: line, options: options)
                 }
                 if ended { return nil }
                 ready = []
@@ -39,5 +44,5 @@ public struct WatchStream: AsyncSequence, Sendable {
         }
     }
 
-    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(chunks: body.makeAsyncIterator()) }
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(chunks: body.makeAsyncIterator(), options: options) }
 }

@@ -25,6 +25,11 @@ final class Reflector: Sendable {
         /// A watch that ends sooner than this without any event counts as a failure.
         var minimumWatchDuration: Duration = .seconds(1)
         var backoff: Backoff = .watchRestart
+        /// Objects are cached without `metadata.managedFields` (client-go's
+        /// `TransformStripManagedFields`): controllers never read field ownership, and it is
+        /// the largest part of most objects. An update built from a cached object leaves the
+        /// server's managedFields as they are, since it carries none.
+        var omitManagedFields = true
     }
 
     /// Where the reflector delivers what it learns; the informer applies it to the cache and
@@ -147,7 +152,7 @@ final class Reflector: Sendable {
     private func list() async throws {
         var options = ListOptions(
             labelSelector: configuration.labelSelector, fieldSelector: configuration.fieldSelector,
-            limit: configuration.pageSize)
+            limit: configuration.pageSize, omitManagedFields: configuration.omitManagedFields)
         var items: [JSONValue] = []
         var listResourceVersion = ""
         repeat {
@@ -172,7 +177,8 @@ final class Reflector: Sendable {
         let options = WatchOptions(
             resourceVersion: resourceVersion, labelSelector: configuration.labelSelector,
             fieldSelector: configuration.fieldSelector,
-            timeoutSeconds: Int.random(in: configuration.watchTimeoutSeconds), allowBookmarks: true)
+            timeoutSeconds: Int.random(in: configuration.watchTimeoutSeconds), allowBookmarks: true,
+            omitManagedFields: configuration.omitManagedFields)
         let started = clock.now
         var sawEvent = false
         let events = try await api.watchEvents(configuration.resource, namespace: configuration.namespace, options: options)
