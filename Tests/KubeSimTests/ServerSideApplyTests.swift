@@ -141,22 +141,43 @@ private func entry(_ object: JSONValue, _ manager: String, _ operation: String) 
         #expect(entry(current, "hpa-controller", "Update")?["time"] != nil)
         #expect(entries(current).count == 5)
 
-        // The shortcut is taken where it applies, and declines where ownership moves.
+        // Entry by entry: only the entries owning a touched path are written again.
         let stored = current[path: ["metadata", "managedFields"]]
-        let controller = ManagedFieldsEntry.Identity(manager: "deployment-controller", operation: .update,
-                                                     apiVersion: "apps/v1", subresource: "status")
-        let ready = FieldSet([FieldPath(fields: "status", "availableReplicas")])
-        let kept = try #require(ManagedFieldsTable.unchangedOwnership(stored: stored, identity: controller, changed: ready,
-                                                                      removed: FieldSet(), now: "2024-05-01T11:00:00Z"))
-        #expect(kept.arrayValue?.count == 5)
-        #expect(kept.arrayValue?.last?["manager"] == "deployment-controller")
-        #expect(kept.arrayValue?.last?["time"] == "2024-05-01T11:00:00Z")
-        let replicas = FieldSet([FieldPath(fields: "spec", "replicas")])  // owned by hpa-controller
-        #expect(ManagedFieldsTable.unchangedOwnership(stored: stored, identity: controller, changed: replicas,
-                                                      removed: FieldSet(), now: t1) == nil)
-        let newField = FieldSet([FieldPath(fields: "status", "conditions")])  // owned by no one yet
-        #expect(ManagedFieldsTable.unchangedOwnership(stored: stored, identity: controller, changed: newField,
-                                                      removed: FieldSet(), now: t1) == nil)
+        let controller = ManagedFieldsEntry(manager: "deployment-controller", operation: .update,
+                                            apiVersion: "apps/v1", subresource: "status", fields: FieldSet())
+        func updated(_ changed: FieldPath) throws -> [JSONValue] {
+            try #require(ManagedFieldsTable.updatedOwnership(stored: stored, writer: controller, changed: FieldSet([changed]),
+                                                             removed: FieldSet(), now: "2024-05-01T11:00:00Z")?.arrayValue)
+        }
+        func unchanged(_ manager: String, in items: [JSONValue]) -> Bool {
+            items.first { $0["manager"].stringValue == manager } == stored.arrayValue?.first { $0["manager"].stringValue == manager }
+        }
+        // A field the controller owns: only its time moves.
+        let ready = try updated(FieldPath(fields: "status", "availableReplicas"))
+        #expect(ready.count == 5)
+        #expect(ready.last?["manager"] == "deployment-controller")
+        #expect(ready.last?["time"] == "2024-05-01T11:00:00Z")
+        #expect(ready.last?["fieldsV1"] == stored.arrayValue?.first { $0["manager"] == "deployment-controller" }?["fieldsV1"])
+        // A field hpa-controller owned alone: it moves to the controller, and hpa-controller's entry goes.
+        let replicas = try updated(FieldPath(fields: "spec", "replicas"))
+        #expect(replicas.count == 4)
+        #expect(!replicas.contains { $0["manager"] == "hpa-controller" })
+        #expect(replicas.last?["fieldsV1"]["f:spec"]["f:replicas"] == j("{}"))
+        #expect(unchanged("kubectl", in: replicas) && unchanged("labeler", in: replicas) && unchanged("kubectl-set", in: replicas))
+        // A field no one owned yet: the controller's entry grows.
+        let conditions = try updated(FieldPath(fields: "status", "conditions"))
+        #expect(conditions.last?["fieldsV1"]["f:status"]["f:conditions"] == j("{}"))
+        #expect(unchanged("hpa-controller", in: conditions))
+
+        // More history: a manager loses its only field to another, and one whose field is removed.
+        edit("autoscaler") { $0[path: ["spec", "replicas"]] = 7 }
+        #expect(entry(current, "hpa-controller", "Update") == nil)
+        edit("cleanup") { $0[path: ["metadata", "labels"]].removeValue(forKey: "team") }
+        #expect(entry(current, "labeler", "Update") == nil)
+        #expect(entry(current, "cleanup", "Update") == nil)
+        edit("deployment-controller", subresource: "status") { $0.removeValue(forKey: "status") }
+        #expect(entry(current, "deployment-controller", "Update") == nil)
+        #expect(entries(current).count == 3)
     }
 
     @Test func recordUpdateOnCreateOwnsEverythingSet() throws {

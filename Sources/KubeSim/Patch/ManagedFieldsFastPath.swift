@@ -67,33 +67,56 @@ extension FieldSet {
 }
 
 extension ManagedFieldsTable {
-    /// The common update, decided on the stored `managedFields` as they are: the writing
-    /// manager already owns every changed path, and no one owns a changed or removed path
-    /// (other than the writer, for changed ones). Then only the writer's `time` moves.
+    /// An update's new `managedFields`, computed entry by entry on the stored JSON: only the
+    /// entries that own a changed or removed path are parsed and written again, and the
+    /// writer's entry only when its paths change (a controller refreshing fields it already
+    /// owns moves just its `time`). The others are kept as they are, so the cost follows the
+    /// size of the change, not the number of managers or the size of the object.
     ///
-    /// - Returns: the new `managedFields`, or nil when the full computation is needed.
-    static func unchangedOwnership(stored: JSONValue, identity: ManagedFieldsEntry.Identity,
-                                   changed: FieldSet, removed: FieldSet, now: String) -> JSONValue? {
+    /// - Returns: the new `managedFields` (`.null` when none remain), or nil when the full
+    ///   computation is needed (repeated identities, an entry that cannot be read).
+    static func updatedOwnership(stored: JSONValue, writer template: ManagedFieldsEntry,
+                                 changed: FieldSet, removed: FieldSet, now: String) -> JSONValue? {
         guard case .array(var items) = stored, !items.isEmpty else { return nil }
+        let identity = template.identity
         var writer: Int?
         var seen = Set<ManagedFieldsEntry.Identity>()
         let touched = changed.union(removed)
+        var dropped: [Int] = []
         for (index, item) in items.enumerated() {
-            // Duplicate identities are merged by the full computation.
+            // Repeated identities are merged by the full computation.
             guard let entry = ManagedFieldsEntry.Identity(json: item), seen.insert(entry).inserted else { return nil }
-            let document = item["fieldsV1"]
-            if entry == identity {
-                writer = index
-                if !changed.isEmpty, changed.ownership(inFieldsV1: document) != .all { return nil }
-                if !removed.isEmpty, removed.ownership(inFieldsV1: document) != .none { return nil }
-            } else {
-                if !touched.isEmpty, touched.ownership(inFieldsV1: document) != .none { return nil }
+            if entry == identity { writer = index; continue }
+            if touched.isEmpty { continue }
+            switch touched.ownership(inFieldsV1: item["fieldsV1"]) {
+            case .none: continue
+            case .all, .unknown:
+                // Another manager owned what this write changes or removes: it loses those paths.
+                guard var other = ManagedFieldsEntry(json: item) else { return nil }
+                other.fields = other.fields.subtracting(touched)
+                if other.fields.isEmpty { dropped.append(index) } else { items[index] = other.json }
             }
         }
-        if changed.isEmpty { return stored }
-        guard let writer else { return nil }
-        items[writer][path: ["time"]] = .string(now)
-        return .array(ManagedFieldsTable.sortedJSON(items))
+        if let writer {
+            let document = items[writer]["fieldsV1"]
+            let keepsPaths = (changed.isEmpty || changed.ownership(inFieldsV1: document) == .all)
+                && (removed.isEmpty || removed.ownership(inFieldsV1: document) == .none)
+            if keepsPaths {
+                if !changed.isEmpty { items[writer][path: ["time"]] = .string(now) }
+            } else {
+                guard var entry = ManagedFieldsEntry(json: items[writer]) else { return nil }
+                entry.fields = entry.fields.subtracting(touched).union(changed)
+                if !changed.isEmpty { entry.time = now }
+                if entry.fields.isEmpty { dropped.append(writer) } else { items[writer] = entry.json }
+            }
+        } else if !changed.isEmpty {
+            var entry = template
+            entry.fields = changed
+            entry.time = now
+            items.append(entry.json)
+        }
+        for index in dropped.sorted(by: >) { items.remove(at: index) }
+        return items.isEmpty ? .null : .array(ManagedFieldsTable.sortedJSON(items))
     }
 
     /// Entries in kube-apiserver's order, as ``sortedEntries`` orders parsed ones.

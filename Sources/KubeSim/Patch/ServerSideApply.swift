@@ -155,15 +155,19 @@ public enum ServerSideApply {
         let comparison = FieldWalk.compare(old.map(content), content(new), node: node)
         let changed = filtered(comparison.modified.union(comparison.added), ignored)
         let removed = filtered(comparison.removed, ignored)
-        // Most updates rewrite fields their manager already owns (a controller refreshing
-        // its status): then only that manager's time moves, without parsing every entry.
+        // Most updates touch few fields: then only the entries owning them are rewritten.
         if shortcut, old != nil, !clientReplaces,
-           let kept = ManagedFieldsTable.unchangedOwnership(
+           let kept = ManagedFieldsTable.updatedOwnership(
                stored: oldFields,
-               identity: .init(manager: manager, operation: .update, apiVersion: apiVersion, subresource: subresource ?? ""),
+               writer: ManagedFieldsEntry(manager: manager, operation: .update, apiVersion: apiVersion,
+                                          subresource: subresource, fields: FieldSet()),
                changed: changed, removed: removed, now: now) {
             var result = new
-            result[path: ["metadata", "managedFields"]] = kept
+            if kept.isNull {
+                result[path: ["metadata"]].removeValue(forKey: "managedFields")
+            } else {
+                result[path: ["metadata", "managedFields"]] = kept
+            }
             return result
         }
         var managers = ManagedFieldsTable(object: source) ?? ManagedFieldsTable()
