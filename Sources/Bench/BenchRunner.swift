@@ -83,6 +83,7 @@ struct BenchRunner {
             let before = counting.snapshot()
             let simWritesBefore = await child.writeCounts()
             let cpuOperator = ProcStats.cpuSeconds(getpid()), cpuSim = ProcStats.cpuSeconds(child.pid)
+            Profiler.control("enable")
             let start = ContinuousClock.now
             let names = (0..<n).map { "bgd-\($0)" }
             try await forEach(names, concurrency: 32) { name in
@@ -90,6 +91,7 @@ struct BenchRunner {
             }
             let keys = names.map { "\(ns)/\($0)" }
             let took = try await board.wait(keys, since: start, timeout: .seconds(300), healthy)
+            Profiler.control("disable")
             f["healthy_\(n)_s"] = seconds(took)
             f["cpu_operator_\(n)_s"] = ProcStats.cpuSeconds(getpid()) - cpuOperator
             f["cpu_sim_\(n)_s"] = ProcStats.cpuSeconds(child.pid) - cpuSim
@@ -225,6 +227,18 @@ func forEach(_ items: [String], concurrency: Int, _ body: @escaping @Sendable (S
         while try await group.next() != nil {
             if let item = iterator.next() { group.addTask { try await body(item) } }
         }
+    }
+}
+
+/// Lets `perf record --control fifo:PATH -D -1` sample only the throughput windows: with
+/// `OPSAGENT_BENCH_PERF_FIFO=PATH` set, the bench writes `enable` to that FIFO when N rollouts
+/// are applied and `disable` once all are Healthy.
+enum Profiler {
+    static func control(_ command: String) {
+        guard let path = ProcessInfo.processInfo.environment["OPSAGENT_BENCH_PERF_FIFO"],
+              let fifo = FileHandle(forWritingAtPath: path) else { return }
+        fifo.write(Data((command + "\n").utf8))
+        try? fifo.close()
     }
 }
 
