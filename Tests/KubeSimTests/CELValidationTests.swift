@@ -67,6 +67,24 @@ private let replicaProperties = #"{"replicas":{"type":"integer"},"maxReplicas":{
             == [#"spec: Invalid value: "object": mode is immutable"#])
     }
 
+    /// Ratcheting (KEP-4008): an unchanged value that breaks a rule added later is accepted on
+    /// update; a changed one is checked; a transition rule runs even on unchanged values.
+    @Test func unchangedValuesRatchetExceptUnderTransitionRules() throws {
+        let schema = try StructuralSchema(openAPIV3Schema: j(#"""
+        {"type":"object","properties":{
+          "spec":{"type":"object","properties":\#(replicaProperties),"x-kubernetes-validations":[{"rule":"self.replicas <= self.maxReplicas","message":"too many"}]},
+          "frozen":{"type":"object","properties":{"v":{"type":"integer"}},"x-kubernetes-validations":[{"rule":"self.v != oldSelf.v","message":"must change"}]},
+          "status":{"type":"object","properties":{"phase":{"type":"string"}}}}}
+        """#))
+        let stored = j(#"{"spec":{"replicas":5,"maxReplicas":3},"status":{"phase":"A"}}"#)
+        #expect(schema.validate(stored).map(\.message) == [#"spec: Invalid value: "object": too many"#])
+        #expect(schema.validate(j(#"{"spec":{"replicas":5,"maxReplicas":3},"status":{"phase":"B"}}"#), oldObject: stored) == [])
+        #expect(schema.validate(j(#"{"spec":{"replicas":6,"maxReplicas":3},"status":{"phase":"B"}}"#), oldObject: stored).map(\.message)
+            == [#"spec: Invalid value: "object": too many"#])
+        let frozen = j(#"{"frozen":{"v":1}}"#)
+        #expect(schema.validate(frozen, oldObject: frozen).map(\.message) == [#"frozen: Invalid value: "object": must change"#])
+    }
+
     @Test func evaluationErrorsAreReported() throws {
         let messages = try ruleErrors(#"[{"rule":"self.replicas > 1"}]"#, properties: replicaProperties, spec: #"{}"#)
         #expect(messages == [#"spec: Invalid value: "object": no such key: replicas evaluating rule: self.replicas > 1"#])

@@ -201,16 +201,20 @@ struct WorkloadDeploymentTests {
                     default: type = "OTHER"
                     }
                     seen.append((type, event.object?["metadata"]["labels"]["pod-template-hash"].stringValue ?? ""))
+                    // Done once the three new pods were seen (the stream may lag behind `rollout status`).
+                    if seen.filter({ $0.0 == "ADDED" && $0.1 != oldHash }).count == 3 { break }
                 }
             } catch {}
+            watch.cancel()
             return seen
         }
         let v2 = Manifests.deployment("batch", namespace: ns, replicas: 3, image: "registry.example/shop:2.0",
                                       spec: ["strategy": ["type": "Recreate"]])
         #expect(try await kubectl.apply(v2).succeeded)
         #expect(try await kubectl.run("rollout", "status", "deployment/batch", "-n", ns, "--timeout=60s").succeeded)
-        recorder.cancel()
+        let deadline = Task { try await Task.sleep(for: .seconds(30)); recorder.cancel() }
         let events = await recorder.value
+        deadline.cancel()
         let lastOldDeletion = try #require(events.lastIndex { $0.type == "DELETED" && $0.hash == oldHash })
         let firstNewPod = try #require(events.firstIndex { $0.type == "ADDED" && $0.hash != oldHash })
         #expect(events.filter { $0.type == "DELETED" && $0.hash == oldHash }.count == 3)

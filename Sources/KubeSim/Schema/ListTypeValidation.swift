@@ -5,6 +5,7 @@ enum ListTypeValidation {
     typealias Node = StructuralSchema.Node
 
     static func validate(_ value: JSONValue, node: Node, path: ValidationPath, into errors: inout [FieldError]) {
+        guard node.hasListTypeBelow else { return }
         switch value {
         case .object(let members):
             for name in members.keys.sorted() {

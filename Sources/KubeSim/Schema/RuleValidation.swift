@@ -6,8 +6,12 @@ import KubeClient
 enum RuleValidation {
     typealias Node = StructuralSchema.Node
 
+    /// An unchanged value is not checked again unless a transition rule (`oldSelf`) lies
+    /// below it: CRD validation ratcheting (KEP-4008, on by default since Kubernetes 1.30)
+    /// covers `x-kubernetes-validations` rules that do not use `oldSelf`.
     static func validate(_ value: JSONValue, old: JSONValue?, node: Node, path: ValidationPath, into errors: inout [FieldError]) {
-        if value.isNull { return }
+        if value.isNull || !node.hasRulesBelow { return }
+        if let old, !node.hasTransitionRulesBelow, old == value { return }
         if !node.rules.isEmpty {
             let current = CELValue(json: value, schema: node)
             let previous = old.flatMap { $0.isNull ? nil : CELValue(json: $0, schema: node) }

@@ -38,6 +38,12 @@ extension StructuralSchema {
         public let oneOf: [Node]
         public let not: Node?
         public let rules: [ValidationRule]
+        /// What the walks below this node can find, so validators skip subtrees with nothing
+        /// to check (decided once, when the schema is read).
+        let hasRulesBelow: Bool
+        let hasTransitionRulesBelow: Bool
+        let hasListTypeBelow: Bool
+        let hasEmbeddedResourceBelow: Bool
 
         init(type: String?, format: String?, properties: [String: Node], required: [String], additionalProperties: Node?,
              items: Node?, enumValues: [JSONValue]?, minimum: Double?, maximum: Double?, exclusiveMinimum: Bool,
@@ -78,6 +84,11 @@ extension StructuralSchema {
             self.oneOf = oneOf
             self.not = not
             self.rules = rules
+            let children = Array(properties.values) + [items, additionalProperties].compactMap { $0 }
+            hasRulesBelow = !rules.isEmpty || children.contains { $0.hasRulesBelow }
+            hasTransitionRulesBelow = rules.contains { $0.usesOldSelf } || children.contains { $0.hasTransitionRulesBelow }
+            hasListTypeBelow = listType == "set" || listType == "map" || children.contains { $0.hasListTypeBelow }
+            hasEmbeddedResourceBelow = embeddedResource || children.contains { $0.hasEmbeddedResourceBelow }
         }
 
         /// A node that accepts any value and keeps unknown fields.

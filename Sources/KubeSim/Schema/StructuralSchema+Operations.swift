@@ -66,6 +66,7 @@ extension StructuralSchema {
 enum EmbeddedResourceValidation {
     static func validate(_ value: JSONValue, node: StructuralSchema.Node, path: ValidationPath, isRoot: Bool) -> [FieldError] {
         var errors: [FieldError] = []
+        guard node.hasEmbeddedResourceBelow else { return errors }
         switch value {
         case .object(let members):
             if node.embeddedResource && !isRoot {

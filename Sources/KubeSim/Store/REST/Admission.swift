@@ -17,6 +17,9 @@ public struct AdmissionRequest: Sendable {
     public var name: String
     public var oldObject: JSONValue?
     public var options: WriteOptions
+    /// The old object was written after its CRD last changed, so it is already pruned and
+    /// defaulted by today's schema.
+    public var oldObjectFollowsSchema = false
 }
 
 /// A step every write passes through before it is stored, in order: defaulting,

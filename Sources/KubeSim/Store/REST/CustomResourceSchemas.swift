@@ -51,7 +51,8 @@ public struct CustomResourceAdmission: AdmissionPlugin {
             }
         }
         object = schema.applyDefaults(pruned)
-        let old = request.oldObject.map { schema.applyDefaults(schema.prune($0).pruned) }
+        let old = request.oldObjectFollowsSchema ? request.oldObject
+            : request.oldObject.map { schema.applyDefaults(schema.prune($0).pruned) }
         let errors = schema.validate(object, oldObject: old)
         guard !errors.isEmpty else { return }
         var seen: Set<String> = []

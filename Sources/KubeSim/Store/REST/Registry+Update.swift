@@ -75,7 +75,8 @@ extension Registry {
             }
             let warnings = try runAdmission(&updated, AdmissionRequest(type: type, operation: .update,
                                                                        subresource: subresource, namespace: namespace,
-                                                                       name: name, oldObject: old, options: options))
+                                                                       name: name, oldObject: old, options: options,
+                                                                       oldObjectFollowsSchema: followsSchema(current, type: type)))
             if ObjectMetadata.comparable(updated) == ObjectMetadata.comparable(old) {
                 return WriteResult(object: current, created: false, warnings: warnings)
             }

@@ -200,6 +200,15 @@ public final class Registry: Sendable {
         return value.serializedBytes()
     }
 
+    /// Whether the object was written after its CRD last changed (so pruned and defaulted by
+    /// the schema it has now); always true for built-in kinds.
+    func followsSchema(_ object: StoredObject, type: ResourceType) -> Bool {
+        guard type.isCustom,
+              let definitionVersion = catalog.definition(type.groupResource)?["metadata"]["resourceVersion"].stringValue
+                .flatMap({ UInt64($0) }) else { return true }
+        return object.resourceVersion > definitionVersion
+    }
+
     /// The object as a client reads it (defaults of a newer CRD schema applied).
     public func readable(_ object: StoredObject, type: ResourceType) -> JSONValue {
         defaultedOnRead(object, type: type) ?? object.object
@@ -208,11 +217,7 @@ public final class Registry: Sendable {
     /// The object with defaults it lacks, or nil when it needs none. Objects written after
     /// their CRD last changed were defaulted on write, so only older ones are parsed.
     private func defaultedOnRead(_ object: StoredObject, type: ResourceType) -> JSONValue? {
-        guard type.isCustom,
-              let definitionVersion = catalog.definition(type.groupResource)?["metadata"]["resourceVersion"].stringValue
-                .flatMap({ UInt64($0) }),
-              object.resourceVersion < definitionVersion,
-              let schema = schemas.schema(for: type) else { return nil }
+        guard !followsSchema(object, type: type), let schema = schemas.schema(for: type) else { return nil }
         let value = object.object
         let defaulted = schema.applyDefaults(value)
         return defaulted == value ? nil : defaulted
