@@ -59,33 +59,54 @@ final class OwnWrites: Sendable {
 
 /// The typed form of each rollout's latest version: a rollout is reconciled again for every
 /// change to its Deployments and Services, and decoding the same version each time was the
-/// largest share of the controller's CPU. Bounded; an entry is used only for the exact
-/// resourceVersion it was decoded from.
+/// largest share of the controller's CPU. Bounded. An entry serves the exact resourceVersion
+/// it was decoded from; for a later version with the same generation and metadata (only the
+/// status changed, as after the controller's own status writes) it serves the spec, and only
+/// the status is decoded again.
 final class DecodedRollouts: Sendable {
     private struct Entry {
         var version: String
+        var generation: Int64?
+        var metadata: JSONValue
         var rollout: BlueGreenDeployment
         var status: BlueGreenStatus
+    }
+    enum Hit {
+        case exact(BlueGreenDeployment, BlueGreenStatus)
+        /// Same spec and metadata, another status.
+        case sameSpec(BlueGreenDeployment)
     }
     private let entries = NIOLockedValueBox<[ObjectKey: Entry]>([:])
     private let capacity: Int
 
     init(capacity: Int = 4096) { self.capacity = capacity }
 
-    func lookup(_ key: ObjectKey, version: String) -> (rollout: BlueGreenDeployment, status: BlueGreenStatus)? {
-        entries.withLockedValue { table in
-            guard let entry = table[key], entry.version == version else { return nil }
-            return (entry.rollout, entry.status)
-        }
+    /// The metadata a typed rollout depends on: all but resourceVersion and managedFields.
+    static func metadataIdentity(_ raw: JSONValue) -> JSONValue {
+        var metadata = raw["metadata"]
+        metadata.removeValue(forKey: "resourceVersion")
+        metadata.removeValue(forKey: "managedFields")
+        return metadata
     }
 
-    func store(_ key: ObjectKey, version: String, rollout: BlueGreenDeployment, status: BlueGreenStatus) {
+    func lookup(_ key: ObjectKey, raw: JSONValue, version: String) -> Hit? {
+        guard let entry = entries.withLockedValue({ $0[key] }) else { return nil }
+        if entry.version == version { return .exact(entry.rollout, entry.status) }
+        guard entry.generation == raw.generation, entry.metadata == Self.metadataIdentity(raw) else { return nil }
+        var rollout = entry.rollout
+        rollout.metadata.resourceVersion = version
+        return .sameSpec(rollout)
+    }
+
+    func store(_ key: ObjectKey, raw: JSONValue, version: String, rollout: BlueGreenDeployment, status: BlueGreenStatus) {
+        let entry = Entry(version: version, generation: raw.generation, metadata: Self.metadataIdentity(raw),
+                          rollout: rollout, status: status)
         entries.withLockedValue { table in
             if table.count >= capacity, table[key] == nil {
                 // Drop a quarter, oldest unknown: the hot set is what is rolling out now.
                 for stale in table.keys.prefix(capacity / 4) { table.removeValue(forKey: stale) }
             }
-            table[key] = Entry(version: version, rollout: rollout, status: status)
+            table[key] = entry
         }
     }
 
@@ -118,23 +139,34 @@ struct RolloutStep {
         self.reconciler = reconciler
         key = ObjectKey(of: raw) ?? ObjectKey(namespace: nil, name: "")
         let version = raw["metadata"]["resourceVersion"].stringValue
-        if let version, let known = reconciler.decoded.lookup(key, version: version) {
-            rollout = known.rollout
-            status = known.status
+        let hit: DecodedRollouts.Hit?
+        if let version { hit = reconciler.decoded.lookup(key, raw: raw, version: version) } else { hit = nil }
+        if case .exact(let known, let knownStatus) = hit {
+            rollout = known
+            status = knownStatus
             return
         }
-        do {
-            rollout = try BlueGreenDeployment(json: raw)
-        } catch {
-            // A spec this version cannot read: report it, touch nothing.
-            var placeholder = BlueGreenDeployment(metadata: (try? raw["metadata"].decode(ObjectMeta.self)) ?? ObjectMeta(),
-                                                  spec: BlueGreenSpec(template: .emptyObject, activeService: ServiceRef(name: "")))
-            placeholder.status = nil
-            rollout = placeholder
-            decodeError = "the spec cannot be read: \(error)"
+        if case .sameSpec(let known) = hit {
+            rollout = known
+        } else {
+            do {
+                // The status is read on its own below: one that cannot be read does not hide the spec.
+                var specPart = raw
+                specPart.removeValue(forKey: "status")
+                rollout = try BlueGreenDeployment(json: specPart)
+            } catch {
+                // A spec this version cannot read: report it, touch nothing.
+                var placeholder = BlueGreenDeployment(metadata: (try? raw["metadata"].decode(ObjectMeta.self)) ?? ObjectMeta(),
+                                                      spec: BlueGreenSpec(template: .emptyObject, activeService: ServiceRef(name: "")))
+                placeholder.status = nil
+                rollout = placeholder
+                decodeError = "the spec cannot be read: \(error)"
+            }
         }
         status = (try? raw["status"].decode(BlueGreenStatus.self)) ?? BlueGreenStatus()
-        if let version, decodeError == nil { reconciler.decoded.store(key, version: version, rollout: rollout, status: status) }
+        if let version, decodeError == nil {
+            reconciler.decoded.store(key, raw: raw, version: version, rollout: rollout, status: status)
+        }
     }
 
     // MARK: the state machine
@@ -707,7 +739,9 @@ struct RolloutStep {
     /// Writes the status if anything changed (conditions keep their transition times);
     /// returns the object as written, nil when nothing was sent.
     func writeStatus() async throws -> JSONValue? {
-        let typed = status
+        var withoutConditions = status
+        withoutConditions.conditions = nil  // written one by one below, through setCondition
+        let typed = withoutConditions
         let changes = conditions
         let generation = self.generation
         let now = self.now
