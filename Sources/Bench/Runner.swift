@@ -37,9 +37,14 @@ final class CountingTransport: HTTPTransport {
 
     /// "verb resource[/subresource]", kubectl-style verbs (get, list, watch, create, update, patch, delete).
     private func record(_ request: HTTPRequest, watch: Bool) {
-        let components = URLComponents(string: request.url)
-        let path = components?.path ?? request.url
-        let query = components?.query ?? ""
+        // Split by hand: Foundation's URLComponents cost more than the request it counts.
+        let url = request.url
+        var hostStart = url.startIndex
+        if let colon = url.firstIndex(of: ":"), url[colon...].hasPrefix("://") { hostStart = url.index(colon, offsetBy: 3) }
+        let pathStart = url[hostStart...].firstIndex(of: "/") ?? url.endIndex
+        let queryStart = url[pathStart...].firstIndex(of: "?") ?? url.endIndex
+        let path = url[pathStart..<queryStart]
+        let query = queryStart < url.endIndex ? url[url.index(after: queryStart)...] : ""
         var parts = path.split(separator: "/").map(String.init)
         if parts.first == "api" {
             parts.removeFirst(min(2, parts.count))  // api, v1
@@ -109,8 +114,17 @@ final class StatusBoard: Sendable {
     /// Waits until `condition` holds for every key; returns the wall time it took from `start`.
     func wait(_ keys: [String], since start: ContinuousClock.Instant, timeout: Duration,
               _ condition: @escaping @Sendable (Entry) -> Bool) async throws -> Duration {
+        // Keys already seen to hold are not looked at again until the end, where all are
+        // checked once more: the poll costs little while a thousand rollouts progress.
+        var pending = keys[...]
         while true {
-            let done = entries.withLockedValue { map in keys.allSatisfy { map[$0].map(condition) ?? false } }
+            let done = entries.withLockedValue { map in
+                while let key = pending.first, map[key].map(condition) ?? false { pending = pending.dropFirst() }
+                if !pending.isEmpty { return false }
+                if keys.allSatisfy({ map[$0].map(condition) ?? false }) { return true }
+                pending = keys[...]
+                return false
+            }
             if done { return ContinuousClock.now - start }
             if ContinuousClock.now - start > timeout {
                 let missing = entries.withLockedValue { map in keys.filter { !(map[$0].map(condition) ?? false) } }
