@@ -30,6 +30,24 @@ public struct FieldSet: Sendable, Hashable {
         }
     }
 
+    /// Adds `other`, whose paths are relative to `elements`, below that path.
+    mutating func graft(_ other: FieldSet, at elements: ArraySlice<PathElement>) {
+        if other.isEmpty { return }
+        guard let first = elements.first else {
+            members.formUnion(other.members)
+            for (element, child) in other.children {
+                if var existing = children.removeValue(forKey: element) {
+                    existing.graft(child, at: [])
+                    children[element] = existing
+                } else {
+                    children[element] = child
+                }
+            }
+            return
+        }
+        children[first, default: FieldSet()].graft(other, at: elements.dropFirst())
+    }
+
     public func contains(_ path: FieldPath) -> Bool { contains(path.elements[...]) }
 
     func contains(_ elements: ArraySlice<PathElement>) -> Bool {

@@ -161,8 +161,11 @@ enum FieldWalk {
             }
             if oldShape == .object {
                 let a = old.objectValue!, b = new.objectValue!
-                for name in Set(a.keys).union(b.keys) {
-                    compare(a[name], b[name], node: node.child(name), path: path.appending(.field(name)), into: &result)
+                for (name, value) in a {
+                    compare(value, b[name], node: node.child(name), path: path.appending(.field(name)), into: &result)
+                }
+                for (name, value) in b where a[name] == nil {
+                    compare(nil, value, node: node.child(name), path: path.appending(.field(name)), into: &result)
                 }
                 return
             }
@@ -183,18 +186,27 @@ enum FieldWalk {
     /// Inserts `path` and every path below it.
     static func addAll(_ value: JSONValue, node: Node, path: FieldPath, into set: inout FieldSet, includeSelf: Bool = true) {
         if includeSelf && !path.elements.isEmpty { set.insert(path) }
+        set.graft(paths(below: value, node: node), at: path.elements[...])
+    }
+
+    /// Every path below `value`, relative to it, built as a tree in one walk (inserting each
+    /// from the root would hash every ancestor again).
+    static func paths(below value: JSONValue, node: Node) -> FieldSet {
+        var set = FieldSet()
+        func add(_ element: PathElement, _ child: JSONValue, _ childNode: Node) {
+            set.members.insert(element)
+            let below = paths(below: child, node: childNode)
+            if !below.isEmpty { set.children[element] = below }
+        }
         switch shape(value, node: node) {
         case .object:
-            for (name, child) in value.objectValue! {
-                addAll(child, node: node.child(name), path: path.appending(.field(name)), into: &set)
-            }
+            for (name, child) in value.objectValue! { add(.field(name), child, node.child(name)) }
         case .list:
-            guard let items = indexedElements(value.arrayValue!, rule: node.listRule) else { return }
-            for (id, item) in items {
-                addAll(item, node: node.element, path: path.appending(id), into: &set)
-            }
+            guard let items = indexedElements(value.arrayValue!, rule: node.listRule) else { break }
+            for (id, item) in items { add(id, item, node.element) }
         case .leaf:
             break
         }
+        return set
     }
 }
