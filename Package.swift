@@ -123,7 +123,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "SimBench",
-            dependencies: ["KubeSim", "KubeClient"],
+            dependencies: ["KubeSim", "KubeClient", "CCurl"],
             swiftSettings: strict
         ),
         .executableTarget(

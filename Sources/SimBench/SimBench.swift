@@ -24,9 +24,9 @@ struct SimBench {
         let countArgument = createsOnly ? (arguments.count > 2 ? arguments[2] : "") : (arguments.count > 1 ? arguments[1] : "")
         let creates = Int(countArgument) ?? 5000
         let sim = try await Simulator.start(apiOnly)
+        let configuration = try ClusterConfiguration.load(kubeconfigPath: sim.kubeconfigPath)
         // HTTP/1.1 carries one watch per connection: allow a connection for each watcher.
-        let client = KubernetesClient(configuration: try ClusterConfiguration.load(kubeconfigPath: sim.kubeconfigPath),
-                                      transport: CurlTransport(maxConnectionsPerHost: 128))
+        let client = KubernetesClient(configuration: configuration, transport: CurlTransport(maxConnectionsPerHost: 128))
         let configMaps = GroupVersionResource(group: "", version: "v1", resource: "configmaps")
         let namespaces = GroupVersionResource(group: "", version: "v1", resource: "namespaces")
         for ns in ["bench-create", "bench-watch"] {
@@ -44,8 +44,25 @@ struct SimBench {
         }
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        emit(String(format: "creates: %d in %.2f s = %.0f creates/s (one keep-alive HTTPS client)",
+        emit(String(format: "creates: %d in %.2f s = %.0f creates/s (one keep-alive HTTPS client: KubeClient, async)",
                      creates, seconds, Double(creates) / seconds))
+
+        // The same through a blocking client on its own thread (one libcurl handle, one
+        // connection): the server's rate without the async client's thread hand-offs.
+        let blocking = try BlockingClient(caPEM: configuration.tls.caPEM ?? [], token: sim.adminToken)
+        let url = sim.url + "/api/v1/namespaces/bench-create/configmaps"
+        let bodies = (0..<creates).map { configMap("blocking-\($0)", payload).serializedBytes() }
+        let (blockingSeconds, failed) = try await BlockingClient.onThread { () throws -> (Double, Int) in
+            for i in 0..<100 { _ = try blocking.post(url, body: configMap("blocking-warm-\(i)", payload).serializedBytes()) }
+            let start = ContinuousClock.now
+            var failed = 0
+            for body in bodies where try blocking.post(url, body: body) != 201 { failed += 1 }
+            let elapsed = ContinuousClock.now - start
+            return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, failed)
+        }
+        guard failed == 0 else { throw SimBenchError("\(failed) of \(creates) creates were not answered 201 Created") }
+        emit(String(format: "creates: %d in %.2f s = %.0f creates/s (one keep-alive HTTPS client: blocking, own thread)",
+                     creates, blockingSeconds, Double(creates) / blockingSeconds))
         if createsOnly {
             await sim.stop()
             return
