@@ -33,18 +33,7 @@ public struct FieldSet: Sendable, Hashable {
     /// Adds `other`, whose paths are relative to `elements`, below that path.
     mutating func graft(_ other: FieldSet, at elements: ArraySlice<PathElement>) {
         if other.isEmpty { return }
-        guard let first = elements.first else {
-            members.formUnion(other.members)
-            for (element, child) in other.children {
-                if var existing = children.removeValue(forKey: element) {
-                    existing.graft(child, at: [])
-                    children[element] = existing
-                } else {
-                    children[element] = child
-                }
-            }
-            return
-        }
+        guard let first = elements.first else { return formUnion(other) }
         children[first, default: FieldSet()].graft(other, at: elements.dropFirst())
     }
 
@@ -70,11 +59,16 @@ public struct FieldSet: Sendable, Hashable {
 
     public func union(_ other: FieldSet) -> FieldSet {
         var result = self
-        result.members.formUnion(other.members)
-        for (element, child) in other.children {
-            result.children[element] = (result.children[element] ?? FieldSet()).union(child)
-        }
+        result.formUnion(other)
         return result
+    }
+
+    /// Adds every path of `other`, in place.
+    public mutating func formUnion(_ other: FieldSet) {
+        members.formUnion(other.members)
+        for (element, child) in other.children where !child.isEmpty {
+            children[element, default: FieldSet()].formUnion(child)
+        }
     }
 
     public func intersection(_ other: FieldSet) -> FieldSet {

@@ -13,7 +13,7 @@ extension StructuralSchema {
         ListTypeValidation.validate(object, node: root, path: .root, into: &errors)
         let blocking: Set<FieldError.ErrorType> = [.notSupported, .required, .tooLong, .tooMany, .typeInvalid]
         if errors.contains(where: { blocking.contains($0.type) }) {
-            if hasRules(root) {
+            if root.hasRulesBelow {
                 errors.append(FieldError(.invalid, field: "<nil>", badValue: .null,
                                          detail: "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation"))
             }
@@ -51,14 +51,6 @@ extension StructuralSchema {
     /// The `Warning` header texts of a `fieldValidation=Warn` request: `unknown field "spec.foo"`.
     public static func unknownFieldWarnings(_ unknownFields: [String]) -> [String] {
         unknownFields.map { "unknown field \"\($0)\"" }
-    }
-
-    func hasRules(_ node: Node) -> Bool {
-        if !node.rules.isEmpty { return true }
-        if node.properties.values.contains(where: hasRules) { return true }
-        if let items = node.items, hasRules(items) { return true }
-        if let values = node.additionalProperties, values !== Node.anything, hasRules(values) { return true }
-        return false
     }
 }
 
