@@ -105,9 +105,9 @@ private func entry(_ object: JSONValue, _ manager: String, _ operation: String) 
         #expect(result[path: ["metadata", "labels"]] == j(#"{"app":"web","team":"blue"}"#))
     }
 
-    /// Updates that only rewrite what their manager owns skip re-parsing managedFields; every
-    /// step of a history of controllers and people editing one object must come out exactly
-    /// as the full computation makes it.
+    /// Updates rewrite only the managedFields entries that own what they touch; every step of
+    /// a history of controllers and people editing one object must come out exactly as the
+    /// full computation makes it.
     @Test func updateShortcutAgreesWithTheFullComputation() throws {
         let created = try ServerSideApply.apply(config: config, to: nil, manager: "kubectl", force: false, now: t0, schema: schema)
         var current = created

@@ -127,12 +127,17 @@ struct ManagedFieldsTable {
 
     /// `object` with these entries written to `metadata.managedFields` (removed when empty).
     func written(into object: JSONValue) -> JSONValue {
+        Self.object(object, managedFields: entries.isEmpty ? nil : .array(sortedEntries.map(\.json)))
+    }
+
+    /// `object` with `managedFields` as its `metadata.managedFields`, removed when nil.
+    static func object(_ object: JSONValue, managedFields: JSONValue?) -> JSONValue {
         var result = object
         var metadata = result["metadata"].objectValue ?? [:]
-        if entries.isEmpty {
-            metadata.removeValue(forKey: "managedFields")
+        if let managedFields {
+            metadata["managedFields"] = managedFields
         } else {
-            metadata["managedFields"] = .array(sortedEntries.map(\.json))
+            metadata.removeValue(forKey: "managedFields")
         }
         result.setValue(.object(metadata), forKey: "metadata")
         return result

@@ -162,13 +162,7 @@ public enum ServerSideApply {
                writer: ManagedFieldsEntry(manager: manager, operation: .update, apiVersion: apiVersion,
                                           subresource: subresource, fields: FieldSet()),
                changed: changed, removed: removed, now: now) {
-            var result = new
-            if kept.isNull {
-                result[path: ["metadata"]].removeValue(forKey: "managedFields")
-            } else {
-                result[path: ["metadata", "managedFields"]] = kept
-            }
-            return result
+            return ManagedFieldsTable.object(new, managedFields: kept.isNull ? nil : kept)
         }
         var managers = ManagedFieldsTable(object: source) ?? ManagedFieldsTable()
         if managers.isEmpty, let old, !old[path: ["metadata", "uid"]].isNull, !clientReplaces {

@@ -62,7 +62,10 @@ extension Registry {
             if let precondition, precondition != current.resourceVersion {
                 throw APIError.staleResourceVersion(type.groupResource, name: name)
             }
-            let old = readable(current, type: type)
+            // Decided once: it picks both how the old object is read and whether admission
+            // prunes and defaults it again.
+            let oldFollowsSchema = followsSchema(current, type: type)
+            let old = oldFollowsSchema ? current.object : readable(current, type: type)
             var desired = try transform(old)
             try checkTypeMeta(desired, type: type, version: nil)
             normalizeTypeMeta(&desired, type: type)
@@ -76,7 +79,7 @@ extension Registry {
             let warnings = try runAdmission(&updated, AdmissionRequest(type: type, operation: .update,
                                                                        subresource: subresource, namespace: namespace,
                                                                        name: name, oldObject: old, options: options,
-                                                                       oldObjectFollowsSchema: followsSchema(current, type: type)))
+                                                                       oldObjectFollowsSchema: oldFollowsSchema))
             if ObjectMetadata.comparable(updated) == ObjectMetadata.comparable(old) {
                 return WriteResult(object: current, created: false, warnings: warnings)
             }
