@@ -89,8 +89,9 @@ final class DecodedRollouts: Sendable {
         return metadata
     }
 
-    func lookup(_ key: ObjectKey, raw: JSONValue, version: String) -> Hit? {
-        guard let entry = entries.withLockedValue({ $0[key] }) else { return nil }
+    func lookup(_ key: ObjectKey, raw: JSONValue) -> Hit? {
+        guard let version = raw["metadata"]["resourceVersion"].stringValue,
+              let entry = entries.withLockedValue({ $0[key] }) else { return nil }
         if entry.version == version { return .exact(entry.rollout, entry.status) }
         guard entry.generation == raw.generation, entry.metadata == Self.metadataIdentity(raw) else { return nil }
         var rollout = entry.rollout
@@ -98,7 +99,9 @@ final class DecodedRollouts: Sendable {
         return .sameSpec(rollout)
     }
 
-    func store(_ key: ObjectKey, raw: JSONValue, version: String, rollout: BlueGreenDeployment, status: BlueGreenStatus) {
+    /// Keeps the typed form of `raw` (an object without a resourceVersion is not kept).
+    func store(_ key: ObjectKey, raw: JSONValue, rollout: BlueGreenDeployment, status: BlueGreenStatus) {
+        guard let version = raw["metadata"]["resourceVersion"].stringValue else { return }
         let entry = Entry(version: version, generation: raw.generation, metadata: Self.metadataIdentity(raw),
                           rollout: rollout, status: status)
         entries.withLockedValue { table in
@@ -138,17 +141,14 @@ struct RolloutStep {
         self.raw = raw
         self.reconciler = reconciler
         key = ObjectKey(of: raw) ?? ObjectKey(namespace: nil, name: "")
-        let version = raw["metadata"]["resourceVersion"].stringValue
-        let hit: DecodedRollouts.Hit?
-        if let version { hit = reconciler.decoded.lookup(key, raw: raw, version: version) } else { hit = nil }
-        if case .exact(let known, let knownStatus) = hit {
+        switch reconciler.decoded.lookup(key, raw: raw) {
+        case .exact(let known, let knownStatus)?:
             rollout = known
             status = knownStatus
             return
-        }
-        if case .sameSpec(let known) = hit {
+        case .sameSpec(let known)?:
             rollout = known
-        } else {
+        case nil:
             do {
                 // The status is read on its own below: one that cannot be read does not hide the spec.
                 var specPart = raw
@@ -156,17 +156,13 @@ struct RolloutStep {
                 rollout = try BlueGreenDeployment(json: specPart)
             } catch {
                 // A spec this version cannot read: report it, touch nothing.
-                var placeholder = BlueGreenDeployment(metadata: (try? raw["metadata"].decode(ObjectMeta.self)) ?? ObjectMeta(),
-                                                      spec: BlueGreenSpec(template: .emptyObject, activeService: ServiceRef(name: "")))
-                placeholder.status = nil
-                rollout = placeholder
+                rollout = BlueGreenDeployment(metadata: (try? raw["metadata"].decode(ObjectMeta.self)) ?? ObjectMeta(),
+                                              spec: BlueGreenSpec(template: .emptyObject, activeService: ServiceRef(name: "")))
                 decodeError = "the spec cannot be read: \(error)"
             }
         }
         status = (try? raw["status"].decode(BlueGreenStatus.self)) ?? BlueGreenStatus()
-        if let version, decodeError == nil {
-            reconciler.decoded.store(key, raw: raw, version: version, rollout: rollout, status: status)
-        }
+        if decodeError == nil { reconciler.decoded.store(key, raw: raw, rollout: rollout, status: status) }
     }
 
     // MARK: the state machine
