@@ -43,7 +43,7 @@ import Testing
         {"type":"MODIFIED","object":{"metadata":{"name":"a","managedFields":[{"manager":"m","fieldsV1":{"f:spec":{".":{},"f:x\"y":{}}},"time":null,"n":[1.5e3,true,false]}],"uid":"u"},
          "spec":{"template":{"metadata":{"managedFields":[],"labels":{"a":"b"}}},"managedFields":"kept: not in metadata"}}}
         """#
-        let omitted = try JSONValue(parsing: text, options: JSONParseOptions(omitsManagedFields: true))
+        let omitted = try JSONValue(parsing: text, options: JSONParseOptions(omitManagedFields: true))
         #expect(omitted["object"]["metadata"] == ["name": "a", "uid": "u"])
         #expect(omitted["object"]["spec"]["managedFields"] == "kept: not in metadata")
         #expect(omitted["object"]["spec"]["template"]["metadata"] == ["labels": ["a": "b"]])  // every ObjectMeta
@@ -56,7 +56,7 @@ import Testing
         // What is skipped must still be JSON.
         for broken in [#"{"metadata":{"managedFields":[{"a" 1}]}}"#, #"{"metadata":{"managedFields":[1,}]}}"#,
                        #"{"metadata":{"managedFields":"open}}"#, #"{"metadata":{"managedFields":[tru]}}"#] {
-            #expect(throws: JSONParseError.self) { try JSONValue(parsing: broken, options: JSONParseOptions(omitsManagedFields: true)) }
+            #expect(throws: JSONParseError.self) { try JSONValue(parsing: broken, options: JSONParseOptions(omitManagedFields: true)) }
         }
     }
 }

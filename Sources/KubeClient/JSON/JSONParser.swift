@@ -11,9 +11,9 @@ public struct JSONParseOptions: Sendable, Hashable {
     /// `TransformStripManagedFields` does for informer caches: controllers never read field
     /// ownership, and it is often the largest part of an object. The skipped text is still
     /// checked to be well-formed JSON.
-    public var omitsManagedFields: Bool
+    public var omitManagedFields: Bool
 
-    public init(omitsManagedFields: Bool = false) { self.omitsManagedFields = omitsManagedFields }
+    public init(omitManagedFields: Bool = false) { self.omitManagedFields = omitManagedFields }
 
     public static let `default` = JSONParseOptions()
 }
@@ -21,33 +21,24 @@ public struct JSONParseOptions: Sendable, Hashable {
 extension JSONValue {
     /// Parses one JSON document from UTF-8 bytes.
     public init(parsing bytes: some Collection<UInt8>, options: JSONParseOptions = .default) throws {
-        if let value = try bytes.withContiguousStorageIfAvailable({ buffer in
-            var parser = JSONByteParser(buffer, options: options)
-            return try parser.parseDocument()
-        }) {
-            self = value
-            return
-        }
-        let array = Array(bytes)
-        self = try array.withUnsafeBufferPointer { buffer in
+        func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws -> JSONValue {
             var parser = JSONByteParser(buffer, options: options)
             return try parser.parseDocument()
         }
+        // Arrays and buffers are read in place; other collections are copied once.
+        self = try bytes.withContiguousStorageIfAvailable(parse) ?? Array(bytes).withUnsafeBufferPointer(parse)
     }
 
     public init(parsing text: String, options: JSONParseOptions = .default) throws {
         var text = text
-        self = try text.withUTF8 { buffer in
-            var parser = JSONByteParser(buffer, options: options)
-            return try parser.parseDocument()
-        }
+        self = try text.withUTF8 { try JSONValue(parsing: $0, options: options) }
     }
 }
 
 /// A recursive-descent JSON parser over a byte buffer. Integers that fit in Int64 stay exact.
 struct JSONByteParser {
     let bytes: UnsafeBufferPointer<UInt8>
-    let omitsManagedFields: Bool
+    let omitManagedFields: Bool
     var index = 0
     var depth = 0
     /// Members of the objects being parsed, innermost last: each object's dictionary is built
@@ -57,7 +48,7 @@ struct JSONByteParser {
 
     init(_ bytes: UnsafeBufferPointer<UInt8>, options: JSONParseOptions = .default) {
         self.bytes = bytes
-        self.omitsManagedFields = options.omitsManagedFields
+        self.omitManagedFields = options.omitManagedFields
     }
 
     mutating func parseDocument() throws -> JSONValue {
@@ -119,7 +110,7 @@ struct JSONByteParser {
             skipWhitespace()
             if isMetadata, key == "managedFields" {
                 try skipValue()
-            } else if omitsManagedFields, key == "metadata", index < bytes.count, bytes[index] == UInt8(ascii: "{") {
+            } else if omitManagedFields, key == "metadata", index < bytes.count, bytes[index] == UInt8(ascii: "{") {
                 members.append((key, try parseObject(isMetadata: true)))
             } else {
                 members.append((key, try parseValue()))

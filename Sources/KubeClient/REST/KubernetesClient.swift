@@ -37,7 +37,7 @@ public final class KubernetesClient: Sendable {
     public func list(_ resource: GroupVersionResource, namespace: String? = nil,
                      options: ListOptions = ListOptions()) async throws -> ObjectList {
         let value = try await requestJSON("GET", resource.path(namespace: namespace), query: options.query,
-                                          parsing: JSONParseOptions(omitsManagedFields: options.omitManagedFields))
+                                          parsing: JSONParseOptions(omitManagedFields: options.omitManagedFields))
         return ObjectList(
             items: value["items"].arrayValue ?? [],
             resourceVersion: value["metadata"]["resourceVersion"].stringValue ?? "",
@@ -143,7 +143,7 @@ public final class KubernetesClient: Sendable {
         var timeout: Duration? = nil
         if let seconds = options.timeoutSeconds { timeout = .seconds(seconds + 30) }
         let response = try await stream("GET", resource.path(namespace: namespace), query: options.query, timeout: timeout)
-        return WatchStream(body: response.body, options: JSONParseOptions(omitsManagedFields: options.omitManagedFields))
+        return WatchStream(body: response.body, options: JSONParseOptions(omitManagedFields: options.omitManagedFields))
     }
 
     // MARK: logs
