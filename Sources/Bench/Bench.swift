@@ -60,24 +60,18 @@ enum SimChild {
                                          recordEvents: false)))
         FileHandle.standardOutput.write(Data("kubeconfig \(sim.kubeconfigPath)\n".utf8))
         // Each line on stdin asks for the store's committed writes so far; end of input stops.
-        // `readLine` blocks, so it runs on a thread of its own: on one of Swift's cooperative
-        // threads it would take that thread from the simulator for the whole run (half of the
-        // pool on 2 cores).
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            let reader = Thread {
-                while let line = readLine() {
-                    guard line == "writes" else { continue }
-                    var counts: [String: Int] = [:]
-                    for (resource, byType) in sim.registry.store.writeCounts {
-                        for (type, count) in byType { counts["\(type.rawValue.lowercased()) \(resource.resource)"] = count }
-                    }
-                    let text = counts.keys.sorted().map { "\($0)=\(counts[$0]!)" }.joined(separator: ",")
-                    FileHandle.standardOutput.write(Data("writes \(text)\n".utf8))
+        // `readLine` blocks: on a cooperative thread it would take that thread from the
+        // simulator for the whole run.
+        await onThread {
+            while let line = readLine() {
+                guard line == "writes" else { continue }
+                var counts: [String: Int] = [:]
+                for (resource, byType) in sim.registry.store.writeCounts {
+                    for (type, count) in byType { counts["\(type.rawValue.lowercased()) \(resource.resource)"] = count }
                 }
-                done.resume()
+                let text = counts.keys.sorted().map { "\($0)=\(counts[$0]!)" }.joined(separator: ",")
+                FileHandle.standardOutput.write(Data("writes \(text)\n".utf8))
             }
-            reader.name = "bench-stdin"
-            reader.start()
         }
         await sim.stop()
     }

@@ -230,6 +230,14 @@ func forEach(_ items: [String], concurrency: Int, _ body: @escaping @Sendable (S
     }
 }
 
+/// Runs blocking work (reading a pipe) on a thread of its own, so that it does not hold one
+/// of Swift's cooperative threads (there are as many as cores: two here) while it waits.
+func onThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        Thread { continuation.resume(returning: work()) }.start()
+    }
+}
+
 /// Lets `perf record --control fifo:PATH -D -1` sample only the throughput windows: with
 /// `OPSAGENT_BENCH_PERF_FIFO=PATH` set, the bench writes `enable` to that FIFO when N rollouts
 /// are applied and `disable` once all are Healthy.
@@ -266,7 +274,7 @@ final class SimProcess: @unchecked Sendable {
         process.standardInput = input
         process.standardOutput = output
         try process.run()
-        let line = await Task.detached { () -> String in
+        let line = await onThread { () -> String in
             var data = Data()
             while true {
                 let chunk = output.fileHandleForReading.availableData
@@ -275,7 +283,7 @@ final class SimProcess: @unchecked Sendable {
                 if data.contains(UInt8(ascii: "\n")) { break }
             }
             return String(decoding: data, as: UTF8.self)
-        }.value
+        }
         guard line.hasPrefix("kubeconfig ") else { throw BenchError("the simulator did not start: \(line)") }
         let path = line.dropFirst("kubeconfig ".count).trimmingCharacters(in: .whitespacesAndNewlines)
         return SimProcess(process: process, input: input, output: output, kubeconfig: path)
@@ -286,14 +294,14 @@ final class SimProcess: @unchecked Sendable {
     func writeCounts() async -> [String: Int] {
         input.fileHandleForWriting.write(Data("writes\n".utf8))
         let reader = output.fileHandleForReading
-        let line = await Task.detached { () -> String in
+        let line = await onThread { () -> String in
             var data = Data()
             while !data.contains(UInt8(ascii: "\n")) {
                 guard let byte = try? reader.read(upToCount: 1), !byte.isEmpty else { break }
                 data.append(byte)
             }
             return String(decoding: data, as: UTF8.self)
-        }.value
+        }
         guard line.hasPrefix("writes ") else { return [:] }
         var counts: [String: Int] = [:]
         for pair in line.dropFirst("writes ".count).trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",") {

@@ -42,8 +42,7 @@ struct SimBench {
         for i in 0..<creates {
             _ = try await client.create(configMaps, configMap("cm-\(i)", payload), namespace: "bench-create")
         }
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = Self.seconds(ContinuousClock.now - start)
         emit(String(format: "creates: %d in %.2f s = %.0f creates/s (one keep-alive HTTPS client: KubeClient, async)",
                      creates, seconds, Double(creates) / seconds))
 
@@ -57,8 +56,7 @@ struct SimBench {
             let start = ContinuousClock.now
             var failed = 0
             for body in bodies where try blocking.post(url, body: body) != 201 { failed += 1 }
-            let elapsed = ContinuousClock.now - start
-            return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, failed)
+            return (Self.seconds(ContinuousClock.now - start), failed)
         }
         guard failed == 0 else { throw SimBenchError("\(failed) of \(creates) creates were not answered 201 Created") }
         emit(String(format: "creates: %d in %.2f s = %.0f creates/s (one keep-alive HTTPS client: blocking, own thread)",
@@ -75,8 +73,7 @@ struct SimBench {
             _ = try sim.registry.create(cmType, namespace: "bench-create", object: configMap("direct-\(i)", payload),
                                         options: .init(fieldManager: "bench"))
         }
-        let directElapsed = ContinuousClock.now - direct
-        let directSeconds = Double(directElapsed.components.seconds) + Double(directElapsed.components.attoseconds) / 1e18
+        let directSeconds = Self.seconds(ContinuousClock.now - direct)
         emit(String(format: "registry creates (in-process, no HTTP): %.0f creates/s", Double(creates) / directSeconds))
 
         // 2. Watch fan-out: 100 watchers, events stamped with their send time.
@@ -158,6 +155,10 @@ struct SimBench {
         ["apiVersion": "v1", "kind": "ConfigMap",
          "metadata": ["name": .string(name), "labels": .object(labels.mapValues { .string($0) })],
          "data": ["payload": .string(payload)]]
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// Resident set size from /proc/self/statm.
