@@ -73,8 +73,16 @@ struct ManagerTests {
         let before = running.tally.count("w")
         try cluster.mutate(configMaps, ObjectKey(namespace: "default", name: "w-config")) { $0["data"]["key"] = "changed" }
         try await eventually { running.tally.count("w") > before }
-        // A ConfigMap nobody owns wakes nothing. Let the work the change caused settle first.
+        // A ConfigMap nobody owns wakes nothing. Let the work the change caused settle first:
+        // the queue empty and the cache caught up with the reconcile's own status write (whose
+        // event would otherwise wake the owner once more after the count is taken).
         let queue = try #require(running.manager.controllers.first?.queue)
+        let key = ObjectKey(namespace: "default", name: "w")
+        try await eventually("the queue drains and the cache has the last write", timeout: .seconds(30)) {
+            queue.depth == 0 && running.tally.running == 0
+                && running.manager.cache.get(Fixtures.widgets, key)?["metadata"]["resourceVersion"]
+                    == cluster.object(widgets, key)?["metadata"]["resourceVersion"]
+        }
         try await eventually("the queue drains", timeout: .seconds(30)) { queue.depth == 0 && running.tally.running == 0 }
         let settled = running.tally.total
         _ = try await cluster.create(configMaps, Fixtures.configMap("stray"), namespace: nil)
