@@ -135,8 +135,12 @@ struct WorkloadDeploymentTests {
             do {
                 for try await event in watch {
                     guard let object = event.object else { continue }
-                    seen.append((object["metadata"]["name"].stringValue ?? "", object["spec"]["replicas"].intValue ?? 0,
+                    let name = object["metadata"]["name"].stringValue ?? ""
+                    seen.append((name, object["spec"]["replicas"].intValue ?? 0,
                                  object["status"]["availableReplicas"].intValue ?? 0))
+                    // The watch trails the writes: stop at the old ReplicaSet's last one.
+                    if name == oldName && object["spec"]["replicas"].intValue == 0
+                        && (object["status"]["replicas"].intValue ?? 0) == 0 { break }
                 }
             } catch {}
             return seen
@@ -150,8 +154,12 @@ struct WorkloadDeploymentTests {
             let rs = try await client.get(.replicasets, name: oldName, namespace: ns)
             return rs["spec"]["replicas"].intValue == 0 && (rs["status"]["replicas"].intValue ?? 0) == 0 ? true : nil
         }
-        recorder.cancel()
+        let deadline = Task {
+            try await Task.sleep(for: .seconds(10))
+            recorder.cancel()
+        }
         let history = await recorder.value
+        deadline.cancel()
 
         // Replay the history: never more than replicas + maxSurge pods asked for, never fewer
         // than replicas - maxUnavailable available once the update began.

@@ -33,9 +33,14 @@ public final class Authenticator: Sendable {
     /// The user behind the request, nil when it presents no credentials; throws 401 for
     /// credentials that do not verify.
     func authenticate(authorization: String?, channel: any Channel) async throws(APIError) -> UserInfo? {
+        try authenticate(authorization: authorization, certificateUser: try await certificateUser(channel))
+    }
+
+    /// The same, for a connection whose certificate user is already known (``certificateUser(_:)``).
+    func authenticate(authorization: String?, certificateUser: UserInfo?) throws(APIError) -> UserInfo? {
         // kube-apiserver's union authenticator asks the x509 authenticator first: a valid
         // client certificate wins over a bearer token.
-        if let user = try await certificateUser(channel) { return user }
+        if let certificateUser { return certificateUser }
         if let authorization, !authorization.isEmpty {
             let parts = authorization.split(separator: " ", maxSplits: 1)
             if parts.count == 2, parts[0].lowercased() == "bearer" {
@@ -52,12 +57,18 @@ public final class Authenticator: Sendable {
         let id = ObjectIdentifier(channel)
         if let known = connections.withLockedValue({ $0[id] }), known.channel === channel { return known.user }
         let certificate = try? await channel.nioSSL_peerCertificate().get()
-        let user = try certificate.map { certificate throws(APIError) in try self.user(from: certificate) }
+        let user = try certificateUser(certificate)
         connections.withLockedValue { table in
             if table.count > 4096 { table = table.filter { $0.value.channel != nil } }
             table[id] = ConnectionIdentity(channel: channel, user: user)
         }
         return user
+    }
+
+    /// The user a client certificate names, nil without one; throws 401 for a certificate
+    /// without a common name.
+    func certificateUser(_ certificate: NIOSSLCertificate?) throws(APIError) -> UserInfo? {
+        try certificate.map { certificate throws(APIError) in try self.user(from: certificate) }
     }
 
     /// The user a bearer token stands for, nil when it is not valid.

@@ -111,7 +111,7 @@ struct TokenRequestResponder: SubresourceResponder {
             "status": ["token": .string(token),
                        "expirationTimestamp": .string(KubeTimestamp.format(expires ?? Date()))],
         ]
-        return Responses.json(answer, status: .created)
+        return Response(Responses.json(answer, status: .created))
     }
 }
 

@@ -22,7 +22,7 @@ struct FaultAdmin: Sendable {
     static let path = "/admin/faults"
     let faults: FaultInjector
 
-    func respond(method: HTTPRequest.Method, path: String, body: [UInt8]) throws(APIError) -> Response {
+    func respond(method: HTTPRequest.Method, path: String, body: [UInt8]) throws(APIError) -> Reply {
         let rest = path.dropFirst(Self.path.count).split(separator: "/").map(String.init)
         switch (method, rest.first) {
         case (.get, nil):

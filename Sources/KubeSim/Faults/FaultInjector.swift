@@ -40,6 +40,9 @@ public final class FaultInjector: Sendable {
 
     // MARK: Rules
 
+    /// No rule is in force (a pause that has run out still counts until a screen retires it).
+    var isEmpty: Bool { state.withLockedValue { $0.rules.isEmpty } }
+
     public var rules: [FaultRule] {
         retireFinishedPauses()
         return state.withLockedValue { $0.rules.map(\.rule) }

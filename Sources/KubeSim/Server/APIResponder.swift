@@ -15,7 +15,7 @@ struct APIResponder: HTTPResponder {
         do {
             return try await serve(&request, context: context)
         } catch {
-            return Responses.error(error)
+            return Response(Responses.error(error))
         }
     }
 
@@ -33,17 +33,23 @@ struct APIResponder: HTTPResponder {
             try await api.extensions?.screen(path, method: request.method, query: request.uri.query)
             return try await ResourceHandler(api: api).handle(path, request: &request, user: user)
         }
-        guard request.method == .get || request.method == .head else {
+        return Response(try answer(route, method: request.method, path: request.uri.path, headers: request.headers,
+                                   user: user))
+    }
+
+    /// Answers the paths that are not resources: discovery, `/version`, health, OpenAPI.
+    func answer(_ route: APIRoute, method: HTTPRequest.Method, path: String, headers: HTTPFields,
+                user: UserInfo) throws(APIError) -> Reply {
+        guard method == .get || method == .head else {
             if route == .notFound { return Responses.text("404 page not found\n", status: .notFound) }
-            throw APIError.methodNotSupported(GroupResource(group: "", resource: ""), verb: request.method.rawValue)
+            throw APIError.methodNotSupported(GroupResource(group: "", resource: ""), verb: method.rawValue)
         }
-        let attributes = AuthorizationAttributes(user: user, verb: "get", isResourceRequest: false,
-                                                 path: request.uri.path)
+        let attributes = AuthorizationAttributes(user: user, verb: "get", isResourceRequest: false, path: path)
         guard api.authorizer.authorize(attributes).allowed else {
             throw APIError(code: 403, reason: "Forbidden", message: "forbidden: \(attributes.forbiddenReason)",
                            details: .init())
         }
-        let accept = request.headers[.accept]
+        let accept = headers[.accept]
         let discovery = api.discovery
         switch route {
         case .root:

@@ -9,7 +9,8 @@ import NIOSSL
 import ServiceLifecycle
 
 /// The HTTP(S) listener: Hummingbird over HTTP/1.1, with TLS that asks for (but does not
-/// require) a client certificate signed by the cluster CA.
+/// require) a client certificate signed by the cluster CA. Most requests are answered on
+/// the event loop by ``InlineRequestHandler``; the rest go to ``APIResponder``.
 final class APIServer: Sendable {
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
@@ -31,6 +32,8 @@ final class APIServer: Sendable {
     static func start(api: APIServices, host: String, port: Int, tls: TLSMaterial?, logger: Logger) async throws -> APIServer {
         let boundPort = NIOLockedValueBox<Int>(0)
         let responder = APIResponder(api: api, serverAddress: { "\(host):\(boundPort.withLockedValue { $0 })" })
+        let http1 = HTTPServerBuilder.http1(configuration: .init(
+            additionalChannelHandlers: [InlineRequestHandler(responder: responder)]))
         let server: HTTPServerBuilder
         if let tls {
             var configuration = TLSConfiguration.makeServerConfiguration(
@@ -39,9 +42,9 @@ final class APIServer: Sendable {
             configuration.certificateVerification = .optionalVerification
             configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(tls.clientCAPEM.utf8)))
             configuration.applicationProtocols = ["http/1.1"]
-            server = try .tls(.http1(), tlsConfiguration: configuration)
+            server = try .tls(http1, tlsConfiguration: configuration)
         } else {
-            server = .http1()
+            server = http1
         }
         let started = StartSignal()
         let app = Application(

@@ -8,24 +8,35 @@ import NIOCore
 struct ResourceHandler: Sendable {
     let api: APIServices
 
-    func handle(_ path: APIRoute.ResourcePath, request: inout Request, user: UserInfo) async throws(APIError) -> Response {
+    /// A resource request resolved against the catalog and authorized.
+    struct Resolved {
+        var path: APIRoute.ResourcePath
+        var type: ResourceType
+        var verb: String
+        var query: QueryParameters
+        var namespace: String { path.namespace ?? "" }
+    }
+
+    /// Finds the type, derives the verb and authorizes it: everything that needs neither the
+    /// body nor a wait.
+    func resolve(_ path: APIRoute.ResourcePath, method: HTTPRequest.Method, query: QueryParameters,
+                 user: UserInfo) throws(APIError) -> Resolved {
         guard let type = api.registry.catalog.type(group: path.group, version: path.version, resource: path.resource) else {
             throw APIError.pathNotFound()
         }
         if path.namespace != nil && !type.namespaced { throw APIError.pathNotFound() }
         if let sub = path.subresource, type.subresource(sub) == nil { throw APIError.pathNotFound() }
-        let query = QueryParameters(request.uri.query)
-        let isWatch = path.watchPrefix || query.bool("watch") == true
+        let isWatch = Self.isWatch(path, query: query)
         let verb: String
-        switch request.method {
+        switch method {
         case .get, .head: verb = isWatch ? "watch" : (path.name == nil ? "list" : "get")
         case .post: verb = "create"
         case .put: verb = "update"
         case .patch: verb = "patch"
         case .delete: verb = path.name == nil ? "deletecollection" : "delete"
-        default: throw APIError.methodNotSupported(type.groupResource, verb: request.method.rawValue)
+        default: throw APIError.methodNotSupported(type.groupResource, verb: method.rawValue)
         }
-        if path.watchPrefix && request.method != .get { throw APIError.methodNotSupported(type.groupResource, verb: verb) }
+        if path.watchPrefix && method != .get { throw APIError.methodNotSupported(type.groupResource, verb: verb) }
         let namespace = path.namespace ?? ""
         let attributes = AuthorizationAttributes(user: user, verb: verb, apiGroup: type.group, apiVersion: path.version,
                                                  resource: type.resource, subresource: path.subresource ?? "",
@@ -39,36 +50,70 @@ struct ResourceHandler: Sendable {
         if path.subresource == nil, !allowedVerbs.contains(checkedVerb) {
             throw APIError.methodNotSupported(type.groupResource, verb: verb)
         }
+        return Resolved(path: path, type: type, verb: verb, query: query)
+    }
 
+    static func isWatch(_ path: APIRoute.ResourcePath, query: QueryParameters) -> Bool {
+        path.watchPrefix || query.bool("watch") == true
+    }
+
+    /// The responder of its own a subresource has (`pods/log`, `serviceaccounts/token`), if any.
+    func subresourceResponder(_ path: APIRoute.ResourcePath) -> (any SubresourceResponder)? {
+        guard let sub = path.subresource, !api.subresources.isEmpty else { return nil }
+        return api.subresources["\(path.resource)/\(sub)"]
+    }
+
+    func call(_ resolved: Resolved, headers: HTTPFields, body: [UInt8], user: UserInfo) -> Call {
+        Call(api: api, type: resolved.type, version: resolved.path.version, namespace: resolved.namespace,
+             name: resolved.path.name, subresource: resolved.path.subresource, query: resolved.query,
+             headers: headers, body: body, user: user)
+    }
+
+    /// Answers every verb but watch, for subresources without a responder of their own.
+    func answer(_ resolved: Resolved, headers: HTTPFields, body: [UInt8], user: UserInfo) throws(APIError) -> Reply {
+        let call = call(resolved, headers: headers, body: body, user: user)
+        switch resolved.verb {
+        case "list": return try call.list()
+        case "get": return try call.get()
+        case "create": return try call.create()
+        case "update": return try call.update()
+        case "patch": return try call.patch()
+        case "delete": return try call.delete()
+        case "deletecollection": return try call.deleteCollection()
+        default: throw APIError.methodNotSupported(resolved.type.groupResource, verb: resolved.verb)
+        }
+    }
+
+    /// The async path: every resource request the event loop does not answer itself.
+    func handle(_ path: APIRoute.ResourcePath, request: inout Request, user: UserInfo) async throws(APIError) -> Response {
+        let resolved = try resolve(path, method: request.method, query: QueryParameters(request.uri.query), user: user)
         let body = try await Self.readBody(&request, method: request.method)
-        let context = Call(api: api, type: type, version: path.version, namespace: namespace, name: path.name,
-                           subresource: path.subresource, query: query, request: request, body: body, user: user)
-
-        if let sub = path.subresource, let responder = api.subresources["\(type.resource)/\(sub)"] {
+        if let responder = subresourceResponder(path) {
             return try await responder.respond(to: SubresourceRequest(
-                method: request.method, type: type, version: path.version, namespace: namespace,
-                name: path.name ?? "", subresource: sub, query: query, body: body, user: user, registry: api.registry))
+                method: request.method, type: resolved.type, version: path.version, namespace: resolved.namespace,
+                name: path.name ?? "", subresource: path.subresource ?? "", query: resolved.query, body: body, user: user,
+                registry: api.registry))
         }
-        switch verb {
-        case "watch": return try context.watch()
-        case "list": return try context.list()
-        case "get": return try context.get()
-        case "create": return try context.create()
-        case "update": return try context.update()
-        case "patch": return try context.patch()
-        case "delete": return try context.delete()
-        default: return try context.deleteCollection()
+        if resolved.verb == "watch" {
+            return try call(resolved, headers: request.headers, body: body, user: user).watch(request: request)
         }
+        return Response(try answer(resolved, headers: request.headers, body: body, user: user))
+    }
+
+    static let maxBodySize = 3 * 1024 * 1024
+
+    static func bodyTooLarge(_ reason: String) -> APIError {
+        APIError(code: 413, reason: "RequestEntityTooLarge",
+                 message: "the request body is too large or could not be read: \(reason)")
     }
 
     static func readBody(_ request: inout Request, method: HTTPRequest.Method) async throws(APIError) -> [UInt8] {
         guard method == .post || method == .put || method == .patch || method == .delete else { return [] }
         do {
-            let buffer = try await request.collectBody(upTo: 3 * 1024 * 1024)
+            let buffer = try await request.collectBody(upTo: maxBodySize)
             return Array(buffer.readableBytesView)
         } catch {
-            throw APIError(code: 413, reason: "RequestEntityTooLarge",
-                           message: "the request body is too large or could not be read: \(error)")
+            throw bodyTooLarge("\(error)")
         }
     }
 }
@@ -82,12 +127,12 @@ struct Call {
     let name: String?
     let subresource: String?
     let query: QueryParameters
-    let request: Request
+    let headers: HTTPFields
     let body: [UInt8]
     let user: UserInfo
 
     var registry: Registry { api.registry }
-    var accept: String? { request.headers[.accept] }
+    var accept: String? { headers[.accept] }
 
     // MARK: Options from the query string
 
@@ -107,7 +152,7 @@ struct Call {
         options.dryRun = try dryRun()
         if let manager = query["fieldManager"], !manager.isEmpty {
             options.fieldManager = manager
-        } else if let agent = request.headers[.userAgent], !agent.isEmpty {
+        } else if let agent = headers[.userAgent], !agent.isEmpty {
             // kube-apiserver names the manager after the client: the user agent up to its first '/'.
             options.fieldManager = String(agent.prefix { $0 != "/" }.prefix(128))
         }
@@ -135,7 +180,7 @@ struct Call {
 
     func decodedBody() throws(APIError) -> JSONValue {
         if body.isEmpty { throw APIError.badRequest("the body of the request is empty") }
-        let contentType = request.headers[.contentType]?.lowercased() ?? "application/json"
+        let contentType = headers[.contentType]?.lowercased() ?? "application/json"
         if contentType.hasPrefix("application/vnd.kubernetes.protobuf") {
             do {
                 return try KubernetesProtobuf.decode(body)
@@ -158,7 +203,7 @@ struct Call {
         try ContentNegotiation.resourceForm(accept: accept, includeObject: query["includeObject"])
     }
 
-    func respond(_ object: StoredObject, status: HTTPResponse.Status = .ok, warnings: [String] = []) throws(APIError) -> Response {
+    func respond(_ object: StoredObject, status: HTTPResponse.Status = .ok, warnings: [String] = []) throws(APIError) -> Reply {
         switch try form() {
         case .object, .discoveryV2:
             return Responses.json(registry.served(object, type: type, version: version), status: status, warnings: warnings)
@@ -174,13 +219,13 @@ struct Call {
         }
     }
 
-    func get() throws(APIError) -> Response {
+    func get() throws(APIError) -> Reply {
         let object = try registry.get(type, namespace: namespace, name: name!)
         if subresource == "scale" { return Responses.json(try Scale.of(object.object, type: type)) }
         return try respond(object)
     }
 
-    func list() throws(APIError) -> Response {
+    func list() throws(APIError) -> Reply {
         let form = try form()
         let (page, token) = try registry.list(type, namespace: namespace, options: listOptions)
         switch form {
@@ -204,7 +249,7 @@ struct Call {
         }
     }
 
-    func create() throws(APIError) -> Response {
+    func create() throws(APIError) -> Reply {
         if let subresource {
             throw APIError.methodNotSupported(GroupResource(group: type.group, resource: "\(type.resource)/\(subresource)"),
                                               verb: "create")
@@ -220,7 +265,7 @@ struct Call {
         return try respond(result.object, status: .created, warnings: result.warnings)
     }
 
-    func update() throws(APIError) -> Response {
+    func update() throws(APIError) -> Reply {
         guard let name else { throw APIError.methodNotSupported(type.groupResource, verb: "update") }
         let object = try decodedBody()
         let options = try writeOptions()
@@ -245,9 +290,9 @@ struct Call {
         }
     }
 
-    func patch() throws(APIError) -> Response {
+    func patch() throws(APIError) -> Reply {
         guard let name else { throw APIError.methodNotSupported(type.groupResource, verb: "patch") }
-        let contentType = request.headers[.contentType] ?? ""
+        let contentType = headers[.contentType] ?? ""
         guard let patchType = PatchType(contentType: contentType) else {
             throw APIError.unsupportedMediaType(contentType, accepted: PatchType.allCases.map(\.rawValue))
         }
@@ -289,7 +334,7 @@ struct Call {
         return options
     }
 
-    func delete() throws(APIError) -> Response {
+    func delete() throws(APIError) -> Reply {
         guard let name, subresource == nil else { throw APIError.methodNotSupported(type.groupResource, verb: "delete") }
         let options = try deleteOptions()
         switch try registry.delete(type, namespace: namespace, name: name, options: options) {
@@ -305,7 +350,7 @@ struct Call {
         }
     }
 
-    func deleteCollection() throws(APIError) -> Response {
+    func deleteCollection() throws(APIError) -> Reply {
         let deleted = try registry.deleteCollection(type, namespace: namespace, listOptions: listOptions,
                                                     options: try deleteOptions())
         let items = deleted.map { registry.served($0, type: type, version: version) }

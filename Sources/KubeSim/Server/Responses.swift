@@ -3,29 +3,42 @@ import Hummingbird
 import KubeClient
 import NIOCore
 
+/// A complete response: what every request except a watch or a streamed log gets. The
+/// event-loop path (``InlineRequestHandler``) writes it as is; the async path wraps it in
+/// Hummingbird's `Response`.
+struct Reply: Sendable {
+    var status: HTTPResponse.Status
+    var headers: HTTPFields
+    var body: ByteBuffer
+}
+
+extension Response {
+    init(_ reply: Reply) {
+        self.init(status: reply.status, headers: reply.headers, body: .init(byteBuffer: reply.body))
+    }
+}
+
 /// Building HTTP responses the way kube-apiserver writes them: compact JSON ending in a
 /// newline, `Status` bodies for errors, `Warning` headers.
 enum Responses {
     static func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok, warnings: [String] = [],
-                     contentType: String = "application/json") -> Response {
+                     contentType: String = "application/json") -> Reply {
         var buffer = ByteBufferAllocator().buffer(capacity: bytes.count + 1)
         buffer.writeBytes(bytes)
         buffer.writeInteger(UInt8(ascii: "\n"))
-        return Response(status: status, headers: headers(contentType: contentType, warnings: warnings),
-                        body: .init(byteBuffer: buffer))
+        return Reply(status: status, headers: headers(contentType: contentType, warnings: warnings), body: buffer)
     }
 
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, warnings: [String] = [],
-                     contentType: String = "application/json") -> Response {
+                     contentType: String = "application/json") -> Reply {
         json(value.serializedBytes(), status: status, warnings: warnings, contentType: contentType)
     }
 
-    static func buffer(_ buffer: ByteBuffer, status: HTTPResponse.Status = .ok, warnings: [String] = []) -> Response {
-        Response(status: status, headers: headers(contentType: "application/json", warnings: warnings),
-                 body: .init(byteBuffer: buffer))
+    static func buffer(_ buffer: ByteBuffer, status: HTTPResponse.Status = .ok, warnings: [String] = []) -> Reply {
+        Reply(status: status, headers: headers(contentType: "application/json", warnings: warnings), body: buffer)
     }
 
-    static func error(_ error: APIError) -> Response {
+    static func error(_ error: APIError) -> Reply {
         var response = json(error.status, status: HTTPResponse.Status(code: error.code))
         if let retry = error.details?.retryAfterSeconds, error.code == 429 || error.code == 503 || error.code == 504 {
             response.headers[.retryAfter] = String(retry)
@@ -33,11 +46,11 @@ enum Responses {
         return response
     }
 
-    static func text(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+    static func text(_ text: String, status: HTTPResponse.Status = .ok) -> Reply {
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; charset=utf-8"
         headers[.xContentTypeOptions] = "nosniff"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        return Reply(status: status, headers: headers, body: ByteBuffer(string: text))
     }
 
     static func headers(contentType: String, warnings: [String]) -> HTTPFields {

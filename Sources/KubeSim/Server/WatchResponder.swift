@@ -17,7 +17,7 @@ public struct WatchSettings: Sendable {
 
 extension Call {
     /// Streams watch events: HTTP 200, chunked, one JSON event per line.
-    func watch() throws(APIError) -> Response {
+    func watch(request: Request) throws(APIError) -> Response {
         var options = listOptions
         if let name {
             let pin = "metadata.name=\(name)"
@@ -30,14 +30,13 @@ extension Call {
         } catch where error.code == 410 {
             // Like kube-apiserver: the watch is accepted, then ends with one ERROR event.
             let line = WatchLine.encode(type: .error, objectBytes: error.status.serializedBytes())
-            return Responses.buffer(line)
+            return Response(Responses.buffer(line))
         }
         let encoder = WatchEncoder(call: self, form: form)
         let timeout = Duration.seconds(options.timeoutSeconds.flatMap { $0 > 0 ? $0 : nil }
             ?? Int.random(in: api.watchSettings.defaultTimeout))
         let bookmarks = options.allowWatchBookmarks
         let bookmarkInterval = api.watchSettings.bookmarkInterval
-        let request = request
         let lease = api.extensions?.watchStarted(type: type, namespace: namespace, stop: { watch.stop() })
         let body = ResponseBody { writer in
             defer { watch.stop(); lease?.end() }
@@ -68,6 +67,11 @@ extension Call {
         }
         var headers = Responses.headers(contentType: "application/json", warnings: [])
         headers[.transferEncoding] = "chunked"
+        // Hummingbird closes the connection once a response that watched for the client's
+        // hang-up (`consumeWithCancellationOnInboundClose`) ends. Saying so up front keeps a
+        // client from reusing the connection for its next request, which the close would
+        // then cut off after the server had acted on it.
+        headers[.connection] = "close"
         return Response(status: .ok, headers: headers, body: body)
     }
 }

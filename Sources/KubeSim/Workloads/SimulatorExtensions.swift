@@ -16,9 +16,21 @@ public struct SimulatorExtensions: Sendable {
         self.faults = faults
     }
 
+    /// Whether `path` is one of the extra endpoints.
+    func claims(_ path: String) -> Bool {
+        path == "/metrics/cluster" || path == FaultAdmin.path || path.hasPrefix(FaultAdmin.path + "/")
+            || (workloads != nil && path.hasPrefix(Self.metricsPrefix))
+    }
+
+    /// Whether requests may be answered without passing the fault screen: no fault is in force.
+    var screensNothing: Bool { faults.isEmpty }
+
+    private static let metricsPrefix = "/apis/\(MetricsServer.group)/\(MetricsServer.version)/"
+
     /// Answers the extra endpoints after authentication; nil for any other path.
     func respond(to request: inout Request, user: UserInfo, authorizer: any Authorizing) async throws(APIError) -> Response? {
         let path = request.uri.path
+        guard claims(path) else { return nil }
         if path == "/metrics/cluster" {
             try authorize(AuthorizationAttributes(user: user, verb: "get", isResourceRequest: false, path: path), authorizer)
             guard let workloads else { throw APIError.pathNotFound() }
@@ -34,10 +46,9 @@ public struct SimulatorExtensions: Sendable {
             try authorize(AuthorizationAttributes(user: user, verb: request.method.rawValue.lowercased(),
                                                   isResourceRequest: false, path: path), authorizer)
             let body = try await ResourceHandler.readBody(&request, method: request.method)
-            return try FaultAdmin(faults: faults).respond(method: request.method, path: path, body: body)
+            return Response(try FaultAdmin(faults: faults).respond(method: request.method, path: path, body: body))
         }
-        let prefix = "/apis/\(MetricsServer.group)/\(MetricsServer.version)/"
-        if path.hasPrefix(prefix), let workloads {
+        if path.hasPrefix(Self.metricsPrefix), let workloads {
             guard case .resource(let route) = APIRoute(path: path), route.subresource == nil, !route.watchPrefix else {
                 throw APIError.pathNotFound()
             }
@@ -51,7 +62,7 @@ public struct SimulatorExtensions: Sendable {
                                                   name: route.name ?? ""), authorizer)
             let value = try workloads.metricsServer.respond(resource: route.resource, namespace: route.namespace,
                                                             name: route.name, query: QueryParameters(request.uri.query))
-            return Responses.json(value)
+            return Response(Responses.json(value))
         }
         return nil
     }

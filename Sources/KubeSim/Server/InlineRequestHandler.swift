@@ -1,0 +1,193 @@
+import Foundation
+import HTTPTypes
+import KubeClient
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTPTypes
+import NIOSSL
+
+/// Answers requests on the connection's event loop, the way kube-apiserver's handlers run
+/// on the goroutine that read the request: no hop to a task and back.
+///
+/// Every handler behind a request is synchronous except a few, and those are passed on to
+/// Hummingbird's async responder (``APIResponder``) unchanged:
+/// - watches, which stream for minutes;
+/// - subresources with a responder of their own (`pods/log` streams, token requests);
+/// - the simulator's extra endpoints (``SimulatorExtensions``), and every request while a
+///   fault is in force (the fault screen may delay a request);
+/// - `HEAD`, `Connection: close` and `Expect` requests, which Hummingbird's connection loop
+///   knows how to finish.
+///
+/// The handler sits after the HTTP/1 codec and before Hummingbird's channel. HTTP/1.1
+/// answers requests in the order they came: while a passed-on request has not been
+/// answered in full, later requests on the connection are passed on too.
+final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private struct Collecting {
+        var head: HTTPTypes.HTTPRequest
+        var path: String
+        var route: APIRoute
+        var query: QueryParameters
+        var body: ByteBuffer?
+        var tooLarge = false
+    }
+
+    private enum State {
+        case idle
+        /// Reading the body of a request answered here.
+        case collecting(Collecting)
+        /// Passing a request's parts on to the async responder.
+        case passing
+    }
+
+    private let responder: APIResponder
+    private var state = State.idle
+    /// Requests passed on whose response has not ended yet.
+    private var passedOn = 0
+    /// The user of the connection's client certificate, read at its first request.
+    private var certificateUser: Result<UserInfo?, APIError>?
+
+    init(responder: APIResponder) {
+        self.responder = responder
+    }
+
+    private var api: APIServices { responder.api }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = unwrapInboundIn(data)
+        switch (state, part) {
+        case (.idle, .head(let head)):
+            if passedOn == 0, let collecting = answerable(head) {
+                state = .collecting(collecting)
+            } else {
+                passedOn += 1
+                state = .passing
+                context.fireChannelRead(data)
+            }
+        case (.collecting(var collecting), .body(var chunk)):
+            state = .idle  // drops the buffer's second reference while it grows
+            if !collecting.tooLarge {
+                if (collecting.body?.readableBytes ?? 0) + chunk.readableBytes > ResourceHandler.maxBodySize {
+                    collecting.tooLarge = true
+                    collecting.body = nil
+                } else if collecting.body == nil {
+                    collecting.body = chunk
+                } else {
+                    collecting.body?.writeBuffer(&chunk)
+                }
+            }
+            state = .collecting(collecting)
+        case (.collecting(let collecting), .end):
+            state = .idle
+            respond(to: collecting, context: context)
+        case (.passing, .end):
+            state = .idle
+            context.fireChannelRead(data)
+        default:
+            // The rest of a passed-on request, or parts out of order: Hummingbird's loop
+            // reports those.
+            context.fireChannelRead(data)
+        }
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        // Only the async responder's writes pass through here; this handler's own go to
+        // the next handler directly.
+        if case .end = unwrapOutboundIn(data) { passedOn = max(0, passedOn - 1) }
+        context.write(data, promise: promise)
+    }
+
+    /// The request's route when this handler answers it, nil when it goes to the async responder.
+    private func answerable(_ head: HTTPTypes.HTTPRequest) -> Collecting? {
+        switch head.method {
+        case .get, .post, .put, .patch, .delete: break
+        default: return nil
+        }
+        let fields = head.headerFields
+        if fields[.expect] != nil || fields[.connection]?.lowercased().contains("close") == true { return nil }
+        let target = head.path ?? "/"
+        let question = target.firstIndex(of: "?")
+        let path = String(target[..<(question ?? target.endIndex)])
+        let query = QueryParameters(question.map { String(target[target.index(after: $0)...]) })
+        if let extensions = api.extensions, !extensions.screensNothing || extensions.claims(path) { return nil }
+        let route = APIRoute(path: path)
+        if case .resource(let resource) = route {
+            if ResourceHandler.isWatch(resource, query: query) { return nil }
+            if ResourceHandler(api: api).subresourceResponder(resource) != nil { return nil }
+        }
+        return Collecting(head: head, path: path, route: route, query: query)
+    }
+
+    private func respond(to request: Collecting, context: ChannelHandlerContext) {
+        var reply: Reply
+        do throws(APIError) {
+            if request.tooLarge { throw ResourceHandler.bodyTooLarge("it exceeds \(ResourceHandler.maxBodySize) bytes") }
+            reply = try answer(request, context: context)
+        } catch {
+            reply = Responses.error(error)
+        }
+        reply.headers[.contentLength] = String(reply.body.readableBytes)
+        reply.headers[.date] = HTTPDate.now()
+        context.write(wrapOutboundOut(.head(HTTPResponse(status: reply.status, headerFields: reply.headers))), promise: nil)
+        if reply.body.readableBytes > 0 { context.write(wrapOutboundOut(.body(reply.body)), promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+    }
+
+    private func answer(_ request: Collecting, context: ChannelHandlerContext) throws(APIError) -> Reply {
+        let head = request.head
+        guard let user = try api.authenticator.authenticate(authorization: head.headerFields[.authorization],
+                                                            certificateUser: try connectionUser(context))
+            ?? (api.anonymousIsAdmin ? UserInfo.insecureAdmin : nil) else {
+            throw APIError.unauthorized
+        }
+        guard case .resource(let path) = request.route else {
+            return try responder.answer(request.route, method: head.method, path: request.path,
+                                        headers: head.headerFields, user: user)
+        }
+        let handler = ResourceHandler(api: api)
+        let resolved = try handler.resolve(path, method: head.method, query: request.query, user: user)
+        let carriesBody = head.method == .post || head.method == .put || head.method == .patch || head.method == .delete
+        let body = carriesBody ? request.body.map { Array($0.readableBytesView) } ?? [] : []
+        return try handler.answer(resolved, headers: head.headerFields, body: body, user: user)
+    }
+
+    private func connectionUser(_ context: ChannelHandlerContext) throws(APIError) -> UserInfo? {
+        if certificateUser == nil {
+            let certificate = try? context.pipeline.syncOperations.nioSSL_peerCertificate()
+            do throws(APIError) {
+                certificateUser = .success(try api.authenticator.certificateUser(certificate))
+            } catch {
+                certificateUser = .failure(error)
+            }
+        }
+        return try certificateUser!.get()
+    }
+}
+
+/// `Date` header values (RFC 9110 IMF-fixdate), formatted at most once a second.
+enum HTTPDate {
+    private static let cache = NIOLockedValueBox<(second: time_t, text: String)>((0, ""))
+
+    static func now() -> String {
+        let second = time(nil)
+        return cache.withLockedValue { cache in
+            if cache.second != second { cache = (second, format(second)) }
+            return cache.text
+        }
+    }
+
+    static func format(_ second: time_t) -> String {
+        var seconds = second
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : String(value) }
+        return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
+    }
+}
