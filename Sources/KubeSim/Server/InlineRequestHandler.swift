@@ -150,8 +150,7 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
         }
         let handler = ResourceHandler(api: api)
         let resolved = try handler.resolve(path, method: head.method, query: request.query, user: user)
-        let carriesBody = head.method == .post || head.method == .put || head.method == .patch || head.method == .delete
-        let body = carriesBody ? request.body.map { Array($0.readableBytesView) } ?? [] : []
+        let body = ResourceHandler.carriesBody(head.method) ? request.body.map { Array($0.readableBytesView) } ?? [] : []
         return try handler.answer(resolved, headers: head.headerFields, body: body, user: user)
     }
 

@@ -100,6 +100,7 @@ struct ResourceHandler: Sendable {
         return Response(try answer(resolved, headers: request.headers, body: body, user: user))
     }
 
+    /// The largest request body served (kube-apiserver accepts 3 MiB objects).
     static let maxBodySize = 3 * 1024 * 1024
 
     static func bodyTooLarge(_ reason: String) -> APIError {
@@ -107,8 +108,13 @@ struct ResourceHandler: Sendable {
                  message: "the request body is too large or could not be read: \(reason)")
     }
 
+    /// Whether a request of `method` has a body the handlers read (a GET's is ignored).
+    static func carriesBody(_ method: HTTPRequest.Method) -> Bool {
+        method == .post || method == .put || method == .patch || method == .delete
+    }
+
     static func readBody(_ request: inout Request, method: HTTPRequest.Method) async throws(APIError) -> [UInt8] {
-        guard method == .post || method == .put || method == .patch || method == .delete else { return [] }
+        guard carriesBody(method) else { return [] }
         do {
             let buffer = try await request.collectBody(upTo: maxBodySize)
             return Array(buffer.readableBytesView)

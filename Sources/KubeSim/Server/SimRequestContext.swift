@@ -13,5 +13,5 @@ public struct SimRequestContext: RequestContext {
     }
 
     /// Kubernetes objects and patches can be large (kube-apiserver accepts 3 MiB).
-    public var maxUploadSize: Int { 3 * 1024 * 1024 }
+    public var maxUploadSize: Int { ResourceHandler.maxBodySize }
 }
