@@ -8,7 +8,7 @@ private func j(_ text: String) -> JSONValue { try! JSONValue(parsing: text) }
 private func ruleErrors(_ rules: String, properties: String, spec: String, oldSpec: String? = nil) throws -> [String] {
     let schema = try StructuralSchema(openAPIV3Schema: j(#"{"type":"object","properties":{"spec":{"type":"object","properties":\#(properties),"x-kubernetes-validations":\#(rules)}}}"#))
     let old = oldSpec.map { j(#"{"spec":\#($0)}"#) }
-    return schema.validate(j(#"{"spec":\#(spec)}"#), oldObject: old).map(\.message)
+    return schema.validate(j(#"{"spec":\#(spec)}"#), oldObject: old).map(\.description)
 }
 
 private let replicaProperties = #"{"replicas":{"type":"integer"},"maxReplicas":{"type":"integer"},"mode":{"type":"string"},"ratio":{"type":"number"},"items":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"weight":{"type":"integer"}}}},"labels":{"type":"object","additionalProperties":{"type":"string"}}}"#
@@ -77,12 +77,12 @@ private let replicaProperties = #"{"replicas":{"type":"integer"},"maxReplicas":{
           "status":{"type":"object","properties":{"phase":{"type":"string"}}}}}
         """#))
         let stored = j(#"{"spec":{"replicas":5,"maxReplicas":3},"status":{"phase":"A"}}"#)
-        #expect(schema.validate(stored).map(\.message) == [#"spec: Invalid value: "object": too many"#])
+        #expect(schema.validate(stored).map(\.description) == [#"spec: Invalid value: "object": too many"#])
         #expect(schema.validate(j(#"{"spec":{"replicas":5,"maxReplicas":3},"status":{"phase":"B"}}"#), oldObject: stored) == [])
-        #expect(schema.validate(j(#"{"spec":{"replicas":6,"maxReplicas":3},"status":{"phase":"B"}}"#), oldObject: stored).map(\.message)
+        #expect(schema.validate(j(#"{"spec":{"replicas":6,"maxReplicas":3},"status":{"phase":"B"}}"#), oldObject: stored).map(\.description)
             == [#"spec: Invalid value: "object": too many"#])
         let frozen = j(#"{"frozen":{"v":1}}"#)
-        #expect(schema.validate(frozen, oldObject: frozen).map(\.message) == [#"frozen: Invalid value: "object": must change"#])
+        #expect(schema.validate(frozen, oldObject: frozen).map(\.description) == [#"frozen: Invalid value: "object": must change"#])
     }
 
     @Test func evaluationErrorsAreReported() throws {
@@ -94,13 +94,13 @@ private let replicaProperties = #"{"replicas":{"type":"integer"},"maxReplicas":{
 
     @Test func rootRulesReportTheNilField() throws {
         let schema = try StructuralSchema(openAPIV3Schema: j(#"{"type":"object","x-kubernetes-validations":[{"rule":"has(self.spec)","message":"spec is required"}],"properties":{"spec":{"type":"object"}}}"#))
-        #expect(schema.validate(j("{}")).map(\.message) == [#"<nil>: Invalid value: "object": spec is required"#])
+        #expect(schema.validate(j("{}")).map(\.description) == [#"<nil>: Invalid value: "object": spec is required"#])
     }
 
     @Test func rootRulesSeeObjectMetadata() throws {
         let schema = try StructuralSchema(openAPIV3Schema: j(#"{"type":"object","x-kubernetes-validations":[{"rule":"self.metadata.name.startsWith('bg-') && self.kind == 'Widget'","message":"name must start with bg-"}],"properties":{"spec":{"type":"object"}}}"#))
         #expect(schema.validate(j(#"{"kind":"Widget","metadata":{"name":"bg-1"},"spec":{}}"#)) == [])
-        #expect(schema.validate(j(#"{"kind":"Widget","metadata":{"name":"x"},"spec":{}}"#)).map(\.message) == [#"<nil>: Invalid value: "object": name must start with bg-"#])
+        #expect(schema.validate(j(#"{"kind":"Widget","metadata":{"name":"x"},"spec":{}}"#)).map(\.description) == [#"<nil>: Invalid value: "object": name must start with bg-"#])
         #expect(throws: SchemaError.self) {
             try StructuralSchema(openAPIV3Schema: j(#"{"type":"object","x-kubernetes-validations":[{"rule":"self.bogus == 1"}],"properties":{"spec":{"type":"object"}}}"#))
         }
@@ -117,7 +117,7 @@ private let replicaProperties = #"{"replicas":{"type":"integer"},"maxReplicas":{
     @Test func missingRequiredFieldsAlsoBlockRules() throws {
         let schema = try StructuralSchema(openAPIV3Schema: j(#"{"type":"object","properties":{"spec":{"type":"object","required":["size"],"properties":{"size":{"type":"integer"}},"x-kubernetes-validations":[{"rule":"self.size > 0"}]}}}"#))
         #expect(schema.validate(j(#"{"spec":{}}"#)).map(\.type) == [.required, .invalid])
-        #expect(schema.validate(j(#"{"spec":{"size":0}}"#)).map(\.message) == [#"spec: Invalid value: "object": failed rule: self.size > 0"#])
+        #expect(schema.validate(j(#"{"spec":{"size":0}}"#)).map(\.description) == [#"spec: Invalid value: "object": failed rule: self.size > 0"#])
     }
 
     @Test func expressionsEvaluateLikeCEL() throws {

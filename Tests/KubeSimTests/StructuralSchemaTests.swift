@@ -29,7 +29,7 @@ private let widgetSchema = j(#"""
     let schema = try! StructuralSchema(openAPIV3Schema: widgetSchema)
 
     func errors(_ spec: String) -> [String] {
-        schema.validate(j(#"{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w"},"spec":\#(spec)}"#)).map(\.message)
+        schema.validate(j(#"{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w"},"spec":\#(spec)}"#)).map(\.description)
     }
 
     @Test func validObjectHasNoErrors() {
@@ -90,12 +90,12 @@ private let widgetSchema = j(#"""
 
     @Test func invalidStatusAggregatesLikeNewInvalid() {
         let problems = schema.validate(j(#"{"spec":{"size":"x","mode":"slow"}}"#))
-        let status = FieldError.invalidStatus(group: "example.com", kind: "Widget", name: "w", errors: problems)
+        let status = APIError.invalid(kind: "Widget", group: "example.com", name: "w", errors: problems + problems).status
         #expect(status["code"] == 422)
         #expect(status["reason"] == "Invalid")
         #expect(status["message"] == .string(#"Widget.example.com "w" is invalid: [spec.mode: Unsupported value: "slow": supported values: "fast", "safe", spec.size: Invalid value: "string": spec.size in body must be of type integer: "string"]"#))
         #expect(status["details"]["causes"][0] == j(#"{"reason":"FieldValueNotSupported","message":"Unsupported value: \"slow\": supported values: \"fast\", \"safe\"","field":"spec.mode"}"#))
-        let single = FieldError.invalidStatus(group: "", kind: "Pod", name: "p", errors: [FieldError(.required, field: "spec.containers")])
+        let single = APIError.invalid(kind: "Pod", group: "", name: "p", errors: [FieldError(type: .required, field: "spec.containers")]).status
         #expect(single["message"] == #"Pod "p" is invalid: spec.containers: Required value"#)
         #expect(single["details"]["group"] == .null)
     }
@@ -157,7 +157,7 @@ private let widgetSchema = j(#"""
             _ = try StructuralSchema(openAPIV3Schema: j(schema))
             return []
         } catch {
-            return error.errors.map(\.message)
+            return error.errors.map(\.description)
         }
     }
 

@@ -421,9 +421,11 @@ extension Status {
 
 // MARK: - Field errors (k8s.io/apimachinery/pkg/util/validation/field)
 
-/// One validation failure of one field, printed as kube-apiserver prints it:
-/// `spec.replicas: Invalid value: -1: must be greater than or equal to 0`.
-public struct FieldError: Sendable, Hashable, CustomStringConvertible {
+/// One validation failure of one field, printed as kube-apiserver prints it
+/// (k8s.io/apimachinery/pkg/util/validation/field, v1.32):
+/// `spec.replicas: Invalid value: -1: must be greater than or equal to 0`. The operator's own
+/// checks and the embedded cluster's schema validation both report with it.
+public struct FieldError: Error, Sendable, Hashable, CustomStringConvertible {
     public struct ErrorType: RawRepresentable, Sendable, Hashable {
         public var rawValue: String
         public init(rawValue: String) { self.rawValue = rawValue }
@@ -436,6 +438,8 @@ public struct FieldError: Sendable, Hashable, CustomStringConvertible {
         public static let forbidden = ErrorType(rawValue: "FieldValueForbidden")
         public static let tooLong = ErrorType(rawValue: "FieldValueTooLong")
         public static let tooMany = ErrorType(rawValue: "FieldValueTooMany")
+        public static let tooFew = ErrorType(rawValue: "FieldValueTooFew")
+        public static let tooShort = ErrorType(rawValue: "FieldValueTooShort")
         public static let `internal` = ErrorType(rawValue: "InternalError")
         public static let typeInvalid = ErrorType(rawValue: "FieldValueTypeInvalid")
 
@@ -450,6 +454,8 @@ public struct FieldError: Sendable, Hashable, CustomStringConvertible {
             case .forbidden: return "Forbidden"
             case .tooLong: return "Too long"
             case .tooMany: return "Too many"
+            case .tooFew: return "Too few"
+            case .tooShort: return "Too short"
             case .internal: return "Internal error"
             default: return rawValue
             }
@@ -459,7 +465,7 @@ public struct FieldError: Sendable, Hashable, CustomStringConvertible {
     public var type: ErrorType
     /// The field path, `spec.template.spec.containers[0].image`.
     public var field: String
-    /// The offending value; nil prints nothing (Required, Forbidden, …) or `null` for value types.
+    /// The offending value; nil leaves it out of the message (`.null` prints `null`).
     public var badValue: JSONValue?
     public var detail: String
 
@@ -511,10 +517,8 @@ public struct FieldError: Sendable, Hashable, CustomStringConvertible {
         default:
             if let badValue {
                 s = type.text + ": " + FieldError.goValue(badValue)
-            } else if type == .tooMany {
-                s = type.text
             } else {
-                s = type.text + ": null"
+                s = type.text
             }
         }
         if !detail.isEmpty { s += ": " + detail }
@@ -524,7 +528,7 @@ public struct FieldError: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(field): \(body)" }
 
     /// A value as Go's `%v` / `%q` prints it in field errors.
-    static func goValue(_ value: JSONValue) -> String {
+    public static func goValue(_ value: JSONValue) -> String {
         switch value {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
@@ -536,7 +540,7 @@ public struct FieldError: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Go's `%v` of a float64 (`strconv.FormatFloat(f, 'g', -1, 64)` with Go's exponent form).
-    static func goFloat(_ d: Double) -> String {
+    public static func goFloat(_ d: Double) -> String {
         if d.isNaN { return "NaN" }
         if d.isInfinite { return d < 0 ? "-Inf" : "+Inf" }
         if d == d.rounded(), abs(d) < 1e21 {

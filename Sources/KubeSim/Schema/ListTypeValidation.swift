@@ -19,11 +19,11 @@ enum ListTypeValidation {
             switch node.listType {
             case "set":
                 for i in duplicates(items) {
-                    errors.append(FieldError(.duplicate, field: path.index(i).field, badValue: items[i]))
+                    errors.append(FieldError(type: .duplicate, field: path.index(i).field, badValue: items[i]))
                 }
             case "map":
                 if let bad = items.firstIndex(where: { !$0.isObject && !$0.isNull }) {
-                    errors.append(FieldError(.invalid, field: path.index(bad).field, badValue: items[bad],
+                    errors.append(FieldError(type: .invalid, field: path.index(bad).field, badValue: items[bad],
                                              detail: "must be an object for an array of list-type map"))
                     break
                 }
@@ -33,7 +33,7 @@ enum ListTypeValidation {
                     return .object(key)
                 }
                 for i in duplicates(keys) {
-                    errors.append(FieldError(.duplicate, field: path.index(i).field, badValue: keys[i]))
+                    errors.append(FieldError(type: .duplicate, field: path.index(i).field, badValue: keys[i]))
                 }
             default:
                 break

@@ -58,11 +58,11 @@ enum RuleValidation {
         do {
             outcome = try rule.program.evaluate(self: current, oldSelf: previous)
         } catch {
-            return FieldError(.invalid, field: path.field, badValue: typeName,
+            return FieldError(type: .invalid, field: path.field, badValue: typeName,
                               detail: "\(error.message) evaluating rule: \(ruleText(rule))")
         }
         guard case .bool(let passed) = outcome else {
-            return FieldError(.invalid, field: path.field, badValue: typeName,
+            return FieldError(type: .invalid, field: path.field, badValue: typeName,
                               detail: "rule did not evaluate to a boolean: \(ruleText(rule))")
         }
         if passed { return nil }
@@ -73,10 +73,10 @@ enum RuleValidation {
             if !trimmed.isEmpty && !trimmed.contains("\n") { detail = trimmed }
         }
         switch rule.reason {
-        case .forbidden?: return FieldError(.forbidden, field: errorPath.field, detail: detail)
-        case .required?: return FieldError(.required, field: errorPath.field, detail: detail)
-        case .duplicate?: return FieldError(.duplicate, field: errorPath.field, badValue: typeName)
-        default: return FieldError(.invalid, field: errorPath.field, badValue: typeName, detail: detail)
+        case .forbidden?: return FieldError(type: .forbidden, field: errorPath.field, detail: detail)
+        case .required?: return FieldError(type: .required, field: errorPath.field, detail: detail)
+        case .duplicate?: return FieldError(type: .duplicate, field: errorPath.field, badValue: typeName)
+        default: return FieldError(type: .invalid, field: errorPath.field, badValue: typeName, detail: detail)
         }
     }
 

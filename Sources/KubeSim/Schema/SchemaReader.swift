@@ -17,7 +17,7 @@ struct SchemaReader {
     ]
 
     mutating func fail(_ type: FieldError.ErrorType, _ path: String, _ detail: String, _ value: JSONValue? = nil) {
-        errors.append(FieldError(type, field: path, badValue: value, detail: detail))
+        errors.append(FieldError(type: type, field: path, badValue: value, detail: detail))
     }
 
     mutating func read(_ json: JSONValue, path: String, level: Level, correlatable: Bool) -> Node {
@@ -39,8 +39,8 @@ struct SchemaReader {
             if raw == "null" {
                 fail(.forbidden, "\(path).type", "type cannot be set to null, use nullable as an alternative")
             } else if type == nil || !Self.types.contains(type!) {
-                errors.append(FieldError(.notSupported, field: "\(path).type", badValue: raw,
-                                         detail: "supported values: " + Self.types.sorted().map { FieldError.goQuote($0) }.joined(separator: ", ")))
+                errors.append(FieldError(type: .notSupported, field: "\(path).type", badValue: raw,
+                                         detail: "supported values: " + Self.types.sorted().map { goQuote($0) }.joined(separator: ", ")))
             }
         }
         let preserve = s["x-kubernetes-preserve-unknown-fields"] == .bool(true)
@@ -103,7 +103,7 @@ struct SchemaReader {
         checkListType(s, path: path, type: type, listType: listType, listMapKeys: listMapKeys, items: items)
         if let mapType = s["x-kubernetes-map-type"] {
             if mapType.stringValue != "atomic" && mapType.stringValue != "granular" {
-                errors.append(FieldError(.notSupported, field: "\(path).x-kubernetes-map-type", badValue: mapType, detail: #"supported values: "atomic", "granular""#))
+                errors.append(FieldError(type: .notSupported, field: "\(path).x-kubernetes-map-type", badValue: mapType, detail: #"supported values: "atomic", "granular""#))
             }
             if type != "object" { fail(.invalid, "\(path).type", "must be object if x-kubernetes-map-type is specified", type.map(JSONValue.string) ?? "") }
         }
@@ -221,7 +221,7 @@ struct SchemaReader {
     mutating func checkListType(_ s: [String: JSONValue], path: String, type: String?, listType: String?, listMapKeys: [String], items: Node?) {
         if let raw = s["x-kubernetes-list-type"] {
             guard let listType, ["atomic", "set", "map"].contains(listType) else {
-                errors.append(FieldError(.notSupported, field: "\(path).x-kubernetes-list-type", badValue: raw, detail: #"supported values: "atomic", "set", "map""#))
+                errors.append(FieldError(type: .notSupported, field: "\(path).x-kubernetes-list-type", badValue: raw, detail: #"supported values: "atomic", "set", "map""#))
                 return
             }
             if type != "array" {
@@ -294,8 +294,8 @@ struct SchemaReader {
             if let rawReason = entry["reason"].stringValue {
                 reason = Self.reasons[rawReason]
                 if reason == nil {
-                    errors.append(FieldError(.notSupported, field: "\(rulePath).reason", badValue: .string(rawReason),
-                                             detail: "supported values: " + Self.reasons.keys.sorted().map { FieldError.goQuote($0) }.joined(separator: ", ")))
+                    errors.append(FieldError(type: .notSupported, field: "\(rulePath).reason", badValue: .string(rawReason),
+                                             detail: "supported values: " + Self.reasons.keys.sorted().map { goQuote($0) }.joined(separator: ", ")))
                 }
             }
             if entry["optionalOldSelf"] == .bool(true) {
@@ -334,7 +334,7 @@ struct SchemaReader {
             let problems = SchemaValidator.validateValue(value, node: node, path: ValidationPath(openAPI: "", field: "<nil>"))
             for problem in problems {
                 let detail = problem.detail.isEmpty ? problem.body : problem.detail
-                errors.append(FieldError(.invalid, field: "\(path).default", badValue: value, detail: detail))
+                errors.append(FieldError(type: .invalid, field: "\(path).default", badValue: value, detail: detail))
             }
         }
         for name in node.properties.keys.sorted() {

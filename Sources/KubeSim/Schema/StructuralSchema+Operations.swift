@@ -14,7 +14,7 @@ extension StructuralSchema {
         let blocking: Set<FieldError.ErrorType> = [.notSupported, .required, .tooLong, .tooMany, .typeInvalid]
         if errors.contains(where: { blocking.contains($0.type) }) {
             if root.hasRulesBelow {
-                errors.append(FieldError(.invalid, field: "<nil>", badValue: .null,
+                errors.append(FieldError(type: .invalid, field: "<nil>", badValue: .null,
                                          detail: "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation"))
             }
             return errors
@@ -63,7 +63,7 @@ enum EmbeddedResourceValidation {
         case .object(let members):
             if node.embeddedResource && !isRoot {
                 for name in ["apiVersion", "kind"] where (members[name]?.stringValue ?? "").isEmpty {
-                    errors.append(FieldError(.required, field: path.property(name).field, detail: "must not be empty"))
+                    errors.append(FieldError(type: .required, field: path.property(name).field, detail: "must not be empty"))
                 }
             }
             for name in members.keys.sorted() {

@@ -8,7 +8,7 @@ import KubeClient
 /// 1. ``prune(_:)`` — drop unknown fields (report them for `fieldValidation=Strict|Warn`);
 /// 2. ``applyDefaults(_:)``;
 /// 3. ``validate(_:oldObject:)`` — a non-empty result is a `422 Invalid`
-///    (``FieldError/invalidStatus(group:kind:name:errors:)``).
+///    (``APIError/invalid(kind:group:name:errors:)``).
 public struct StructuralSchema: Sendable {
     public let root: Node
 
@@ -37,5 +37,5 @@ public struct SchemaError: Error, Sendable, Hashable, CustomStringConvertible {
     public init(errors: [FieldError]) { self.errors = errors }
 
     /// All problems, one per line.
-    public var description: String { errors.map(\.message).joined(separator: "\n") }
+    public var description: String { errors.map(\.description).joined(separator: "\n") }
 }

@@ -113,9 +113,25 @@ extension APIError {
         let rendered = causes.map { cause in
             cause.field.map { "\($0): \(cause.message)" } ?? cause.message
         }
-        let list = rendered.count == 1 ? rendered[0] : "[\(rendered.joined(separator: ", "))]"
-        return APIError(code: 422, reason: "Invalid", message: "\(qualified) \"\(name)\" is invalid: \(list)",
+        let list: String
+        switch rendered.count {
+        case 0: list = ""
+        case 1: list = ": " + rendered[0]
+        default: list = ": [\(rendered.joined(separator: ", "))]"
+        }
+        return APIError(code: 422, reason: "Invalid", message: "\(qualified) \(goQuote(name)) is invalid\(list)",
                         details: .init(name: name, group: group, kind: kind, causes: causes))
+    }
+
+    /// The 422 of failed validation, as `field.ErrorList.ToAggregate` and `NewInvalid` build
+    /// it: each distinct error once, in order, as a message and a cause.
+    public static func invalid(kind: String, group: String, name: String, errors: [FieldError]) -> APIError {
+        var seen: Set<String> = []
+        let causes = errors.compactMap { error -> Cause? in
+            guard seen.insert(error.description).inserted else { return nil }
+            return Cause(type: error.type.rawValue, message: error.body, field: error.field)
+        }
+        return invalid(kind: kind, group: group, name: name, causes: causes)
     }
 
     public static func badRequest(_ message: String) -> APIError {

@@ -55,11 +55,6 @@ public struct CustomResourceAdmission: AdmissionPlugin {
             : request.oldObject.map { schema.applyDefaults(schema.prune($0).pruned) }
         let errors = schema.validate(object, oldObject: old)
         guard !errors.isEmpty else { return }
-        var seen: Set<String> = []
-        let causes = errors.compactMap { error -> APIError.Cause? in
-            guard seen.insert(error.message).inserted else { return nil }
-            return APIError.Cause(type: error.type.rawValue, message: error.body, field: error.field)
-        }
-        throw APIError.invalid(kind: request.type.kind, group: request.type.group, name: request.name, causes: causes)
+        throw APIError.invalid(kind: request.type.kind, group: request.type.group, name: request.name, errors: errors)
     }
 }
