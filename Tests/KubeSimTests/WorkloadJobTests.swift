@@ -26,7 +26,7 @@ struct WorkloadJobTests {
         let ns = try await WorkloadCluster.namespace("job")
         let kubectl = try await WorkloadCluster.kubectl()
         #expect(try await kubectl.apply(Self.job("report", namespace: ns, completions: 3, parallelism: 2,
-                                                  annotations: [BehaviourAnnotation.runSeconds: "4"])).succeeded)
+                                                  annotations: [BehaviourAnnotation.runSeconds: "20"])).succeeded)
         let client = try await WorkloadCluster.client()
         // Parallelism caps the pods running at once.
         let running = try await waitFor("pods running") { () -> Int? in
