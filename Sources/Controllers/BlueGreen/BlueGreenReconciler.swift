@@ -23,37 +23,61 @@ struct BlueGreenReconciler: Reconciler {
     func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
         guard let raw = cache.get(BlueGreenController.resource, key) else {
             decoded.forget(key)
+            writes.forget(owner: key)
             return .done
         }
         if !raw["metadata"]["deletionTimestamp"].isNull { return .done } // children go with their owner reference
         // Acting on a cached rollout that has not yet seen our own last write would undo it
         // (a promotion, say): wait for the watch to deliver it first.
-        if writes.isBehind(key, raw) { return .requeue(after: .milliseconds(50)) }
+        if writes.isBehind(BlueGreenController.resource.resource, raw) { return .requeue(after: .milliseconds(50)) }
         var step = try RolloutStep(raw: raw, reconciler: self)
         let result = try await step.run()
-        if let written = try await step.writeStatus() { writes.record(key, written) }
+        if let written = try await step.writeStatus() { writes.record(BlueGreenController.resource.resource, written, owner: key) }
         return result
     }
 }
 
-/// The resourceVersion of the last write this controller made to each rollout.
+/// The resourceVersion of the last write this controller made to each rollout and to each of
+/// its children (Deployments, Services): the expectations of client-go's controllers. A
+/// cached object older than that write is not acted on; the watch delivers it shortly.
 final class OwnWrites: Sendable {
-    private let versions = NIOLockedValueBox<[ObjectKey: UInt64]>([:])
+    private struct Key: Hashable {
+        var resource: GroupVersionResource
+        var object: ObjectKey
+    }
 
-    func record(_ key: ObjectKey, _ object: JSONValue) {
-        guard let rv = object["metadata"]["resourceVersion"].stringValue.flatMap(UInt64.init) else { return }
-        versions.withLockedValue { $0[key] = rv }
+    private struct Entry {
+        var version: UInt64
+        /// The rollout the write was made for.
+        var owner: ObjectKey
+    }
+
+    private let entries = NIOLockedValueBox<[Key: Entry]>([:])
+
+    /// Notes a write: `object` is what the server answered.
+    func record(_ resource: GroupVersionResource, _ object: JSONValue, owner: ObjectKey) {
+        guard let rv = object["metadata"]["resourceVersion"].stringValue.flatMap(UInt64.init),
+              let name = object["metadata"]["name"].stringValue else { return }
+        let key = Key(resource: resource, object: ObjectKey(namespace: object["metadata"]["namespace"].stringValue ?? "", name: name))
+        entries.withLockedValue { $0[key] = Entry(version: rv, owner: owner) }
     }
 
     /// Whether the cached object is older than our last write (numeric resourceVersions, as
     /// etcd and the embedded cluster use; anything else is never considered behind).
-    func isBehind(_ key: ObjectKey, _ cached: JSONValue) -> Bool {
-        guard let rv = cached["metadata"]["resourceVersion"].stringValue.flatMap(UInt64.init) else { return false }
-        return versions.withLockedValue { state in
+    func isBehind(_ resource: GroupVersionResource, _ cached: JSONValue) -> Bool {
+        guard let rv = cached["metadata"]["resourceVersion"].stringValue.flatMap(UInt64.init),
+              let name = cached["metadata"]["name"].stringValue else { return false }
+        let key = Key(resource: resource, object: ObjectKey(namespace: cached["metadata"]["namespace"].stringValue ?? "", name: name))
+        return entries.withLockedValue { state in
             guard let written = state[key] else { return false }
-            if rv >= written { state.removeValue(forKey: key); return false }
+            if rv >= written.version { state.removeValue(forKey: key); return false }
             return true
         }
+    }
+
+    /// Drops what was noted for a rollout that is gone (its children go with it).
+    func forget(owner: ObjectKey) {
+        entries.withLockedValue { state in state = state.filter { $0.value.owner != owner } }
     }
 }
 
@@ -175,6 +199,10 @@ struct RolloutStep {
         }
         let revision = Revision.of(template: rollout.spec.template)
         let operations = pendingOperations()
+
+        // A child the cache has not yet seen our last write to would be misjudged (a Deployment
+        // scaled down a moment ago still looking ready): wait for the watch to deliver it.
+        if childrenBehind() { return .requeue(after: .milliseconds(50)) }
 
         // Services first: a name taken by something else is a spec problem.
         if let conflict = serviceConflict() { return invalid(field: conflict.field, conflict.message) }
@@ -459,7 +487,7 @@ struct RolloutStep {
         }
         let patch: JSONValue = [["op": "replace", "path": "/spec/template", "value": template]]
         let patched = try await api.patch(BlueGreenController.resource.resource, name: name, namespace: namespace, type: .json, body: patch)
-        reconciler.writes.record(key, patched)
+        reconciler.writes.record(BlueGreenController.resource.resource, patched, owner: key)
         record(.normal, "UndoRequested", "spec.template set back to revision \(previous.revision ?? "?")")
         return .requeue(after: .milliseconds(100))
     }
@@ -544,6 +572,19 @@ struct RolloutStep {
         }
     }
 
+    /// Whether the cache holds a Deployment or Service older than this controller's last write to it.
+    func childrenBehind() -> Bool {
+        let writes = reconciler.writes
+        for color in Color.allCases {
+            if let d = deployment(color), writes.isBehind(.deployments, d.object) { return true }
+        }
+        for ref in [rollout.spec.activeService] + (rollout.spec.previewService.map { [$0] } ?? []) {
+            if let service = reconciler.cache.get(BlueGreenController.services, ObjectKey(namespace: namespace, name: ref.name)),
+               writes.isBehind(.services, service) { return true }
+        }
+        return false
+    }
+
     /// Updates a child; on 409 (the cache was behind) re-reads it from the server and applies `change` again.
     func updateRetryingConflicts(_ resource: GroupVersionResource, _ cached: JSONValue,
                                  _ change: (inout JSONValue) -> Void) async throws {
@@ -553,7 +594,7 @@ struct RolloutStep {
             change(&updated)
             if updated == current { return }
             do {
-                _ = try await api.update(resource, updated, namespace: namespace)
+                reconciler.writes.record(resource, try await api.update(resource, updated, namespace: namespace), owner: key)
                 return
             } catch let error as KubeError where error.isConflict && attempt < 3 {
                 current = try await api.get(resource, name: cached["metadata"]["name"].stringValue ?? "", namespace: namespace)
@@ -639,7 +680,9 @@ struct RolloutStep {
 
     func createIgnoringExists(_ resource: GroupVersionResource, _ object: JSONValue) async throws -> JSONValue? {
         do {
-            return try await api.create(resource, object, namespace: namespace)
+            let created = try await api.create(resource, object, namespace: namespace)
+            reconciler.writes.record(resource, created, owner: key)
+            return created
         } catch let error as KubeError where error.isAlreadyExists {
             // The cache has not seen our earlier create yet; the next pass updates it.
             return nil
