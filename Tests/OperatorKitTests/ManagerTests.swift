@@ -74,14 +74,18 @@ struct ManagerTests {
         try cluster.mutate(configMaps, ObjectKey(namespace: "default", name: "w-config")) { $0["data"]["key"] = "changed" }
         try await eventually { running.tally.count("w") > before }
         // A ConfigMap nobody owns wakes nothing. Let the work the change caused settle first:
-        // the queue empty and the cache caught up with the reconcile's own status write (whose
-        // event would otherwise wake the owner once more after the count is taken).
+        // the queue empty and the cache caught up with the reconcile's own status write and
+        // with the change itself (either event, arriving after the count is taken, would wake
+        // the owner once more; the count above may have been reached by an earlier event).
         let queue = try #require(running.manager.controllers.first?.queue)
         let key = ObjectKey(namespace: "default", name: "w")
-        try await eventually("the queue drains and the cache has the last write", timeout: .seconds(30)) {
+        let child = ObjectKey(namespace: "default", name: "w-config")
+        try await eventually("the queue drains and the cache has the last writes", timeout: .seconds(30)) {
             queue.depth == 0 && running.tally.running == 0
                 && running.manager.cache.get(Fixtures.widgets, key)?["metadata"]["resourceVersion"]
                     == cluster.object(widgets, key)?["metadata"]["resourceVersion"]
+                && running.manager.cache.get(Fixtures.configMaps, child)?["metadata"]["resourceVersion"]
+                    == cluster.object(configMaps, child)?["metadata"]["resourceVersion"]
         }
         try await eventually("the queue drains", timeout: .seconds(30)) { queue.depth == 0 && running.tally.running == 0 }
         let settled = running.tally.total
