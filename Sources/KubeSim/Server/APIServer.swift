@@ -32,8 +32,7 @@ final class APIServer: Sendable {
     static func start(api: APIServices, host: String, port: Int, tls: TLSMaterial?, logger: Logger) async throws -> APIServer {
         let boundPort = NIOLockedValueBox<Int>(0)
         let responder = APIResponder(api: api, serverAddress: { "\(host):\(boundPort.withLockedValue { $0 })" })
-        let http1 = HTTPServerBuilder.http1(configuration: .init(
-            additionalChannelHandlers: [InlineRequestHandler(responder: responder)]))
+        let http1 = HTTPServerBuilder { respond in SimHTTP1Channel(responder: respond, api: responder) }
         let server: HTTPServerBuilder
         if let tls {
             var configuration = TLSConfiguration.makeServerConfiguration(
