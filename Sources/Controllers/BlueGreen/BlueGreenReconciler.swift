@@ -39,8 +39,12 @@ struct BlueGreenReconciler: Reconciler {
 
 /// The resourceVersion of the last write this controller made to each rollout and to each of
 /// its children (Deployments, Services): the expectations of client-go's controllers. A
-/// cached object older than that write is not acted on; the watch delivers it shortly.
+/// cached object older than that write is not acted on; the watch delivers it shortly. An
+/// expectation lapses after ``timeout`` (client-go's do too), so a write whose event never
+/// arrives (the object left the cache's selector, say) cannot stall a rollout.
 final class OwnWrites: Sendable {
+    static let timeout: Duration = .seconds(5)
+
     private struct Key: Hashable {
         var resource: GroupVersionResource
         var object: ObjectKey
@@ -48,6 +52,7 @@ final class OwnWrites: Sendable {
 
     private struct Entry {
         var version: UInt64
+        var at: ContinuousClock.Instant
         /// The rollout the write was made for.
         var owner: ObjectKey
     }
@@ -59,7 +64,8 @@ final class OwnWrites: Sendable {
         guard let rv = object["metadata"]["resourceVersion"].stringValue.flatMap(UInt64.init),
               let name = object["metadata"]["name"].stringValue else { return }
         let key = Key(resource: resource, object: ObjectKey(namespace: object["metadata"]["namespace"].stringValue ?? "", name: name))
-        entries.withLockedValue { $0[key] = Entry(version: rv, owner: owner) }
+        let now = ContinuousClock.now
+        entries.withLockedValue { $0[key] = Entry(version: rv, at: now, owner: owner) }
     }
 
     /// Whether the cached object is older than our last write (numeric resourceVersions, as
@@ -68,9 +74,10 @@ final class OwnWrites: Sendable {
         guard let rv = cached["metadata"]["resourceVersion"].stringValue.flatMap(UInt64.init),
               let name = cached["metadata"]["name"].stringValue else { return false }
         let key = Key(resource: resource, object: ObjectKey(namespace: cached["metadata"]["namespace"].stringValue ?? "", name: name))
+        let now = ContinuousClock.now
         return entries.withLockedValue { state in
             guard let written = state[key] else { return false }
-            if rv >= written.version { state.removeValue(forKey: key); return false }
+            if rv >= written.version || now - written.at > Self.timeout { state.removeValue(forKey: key); return false }
             return true
         }
     }
