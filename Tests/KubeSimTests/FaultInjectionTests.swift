@@ -70,13 +70,15 @@ struct FaultInjectionTests {
     @Test("a latency fault delays matching requests")
     func latency() async throws {
         let (sim, client, ns) = try await Self.setUp()
-        try sim.faults.add(FaultRule(kind: .latency, verbs: ["get"], namespaces: [ns], latencyMilliseconds: 400))
+        // A whole second, so that a list slowed by a busy host (a parallel test run) is still
+        // told apart from one the fault held.
+        try sim.faults.add(FaultRule(kind: .latency, verbs: ["get"], namespaces: [ns], latencyMilliseconds: 1000))
         let start = ContinuousClock.now
         _ = try await client.get(.configmaps, name: "settings", namespace: ns)
-        #expect(ContinuousClock.now - start >= .milliseconds(400))
+        #expect(ContinuousClock.now - start >= .milliseconds(1000))
         let unaffected = ContinuousClock.now
         _ = try await client.list(.configmaps, namespace: ns)
-        #expect(ContinuousClock.now - unaffected < .milliseconds(400))
+        #expect(ContinuousClock.now - unaffected < .milliseconds(1000))
     }
 
     @Test("a conflict fault answers updates and patches with 409 while reads succeed")
