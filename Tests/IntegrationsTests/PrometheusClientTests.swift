@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServing
 import Hummingbird
 import Integrations
 import KubeClient
@@ -19,7 +20,8 @@ import TestSupport
             """
         }
         let ready = AsyncStream<Int>.makeStream()
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+        let app = Application(router: router, server: .http1ClosingUnserved(),
+                              configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               onServerRunning: { ready.continuation.yield($0.localAddress?.port ?? 0) })
         let task = Task { try await app.runService() }
         var port = 0

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServing
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
@@ -32,7 +33,7 @@ final class APIServer: Sendable {
     static func start(api: APIServices, host: String, port: Int, tls: TLSMaterial?, logger: Logger) async throws -> APIServer {
         let boundPort = NIOLockedValueBox<Int>(0)
         let responder = APIResponder(api: api, serverAddress: { "\(host):\(boundPort.withLockedValue { $0 })" })
-        let http1 = HTTPServerBuilder { respond in SimHTTP1Channel(responder: respond, api: responder) }
+        let http1 = HTTPServerBuilder.http1ClosingUnserved { [InlineRequestHandler(responder: responder)] }
         let server: HTTPServerBuilder
         if let tls {
             var configuration = TLSConfiguration.makeServerConfiguration(

@@ -1,3 +1,4 @@
+import HTTPServing
 import Hummingbird
 import Logging
 import NIOConcurrencyHelpers
@@ -109,6 +110,7 @@ public struct OperatorEndpoints: ServiceLifecycle.Service {
         let logger = self.logger
         return Application(
             router: router,
+            server: .http1ClosingUnserved(),
             configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port)),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? address.port

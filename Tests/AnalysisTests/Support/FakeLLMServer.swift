@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServing
 import HTTPTypes
 import Hummingbird
 import KubeClient
@@ -88,7 +89,8 @@ final class FakeLLMServer: Sendable {
         var logger = Logger(label: "fake-llm-server")
         logger.logLevel = .critical
         let ready = AsyncStream<Int>.makeStream()
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+        let app = Application(router: router, server: .http1ClosingUnserved(),
+                              configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               onServerRunning: { channel in ready.continuation.yield(channel.localAddress?.port ?? 0) },
                               logger: logger)
         let task = Task { try await app.runService() }

@@ -1,13 +1,14 @@
 import Foundation
+import HTTPServing
 import Hummingbird
 import HummingbirdTLS
 import KubeSim
 import Logging
 import NIOCore
 import NIOSSL
+import SwiftASN1
 import Synchronization
 import X509
-import SwiftASN1
 
 /// A request context that remembers the connection it arrived on, so handlers can read
 /// the client certificate and tell connections apart.
@@ -67,7 +68,7 @@ final class TestAPIServer: Sendable {
         logger.logLevel = .warning
         let app = Application(
             router: router,
-            server: try .tls(.http1(), tlsConfiguration: tls),
+            server: try .tls(.http1ClosingUnserved(), tlsConfiguration: tls),
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in ready.continuation.yield(channel.localAddress?.port ?? 0) },
             logger: logger)
