@@ -138,8 +138,8 @@ struct SimBench {
         let after = residentBytes()
         let perObject = Double(after - before) / Double(objects)
         let json = Double(jsonBytes) / Double(objects)
-        emit(String(format: "memory: %d objects, %.0f B JSON each, %.0f B resident each = %.0f B overhead per object (history included)",
-                     objects, json, perObject, perObject - json))
+        emit(String(format: "memory: %d objects, %.0f B JSON each, %.0f B resident each = %.0f B overhead per object (history included); %.1f MiB resident per 10k objects",
+                     objects, json, perObject, perObject - json, perObject * 10_000 / 1_048_576))
         await sim.stop()
     }
 
