@@ -258,7 +258,13 @@ struct RolloutStep {
     /// analysis, scale the previous color down when its delay is over.
     mutating func steady(active: Color, revision: String, operations: Set<BlueGreenOperation>) async throws -> ReconcileResult {
         let activeDeployment = deployment(active)
-        let replicas = desiredActiveReplicas(active: active, rolloutInProgress: false)
+        var replicas = desiredActiveReplicas(active: active, rolloutInProgress: false)
+        if let current = activeDeployment?.specReplicas, current != replicas, !hpaTargets(children.deploymentName(active)),
+           try await hpaTargetsLive(children.deploymentName(active)) {
+            // Someone else set the live color's replicas, and an HPA this cache has not seen
+            // yet is in charge of them (its event can trail the scale it caused): leave them.
+            replicas = max(current, 1)
+        }
         try await ensureDeployment(active, template: rollout.spec.template, revision: revision, replicas: replicas)
         try await ensureServices(active: active, preview: active)
         if status.previewRevision != nil { status.previewRevision = nil }
@@ -555,9 +561,17 @@ struct RolloutStep {
     }
 
     func hpaTargets(_ deploymentName: String) -> Bool {
-        reconciler.cache.list(BlueGreenController.hpas, namespace: namespace).contains {
-            $0["spec"]["scaleTargetRef"]["kind"] == "Deployment" && $0["spec"]["scaleTargetRef"]["name"].stringValue == deploymentName
-        }
+        reconciler.cache.list(BlueGreenController.hpas, namespace: namespace).contains { Self.hpa($0, targets: deploymentName) }
+    }
+
+    /// The same question asked of the server, for when the cache may lag.
+    func hpaTargetsLive(_ deploymentName: String) async throws -> Bool {
+        try await api.list(BlueGreenController.hpas.resource, namespace: namespace, options: ListOptions()).items
+            .contains { Self.hpa($0, targets: deploymentName) }
+    }
+
+    static func hpa(_ hpa: JSONValue, targets deploymentName: String) -> Bool {
+        hpa["spec"]["scaleTargetRef"]["kind"] == "Deployment" && hpa["spec"]["scaleTargetRef"]["name"].stringValue == deploymentName
     }
 
     /// Creates or updates a colored Deployment so it runs `template` at `replicas`.
