@@ -15,6 +15,8 @@ import NIOSSL
 /// - subresources with a responder of their own (`pods/log` streams, token requests);
 /// - the simulator's extra endpoints (``SimulatorExtensions``), and every request while a
 ///   fault is in force (the fault screen may delay a request);
+/// - whole collections (list, deletecollection) and the OpenAPI documents, which can take
+///   long enough to hold up the other connections on the event loop;
 /// - `HEAD`, `Connection: close` and `Expect` requests, which Hummingbird's connection loop
 ///   knows how to finish.
 ///
@@ -115,9 +117,17 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
         let query = QueryParameters(question.map { String(target[target.index(after: $0)...]) })
         if let extensions = api.extensions, !extensions.screensNothing || extensions.claims(path) { return nil }
         let route = APIRoute(path: path)
-        if case .resource(let resource) = route {
+        switch route {
+        case .resource(let resource):
             if ResourceHandler.isWatch(resource, query: query) { return nil }
             if ResourceHandler(api: api).subresourceResponder(resource) != nil { return nil }
+            // Whole collections (list, deletecollection) can take long enough to hold up the
+            // other connections on this event loop; they are rare next to single objects.
+            if resource.name == nil && (head.method == .get || head.method == .delete) { return nil }
+        case .openAPIv2, .openAPIv3, .openAPIv3Index:
+            return nil  // large documents, read once per client
+        default:
+            break
         }
         return Collecting(head: head, path: path, route: route, query: query)
     }
