@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import KubeClient
-import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTPTypes
 import NIOSSL
@@ -17,12 +16,16 @@ import NIOSSL
 ///   fault is in force (the fault screen may delay a request);
 /// - whole collections (list, deletecollection) and the OpenAPI documents, which can take
 ///   long enough to hold up the other connections on the event loop;
-/// - `HEAD`, `Connection: close` and `Expect` requests, which Hummingbird's connection loop
-///   knows how to finish.
+/// - `HEAD`, `Connection: close`, `Expect` and absolute-form requests, rare enough that this
+///   handler leaves them to the general path.
 ///
 /// The handler sits after the HTTP/1 codec and before Hummingbird's channel. HTTP/1.1
 /// answers requests in the order they came: while a passed-on request has not been
-/// answered in full, later requests on the connection are passed on too.
+/// answered in full, later requests on the connection are passed on too. It reads no
+/// further requests while the connection cannot take more output, as Hummingbird's writer
+/// waits. A graceful shutdown may close a connection in the middle of a request body
+/// answered here (Hummingbird's connection state handler, after this one, sees the
+/// connection as idle); the client sees a closed connection and retries.
 final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -52,6 +55,10 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private var passedOn = 0
     /// The user of the connection's client certificate, read at its first request.
     private var certificateUser: Result<UserInfo?, APIError>?
+    /// A read was asked for while the connection could not take more output.
+    private var readPending = false
+    /// The `Date` header of the current second.
+    private var date: (second: time_t, text: String) = (0, "")
 
     init(responder: APIResponder) {
         self.responder = responder
@@ -72,7 +79,9 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
             }
         case (.collecting(var collecting), .body(var chunk)):
             state = .idle  // drops the buffer's second reference while it grows
-            if !collecting.tooLarge {
+            // A GET's body is not read (as on the async path); a body of another method over
+            // the limit is dropped, and refused once the request is authorized.
+            if ResourceHandler.carriesBody(collecting.head.method) && !collecting.tooLarge {
                 if (collecting.body?.readableBytes ?? 0) + chunk.readableBytes > ResourceHandler.maxBodySize {
                     collecting.tooLarge = true
                     collecting.body = nil
@@ -89,17 +98,38 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
         case (.passing, .end):
             state = .idle
             context.fireChannelRead(data)
-        default:
-            // The rest of a passed-on request, or parts out of order: Hummingbird's loop
-            // reports those.
+        case (.passing, _):
+            context.fireChannelRead(data)
+        case (.collecting, .head), (.idle, .body), (.idle, .end):
+            // NIO's decoder ends every request before the next head; nothing else can come here.
+            assertionFailure("HTTP parts out of order: \(part) while \(state)")
             context.fireChannelRead(data)
         }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        guard context.channel.isWritable else {
+            readPending = true
+            return
+        }
+        context.read()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable && readPending {
+            readPending = false
+            context.read()
+        }
+        context.fireChannelWritabilityChanged()
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         // Only the async responder's writes pass through here; this handler's own go to
         // the next handler directly.
-        if case .end = unwrapOutboundIn(data) { passedOn = max(0, passedOn - 1) }
+        if case .end = unwrapOutboundIn(data) {
+            assert(passedOn > 0, "a response ended that was not passed on")
+            passedOn = max(0, passedOn - 1)
+        }
         context.write(data, promise: promise)
     }
 
@@ -112,10 +142,11 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
         let fields = head.headerFields
         if fields[.expect] != nil || fields[.connection]?.lowercased().contains("close") == true { return nil }
         let target = head.path ?? "/"
+        guard target.hasPrefix("/") else { return nil }
         let question = target.firstIndex(of: "?")
         let path = String(target[..<(question ?? target.endIndex)])
         let query = QueryParameters(question.map { String(target[target.index(after: $0)...]) })
-        if let extensions = api.extensions, !extensions.screensNothing || extensions.claims(path) { return nil }
+        if let extensions = api.extensions, !extensions.noFaultsInForce || extensions.claims(path) { return nil }
         let route = APIRoute(path: path)
         switch route {
         case .resource(let resource):
@@ -135,13 +166,14 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private func respond(to request: Collecting, context: ChannelHandlerContext) {
         var reply: Reply
         do throws(APIError) {
-            if request.tooLarge { throw ResourceHandler.bodyTooLarge("it exceeds \(ResourceHandler.maxBodySize) bytes") }
             reply = try answer(request, context: context)
         } catch {
             reply = Responses.error(error)
         }
         reply.headers[.contentLength] = String(reply.body.readableBytes)
-        reply.headers[.date] = HTTPDate.now()
+        let second = time(nil)
+        if date.second != second { date = (second, HTTPDate.format(second)) }
+        reply.headers[.date] = date.text
         context.write(wrapOutboundOut(.head(HTTPResponse(status: reply.status, headerFields: reply.headers))), promise: nil)
         if reply.body.readableBytes > 0 { context.write(wrapOutboundOut(.body(reply.body)), promise: nil) }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
@@ -160,6 +192,8 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
         }
         let handler = ResourceHandler(api: api)
         let resolved = try handler.resolve(path, method: head.method, query: request.query, user: user)
+        // Like the async path (and kube-apiserver): 401, 403 and 404 come before 413.
+        if request.tooLarge { throw ResourceHandler.bodyTooLarge("it exceeds \(ResourceHandler.maxBodySize) bytes") }
         let body = ResourceHandler.carriesBody(head.method) ? request.body.map { Array($0.readableBytesView) } ?? [] : []
         return try handler.answer(resolved, headers: head.headerFields, body: body, user: user)
     }
@@ -177,18 +211,8 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
     }
 }
 
-/// `Date` header values (RFC 9110 IMF-fixdate), formatted at most once a second.
+/// `Date` header values (RFC 9110 IMF-fixdate).
 enum HTTPDate {
-    private static let cache = NIOLockedValueBox<(second: time_t, text: String)>((0, ""))
-
-    static func now() -> String {
-        let second = time(nil)
-        return cache.withLockedValue { cache in
-            if cache.second != second { cache = (second, format(second)) }
-            return cache.text
-        }
-    }
-
     static func format(_ second: time_t) -> String {
         var seconds = second
         var parts = tm()

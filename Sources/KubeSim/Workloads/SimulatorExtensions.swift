@@ -23,7 +23,7 @@ public struct SimulatorExtensions: Sendable {
     }
 
     /// Whether requests may be answered without passing the fault screen: no fault is in force.
-    var screensNothing: Bool { faults.isEmpty }
+    var noFaultsInForce: Bool { faults.isEmpty }
 
     private static let metricsPrefix = "/apis/\(MetricsServer.group)/\(MetricsServer.version)/"
 
