@@ -94,6 +94,7 @@ private let widgetSchema = j(#"""
         #expect(status["code"] == 422)
         #expect(status["reason"] == "Invalid")
         #expect(status["message"] == .string(#"Widget.example.com "w" is invalid: [spec.mode: Unsupported value: "slow": supported values: "fast", "safe", spec.size: Invalid value: "string": spec.size in body must be of type integer: "string"]"#))
+        #expect(status["details"]["causes"].arrayValue?.count == 4, "a cause for every error, as NewInvalid lists them")
         #expect(status["details"]["causes"][0] == j(#"{"reason":"FieldValueNotSupported","message":"Unsupported value: \"slow\": supported values: \"fast\", \"safe\"","field":"spec.mode"}"#))
         let single = APIError.invalid(kind: "Pod", group: "", name: "p", errors: [FieldError(type: .required, field: "spec.containers")]).status
         #expect(single["message"] == #"Pod "p" is invalid: spec.containers: Required value"#)

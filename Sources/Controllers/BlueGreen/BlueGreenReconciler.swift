@@ -261,9 +261,9 @@ struct RolloutStep {
         var replicas = desiredActiveReplicas(active: active, rolloutInProgress: false)
         if let current = activeDeployment?.specReplicas, current != replicas, !hpaTargets(children.deploymentName(active)),
            try await hpaTargetsLive(children.deploymentName(active)) {
-            // Someone else set the live color's replicas, and an HPA this cache has not seen
+            // The live color's replicas differ from the spec, and an HPA the cache has not seen
             // yet is in charge of them (its event can trail the scale it caused): leave them.
-            replicas = max(current, 1)
+            replicas = desiredActiveReplicas(active: active, rolloutInProgress: false, hpaInCharge: true)
         }
         try await ensureDeployment(active, template: rollout.spec.template, revision: revision, replicas: replicas)
         try await ensureServices(active: active, preview: active)
@@ -554,9 +554,10 @@ struct RolloutStep {
 
     /// The active color's replicas: the spec's, except that an HPA on it is left in charge,
     /// and during a rollout the live stack is never scaled down.
-    func desiredActiveReplicas(active: Color, rolloutInProgress: Bool) -> Int {
+    /// `hpaInCharge` nil asks the cache.
+    func desiredActiveReplicas(active: Color, rolloutInProgress: Bool, hpaInCharge: Bool? = nil) -> Int {
         let current = deployment(active)?.specReplicas ?? 0
-        if hpaTargets(children.deploymentName(active)) { return max(current, rolloutInProgress ? 0 : 1) }
+        if hpaInCharge ?? hpaTargets(children.deploymentName(active)) { return max(current, rolloutInProgress ? 0 : 1) }
         return rolloutInProgress ? max(current, rollout.spec.effectiveReplicas) : rollout.spec.effectiveReplicas
     }
 

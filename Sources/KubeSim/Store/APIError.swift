@@ -110,9 +110,11 @@ extension APIError {
     /// 422 Invalid, worded `Kind.group "name" is invalid: field: Invalid value: …`.
     public static func invalid(kind: String, group: String, name: String, causes: [Cause]) -> APIError {
         let qualified = group.isEmpty ? kind : "\(kind).\(group)"
+        // A cause for every error; the message names each distinct one once (`ToAggregate`).
+        var seen: Set<String> = []
         let rendered = causes.map { cause in
             cause.field.map { "\($0): \(cause.message)" } ?? cause.message
-        }
+        }.filter { seen.insert($0).inserted }
         let list: String
         switch rendered.count {
         case 0: list = ""
@@ -123,15 +125,10 @@ extension APIError {
                         details: .init(name: name, group: group, kind: kind, causes: causes))
     }
 
-    /// The 422 of failed validation, as `field.ErrorList.ToAggregate` and `NewInvalid` build
-    /// it: each distinct error once, in order, as a message and a cause.
+    /// The 422 of failed validation, as `NewInvalid` builds it from a `field.ErrorList`.
     public static func invalid(kind: String, group: String, name: String, errors: [FieldError]) -> APIError {
-        var seen: Set<String> = []
-        let causes = errors.compactMap { error -> Cause? in
-            guard seen.insert(error.description).inserted else { return nil }
-            return Cause(type: error.type.rawValue, message: error.body, field: error.field)
-        }
-        return invalid(kind: kind, group: group, name: name, causes: causes)
+        invalid(kind: kind, group: group, name: name,
+                causes: errors.map { Cause(type: $0.type.rawValue, message: $0.body, field: $0.field) })
     }
 
     public static func badRequest(_ message: String) -> APIError {
