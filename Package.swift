@@ -105,7 +105,11 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["KubeClient"],
+            dependencies: [
+                "KubeClient", "HTTPServing",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -186,7 +190,6 @@ let package = Package(
                 "Integrations",
                 "KubeClient",
                 "TestSupport",
-                "HTTPServing",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: strict
@@ -198,7 +201,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HTTPServingTests",
-            dependencies: ["HTTPServing", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["HTTPServing", "TestSupport", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: strict
         ),
         .testTarget(
@@ -216,7 +219,7 @@ let package = Package(
             dependencies: [
                 "Analysis",
                 "KubeClient",
-                "HTTPServing",
+                "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -2,6 +2,7 @@ import Foundation
 import HTTPServing
 import Hummingbird
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -32,13 +33,7 @@ import Glibc
         for _ in 0..<5 {
             let router = Router()
             router.get("/") { _, _ in "ok" }
-            let ready = AsyncStream<Int>.makeStream()
-            let app = Application(router: router, server: .http1ClosingUnserved(),
-                                  configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                                  onServerRunning: { ready.continuation.yield($0.localAddress?.port ?? 0) })
-            let task = Task { try await app.runService() }
-            var port = 0
-            for await p in ready.stream { port = p; break }
+            let (port, task) = await LocalHTTPServer.start(router)  // serves with .http1ClosingUnserved()
             // A burst of connections, then the serving task is cancelled at once: some are
             // accepted but never handed to a serving task.
             let descriptors = (0..<64).map { _ in connect(port) }

@@ -1,5 +1,4 @@
 import Foundation
-import HTTPServing
 import Hummingbird
 import Integrations
 import KubeClient
@@ -19,14 +18,7 @@ import TestSupport
             checkout_latency_ratio NaN
             """
         }
-        let ready = AsyncStream<Int>.makeStream()
-        let app = Application(router: router, server: .http1ClosingUnserved(),
-                              configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { ready.continuation.yield($0.localAddress?.port ?? 0) })
-        let task = Task { try await app.runService() }
-        var port = 0
-        for await p in ready.stream { port = p; break }
-        return (port, task)
+        return await LocalHTTPServer.start(router)
     }
 
     @Test func queriesARealPrometheus() async throws {

@@ -1,11 +1,11 @@
 import Foundation
-import HTTPServing
 import HTTPTypes
 import Hummingbird
 import KubeClient
 import Logging
 import NIOCore
 import Synchronization
+import TestSupport
 
 /// An in-process server that speaks the OpenAI Chat Completions API (also under Azure's
 /// deployment path) and the Anthropic Messages API on 127.0.0.1.
@@ -88,14 +88,7 @@ final class FakeLLMServer: Sendable {
         router.post("/v1/messages") { request, _ in try await handle(request, .anthropic) }
         var logger = Logger(label: "fake-llm-server")
         logger.logLevel = .critical
-        let ready = AsyncStream<Int>.makeStream()
-        let app = Application(router: router, server: .http1ClosingUnserved(),
-                              configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in ready.continuation.yield(channel.localAddress?.port ?? 0) },
-                              logger: logger)
-        let task = Task { try await app.runService() }
-        var port = 0
-        for await p in ready.stream { port = p; break }
+        let (port, task) = await LocalHTTPServer.start(router, logger: logger)
         let server = FakeLLMServer(port: port, defaultReply: defaultReply)
         server.task.withLock { $0 = task }
         box.withLock { $0 = server }
