@@ -80,15 +80,26 @@ struct ManagerTests {
         let queue = try #require(running.manager.controllers.first?.queue)
         let key = ObjectKey(namespace: "default", name: "w")
         let child = ObjectKey(namespace: "default", name: "w-config")
-        // A retry waiting out its back-off (a status write that met a stale cache) counts as work.
-        try await eventually("the queue drains and the cache has the last writes", timeout: .seconds(30)) {
-            queue.depth == 0 && queue.delayedCount == 0 && running.tally.running == 0
-                && running.manager.cache.get(Fixtures.widgets, key)?["metadata"]["resourceVersion"]
-                    == cluster.object(widgets, key)?["metadata"]["resourceVersion"]
+        // The cache is read first: an informer updates it just before it tells the controller,
+        // so a queue read afterwards sees what the last event woke. A retry waiting out its
+        // back-off (a status write that met a stale cache) counts as work. The state must
+        // hold twice, 100 ms apart, so that nothing was on its way between the reads.
+        let quiet = { () -> Bool in
+            running.manager.cache.get(Fixtures.widgets, key)?["metadata"]["resourceVersion"]
+                == cluster.object(widgets, key)?["metadata"]["resourceVersion"]
                 && running.manager.cache.get(Fixtures.configMaps, child)?["metadata"]["resourceVersion"]
                     == cluster.object(configMaps, child)?["metadata"]["resourceVersion"]
+                && queue.depth == 0 && queue.delayedCount == 0 && running.tally.running == 0
         }
-        let settled = running.tally.total
+        var settled = -1
+        try await eventually("the queue drains and the cache has the last writes", timeout: .seconds(30)) {
+            guard quiet() else { return false }
+            let total = running.tally.total
+            try? await Task.sleep(for: .milliseconds(100))
+            guard quiet(), running.tally.total == total else { return false }
+            settled = total
+            return true
+        }
         _ = try await cluster.create(configMaps, Fixtures.configMap("stray"), namespace: nil)
         try await eventually { running.manager.cache.get(Fixtures.configMaps, ObjectKey(namespace: "default", name: "stray")) != nil }
         try await eventually("the queue drains", timeout: .seconds(30)) {
