@@ -259,19 +259,22 @@ extension Status {
     /// Several errors print as `[e1, e2]`; duplicates are dropped.
     public static func invalid(kind: String, group: String = "", name: String, errors: [FieldError]) -> Status {
         let causes = errors.map { StatusCause(reason: $0.type.rawValue, message: $0.body, field: $0.field) }
-        var messages: [String] = []
-        var seen = Set<String>()
-        for error in errors where seen.insert(error.description).inserted { messages.append(error.description) }
-        let head = "\(qualified(kind, group: group)) \(goQuote(name)) is invalid"
-        let message: String
-        switch messages.count {
-        case 0: message = head
-        case 1: message = head + ": " + messages[0]
-        default: message = head + ": [" + messages.joined(separator: ", ") + "]"
-        }
         return Status(
-            message: message, reason: .invalid,
-            details: StatusDetails(name: name, group: group, kind: kind, causes: causes), code: 422)
+            message: invalidMessage(kind: kind, group: group, name: name, errors: errors.map(\.description)),
+            reason: .invalid, details: StatusDetails(name: name, group: group, kind: kind, causes: causes), code: 422)
+    }
+
+    /// The message of a 422: `Kind.group "name" is invalid: e1` or `…: [e1, e2]`, each
+    /// distinct error once, as `field.ErrorList.ToAggregate` prints them.
+    public static func invalidMessage(kind: String, group: String, name: String, errors: [String]) -> String {
+        var seen = Set<String>()
+        let messages = errors.filter { seen.insert($0).inserted }
+        let head = "\(qualified(kind, group: group)) \(goQuote(name)) is invalid"
+        switch messages.count {
+        case 0: return head
+        case 1: return head + ": " + messages[0]
+        default: return head + ": [" + messages.joined(separator: ", ") + "]"
+        }
     }
 
     /// 403 with a reason text: `pods "x" is forbidden: <reason>` (`pods is forbidden: …` without a name).

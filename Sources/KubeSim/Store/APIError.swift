@@ -109,19 +109,9 @@ extension APIError {
 
     /// 422 Invalid, worded `Kind.group "name" is invalid: field: Invalid value: …`.
     public static func invalid(kind: String, group: String, name: String, causes: [Cause]) -> APIError {
-        let qualified = group.isEmpty ? kind : "\(kind).\(group)"
-        // A cause for every error; the message names each distinct one once (`ToAggregate`).
-        var seen: Set<String> = []
-        let rendered = causes.map { cause in
-            cause.field.map { "\($0): \(cause.message)" } ?? cause.message
-        }.filter { seen.insert($0).inserted }
-        let list: String
-        switch rendered.count {
-        case 0: list = ""
-        case 1: list = ": " + rendered[0]
-        default: list = ": [\(rendered.joined(separator: ", "))]"
-        }
-        return APIError(code: 422, reason: "Invalid", message: "\(qualified) \(goQuote(name)) is invalid\(list)",
+        let rendered = causes.map { cause in cause.field.map { "\($0): \(cause.message)" } ?? cause.message }
+        return APIError(code: 422, reason: "Invalid",
+                        message: Status.invalidMessage(kind: kind, group: group, name: name, errors: rendered),
                         details: .init(name: name, group: group, kind: kind, causes: causes))
     }
 
