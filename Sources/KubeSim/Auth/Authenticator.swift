@@ -31,12 +31,8 @@ public final class Authenticator: Sendable {
     }
 
     /// The user behind the request, nil when it presents no credentials; throws 401 for
-    /// credentials that do not verify.
-    func authenticate(authorization: String?, channel: any Channel) async throws(APIError) -> UserInfo? {
-        try authenticate(authorization: authorization, certificateUser: try await certificateUser(channel))
-    }
-
-    /// The same, for a connection whose certificate user is already known (``certificateUser(_:)``).
+    /// credentials that do not verify. `certificateUser` is the connection's
+    /// (``certificateUser(of:)``, ``certificateUser(_:)``).
     func authenticate(authorization: String?, certificateUser: UserInfo?) throws(APIError) -> UserInfo? {
         // kube-apiserver's union authenticator asks the x509 authenticator first: a valid
         // client certificate wins over a bearer token.
@@ -52,8 +48,9 @@ public final class Authenticator: Sendable {
         return nil
     }
 
-    /// The user of the connection's client certificate, nil without one.
-    private func certificateUser(_ channel: any Channel) async throws(APIError) -> UserInfo? {
+    /// The user of the connection's client certificate, nil without one; remembered per
+    /// connection for the async path.
+    func certificateUser(of channel: any Channel) async throws(APIError) -> UserInfo? {
         let id = ObjectIdentifier(channel)
         if let known = connections.withLockedValue({ $0[id] }), known.channel === channel { return known.user }
         let certificate = try? await channel.nioSSL_peerCertificate().get()

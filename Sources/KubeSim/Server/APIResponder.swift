@@ -20,11 +20,8 @@ struct APIResponder: HTTPResponder {
     }
 
     private func serve(_ request: inout Request, context: SimRequestContext) async throws(APIError) -> Response {
-        let authorization = request.headers[.authorization]
-        guard let user = try await api.authenticator.authenticate(authorization: authorization, channel: context.channel)
-            ?? (api.anonymousIsAdmin ? UserInfo.insecureAdmin : nil) else {
-            throw APIError.unauthorized
-        }
+        let user = try api.user(authorization: request.headers[.authorization],
+                                certificateUser: try await api.authenticator.certificateUser(of: context.channel))
         if let response = try await api.extensions?.respond(to: &request, user: user, authorizer: api.authorizer) {
             return response
         }

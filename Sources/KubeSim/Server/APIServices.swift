@@ -15,6 +15,16 @@ public final class APIServices: Sendable {
     /// Workload and fault endpoints, and the fault screen (see ``SimulatorExtensions``).
     let extensions: SimulatorExtensions?
 
+    /// The request's user: the one its credentials name, or with `--insecure-http` the admin
+    /// when it brings none; 401 otherwise.
+    func user(authorization: String?, certificateUser: UserInfo?) throws(APIError) -> UserInfo {
+        guard let user = try authenticator.authenticate(authorization: authorization, certificateUser: certificateUser)
+            ?? (anonymousIsAdmin ? UserInfo.insecureAdmin : nil) else {
+            throw APIError.unauthorized
+        }
+        return user
+    }
+
     init(registry: Registry, authenticator: Authenticator, authorizer: any Authorizing,
          openAPI: any OpenAPIServing, watchSettings: WatchSettings, subresources: [String: any SubresourceResponder],
          anonymousIsAdmin: Bool, extensions: SimulatorExtensions? = nil) {

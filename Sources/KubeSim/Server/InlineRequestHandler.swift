@@ -146,7 +146,8 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
         let question = target.firstIndex(of: "?")
         let path = String(target[..<(question ?? target.endIndex)])
         let query = QueryParameters(question.map { String(target[target.index(after: $0)...]) })
-        if let extensions = api.extensions, !extensions.noFaultsInForce || extensions.claims(path) { return nil }
+        // With a fault in force every request passes the fault screen, which may hold it.
+        if let extensions = api.extensions, !extensions.faults.isEmpty || extensions.claims(path) { return nil }
         let route = APIRoute(path: path)
         switch route {
         case .resource(let resource):
@@ -181,11 +182,7 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     private func answer(_ request: Collecting, context: ChannelHandlerContext) throws(APIError) -> Reply {
         let head = request.head
-        guard let user = try api.authenticator.authenticate(authorization: head.headerFields[.authorization],
-                                                            certificateUser: try connectionUser(context))
-            ?? (api.anonymousIsAdmin ? UserInfo.insecureAdmin : nil) else {
-            throw APIError.unauthorized
-        }
+        let user = try api.user(authorization: head.headerFields[.authorization], certificateUser: try connectionUser(context))
         guard case .resource(let path) = request.route else {
             return try responder.answer(request.route, method: head.method, path: request.path,
                                         headers: head.headerFields, user: user)
@@ -194,8 +191,9 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
         let resolved = try handler.resolve(path, method: head.method, query: request.query, user: user)
         // Like the async path (and kube-apiserver): 401, 403 and 404 come before 413.
         if request.tooLarge { throw ResourceHandler.bodyTooLarge("it exceeds \(ResourceHandler.maxBodySize) bytes") }
-        let body = ResourceHandler.carriesBody(head.method) ? request.body.map { Array($0.readableBytesView) } ?? [] : []
-        return try handler.answer(resolved, headers: head.headerFields, body: body, user: user)
+        // Only methods that carry a body collected one.
+        return try handler.answer(resolved, headers: head.headerFields, body: request.body.map { Array($0.readableBytesView) } ?? [],
+                                  user: user)
     }
 
     private func connectionUser(_ context: ChannelHandlerContext) throws(APIError) -> UserInfo? {

@@ -22,9 +22,6 @@ public struct SimulatorExtensions: Sendable {
             || (workloads != nil && path.hasPrefix(Self.metricsPrefix))
     }
 
-    /// Whether requests may be answered without passing the fault screen: no fault is in force.
-    var noFaultsInForce: Bool { faults.isEmpty }
-
     private static let metricsPrefix = "/apis/\(MetricsServer.group)/\(MetricsServer.version)/"
 
     /// Answers the extra endpoints after authentication; nil for any other path.
