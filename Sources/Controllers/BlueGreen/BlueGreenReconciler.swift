@@ -48,6 +48,14 @@ final class OwnWrites: Sendable {
     private struct Key: Hashable {
         var resource: GroupVersionResource
         var object: ObjectKey
+
+        /// The key of `object` with its resourceVersion; nil without a numeric one.
+        static func of(_ resource: GroupVersionResource, _ object: JSONValue) -> (key: Key, version: UInt64)? {
+            let metadata = object["metadata"]
+            guard let version = metadata["resourceVersion"].stringValue.flatMap(UInt64.init),
+                  let name = metadata["name"].stringValue else { return nil }
+            return (Key(resource: resource, object: ObjectKey(namespace: metadata["namespace"].stringValue ?? "", name: name)), version)
+        }
     }
 
     private struct Entry {
@@ -61,19 +69,15 @@ final class OwnWrites: Sendable {
 
     /// Notes a write: `object` is what the server answered.
     func record(_ resource: GroupVersionResource, _ object: JSONValue, owner: ObjectKey) {
-        guard let rv = object["metadata"]["resourceVersion"].stringValue.flatMap(UInt64.init),
-              let name = object["metadata"]["name"].stringValue else { return }
-        let key = Key(resource: resource, object: ObjectKey(namespace: object["metadata"]["namespace"].stringValue ?? "", name: name))
+        guard let (key, version) = Key.of(resource, object) else { return }
         let now = ContinuousClock.now
-        entries.withLockedValue { $0[key] = Entry(version: rv, at: now, owner: owner) }
+        entries.withLockedValue { $0[key] = Entry(version: version, at: now, owner: owner) }
     }
 
     /// Whether the cached object is older than our last write (numeric resourceVersions, as
     /// etcd and the embedded cluster use; anything else is never considered behind).
     func isBehind(_ resource: GroupVersionResource, _ cached: JSONValue) -> Bool {
-        guard let rv = cached["metadata"]["resourceVersion"].stringValue.flatMap(UInt64.init),
-              let name = cached["metadata"]["name"].stringValue else { return false }
-        let key = Key(resource: resource, object: ObjectKey(namespace: cached["metadata"]["namespace"].stringValue ?? "", name: name))
+        guard let (key, rv) = Key.of(resource, cached) else { return false }
         let now = ContinuousClock.now
         return entries.withLockedValue { state in
             guard let written = state[key] else { return false }
@@ -258,13 +262,8 @@ struct RolloutStep {
     /// analysis, scale the previous color down when its delay is over.
     mutating func steady(active: Color, revision: String, operations: Set<BlueGreenOperation>) async throws -> ReconcileResult {
         let activeDeployment = deployment(active)
-        var replicas = desiredActiveReplicas(active: active, rolloutInProgress: false)
-        if let current = activeDeployment?.specReplicas, current != replicas, !hpaTargets(children.deploymentName(active)),
-           try await hpaTargetsLive(children.deploymentName(active)) {
-            // The live color's replicas differ from the spec, and an HPA the cache has not seen
-            // yet is in charge of them (its event can trail the scale it caused): leave them.
-            replicas = desiredActiveReplicas(active: active, rolloutInProgress: false, hpaInCharge: true)
-        }
+        let replicas = desiredActiveReplicas(active: active, rolloutInProgress: false,
+                                             hpaInCharge: try await hpaInCharge(of: activeDeployment, active: active))
         try await ensureDeployment(active, template: rollout.spec.template, revision: revision, replicas: replicas)
         try await ensureServices(active: active, preview: active)
         if status.previewRevision != nil { status.previewRevision = nil }
@@ -565,10 +564,15 @@ struct RolloutStep {
         reconciler.cache.list(BlueGreenController.hpas, namespace: namespace).contains { Self.hpa($0, targets: deploymentName) }
     }
 
-    /// The same question asked of the server, for when the cache may lag.
-    func hpaTargetsLive(_ deploymentName: String) async throws -> Bool {
-        try await api.list(BlueGreenController.hpas.resource, namespace: namespace, options: ListOptions()).items
-            .contains { Self.hpa($0, targets: deploymentName) }
+    /// Whether an HPA is in charge of the live color. The cache answers, except when the
+    /// replicas differ from the spec and it knows no HPA: an HPA's event can trail the scale it
+    /// caused, so the server is asked before someone else's replica count is undone.
+    func hpaInCharge(of live: ObservedDeployment?, active: Color) async throws -> Bool {
+        let name = children.deploymentName(active)
+        if hpaTargets(name) { return true }
+        guard let current = live?.specReplicas, current != rollout.spec.effectiveReplicas else { return false }
+        return try await api.list(BlueGreenController.hpas.resource, namespace: namespace, options: ListOptions()).items
+            .contains { Self.hpa($0, targets: name) }
     }
 
     static func hpa(_ hpa: JSONValue, targets deploymentName: String) -> Bool {
