@@ -36,12 +36,13 @@ public struct HTTP1ClosingUnservedChannel: ServerChildChannel, HTTPChannelHandle
     public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             let pipeline = channel.pipeline.syncOperations
-            // As Hummingbird configures it: HTTPTypes already validated the headers, and the
-            // same decoder limits (80 KiB of headers, 1,000 fields).
+            // As Hummingbird configures it: HTTPTypes already validated the headers, and
+            // Hummingbird's default decoder limits.
+            let defaults = HTTP1Channel.Configuration().httpDecoder
             var limits = NIOHTTPDecoderLimitConfiguration()
-            limits.maxHeaderFieldSize = 80 * 1024
-            limits.maxHeaderListSize = 80 * 1024
-            limits.maxHeaderFieldCount = 1000
+            limits.maxHeaderFieldSize = defaults.maxHeaderFieldSize
+            limits.maxHeaderListSize = defaults.maxHeaderListSize
+            limits.maxHeaderFieldCount = defaults.maxHeaderFieldCount
             try pipeline.configureHTTPServerPipeline(
                 withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
                 withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits)
