@@ -141,6 +141,12 @@ import TestSupport
         #expect(conflict["status"].condition("Ready")?.message?.contains("spec.activeService.name") == true)
         #expect(try await cluster.client.get(.services, name: "taken", namespace: ns)["spec"]["selector"]["app"] == "someone-else")
 
+        // Labelling the Service as the message says is enough: the rollout wakes and adopts it.
+        _ = try await cluster.client.patch(.services, name: "taken", namespace: ns, type: .merge,
+                                           body: ["metadata": ["labels": ["opsagent.dev/managed-by": "taken-app"]]])
+        try await cluster.waitFor("taken-app", ns, "the labelled Service is adopted") { Rollouts.phase($0) == "Healthy" }
+        try await eventually("the adopted Service routes to blue") { try await cluster.serviceColor("taken", ns) == "blue" }
+
         // The schema rejects what it can express, naming the field.
         var negative = Rollouts.manifest("negative")
         negative["spec"]["replicas"] = -1

@@ -35,6 +35,13 @@ public enum BlueGreenController {
     static let services = ResourceDescriptor(Service.self)
     static let hpas = ResourceDescriptor(HorizontalPodAutoscaler.self)
 
+    /// Rollouts by the `namespace/name` of the Services they route through.
+    static let serviceNames = Indexer(name: "bluegreen:services") { rollout in
+        let namespace = rollout["metadata"]["namespace"].stringValue ?? ""
+        return [rollout["spec"]["activeService"]["name"], rollout["spec"]["previewService"]["name"]]
+            .compactMap(\.stringValue).map { namespace + "/" + $0 }
+    }
+
     @discardableResult
     public static func register(in manager: Manager, options: BlueGreenOptions = BlueGreenOptions(),
                                 logger: Logger = Logger(label: "opsagent.bluegreen")) throws -> Controller {
@@ -59,8 +66,18 @@ public enum BlueGreenController {
             else { return [] }
             return [ObjectKey(namespace: hpa["metadata"]["namespace"].stringValue, name: String(target[..<dash]))]
         }
+        // A Service a rollout names but does not own (one that was there first) wakes the
+        // rollout when it appears, changes or goes: the conflict is reported, an adoption label
+        // is acted on, and a deleted one is replaced.
+        manager.cache.informer(for: resource).addIndexer(serviceNames)
+        let rolloutCache = manager.cache.informer(for: resource).cache
+        let serviceWatch = Watch.mapped(services) { service in
+            guard let name = service["metadata"]["name"].stringValue else { return [] }
+            let namespace = service["metadata"]["namespace"].stringValue ?? ""
+            return Array(rolloutCache.keys(index: serviceNames.name, value: namespace + "/" + name))
+        }
         let controller = try manager.addController(
-            named: "bluegreendeployment", for: resource, owns: [deployments, services], watches: [hpaWatch],
+            named: "bluegreendeployment", for: resource, owns: [deployments, services], watches: [hpaWatch, serviceWatch],
             options: Controller.Options(workers: options.workers), reconciler: reconciler)
         controllerBox.withLockedValue { $0 = controller }
         return controller
