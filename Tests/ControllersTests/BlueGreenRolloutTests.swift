@@ -159,6 +159,29 @@ import TestSupport
         }
     }
 
+    @Test func aDeploymentThatWasThereFirstIsNeitherOverwrittenNorAdoptedUnasked() async throws {
+        let cluster = try await RolloutCluster.shared.get()
+        let ns = try await cluster.namespace("clash")
+        _ = try await cluster.client.create(.deployments, [
+            "apiVersion": "apps/v1", "kind": "Deployment", "metadata": ["name": "shop-blue"],
+            "spec": ["replicas": 1, "selector": ["matchLabels": ["team": "theirs"]],
+                     "template": ["metadata": ["labels": ["team": "theirs"]],
+                                  "spec": ["containers": [["name": "web", "image": "registry.example/theirs:7"]]]]],
+        ], namespace: ns)
+        try await cluster.create(Rollouts.manifest("shop"), namespace: ns)
+
+        let conflict = try await cluster.waitFor("shop", ns, "the Deployment conflict is reported") { $0.condition("Ready")?.reason == "InvalidSpec" }
+        #expect(conflict["status"].condition("Ready")?.message?.contains("Deployment \"shop-blue\" already exists") == true)
+        let theirs = try await cluster.client.get(.deployments, name: "shop-blue", namespace: ns)
+        #expect(theirs["spec"]["template"]["spec"]["containers"][0]["image"] == "registry.example/theirs:7")
+        #expect(theirs["metadata"]["ownerReferences"].isNull)
+
+        // Once the other Deployment is gone, the rollout wakes and goes ahead.
+        _ = try await cluster.client.delete(.deployments, name: "shop-blue", namespace: ns)
+        try await cluster.waitFor("shop", ns, "Healthy once the name is free") { Rollouts.phase($0) == "Healthy" }
+        #expect(try await cluster.serviceColor("shop", ns) == "blue")
+    }
+
     @Test func deletingTheRolloutDeletesWhatItCreatedAndNothingElse() async throws {
         let cluster = try await RolloutCluster.shared.get()
         let ns = try await cluster.namespace("delete")

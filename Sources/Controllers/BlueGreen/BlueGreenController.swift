@@ -42,6 +42,12 @@ public enum BlueGreenController {
             .compactMap(\.stringValue).map { namespace + "/" + $0 }
     }
 
+    /// The rollout a colored Deployment name (`shop-blue`) belongs to.
+    static func rolloutName(ofDeployment name: String) -> String? {
+        guard let dash = name.lastIndex(of: "-"), Color(rawValue: String(name[name.index(after: dash)...])) != nil else { return nil }
+        return String(name[..<dash])
+    }
+
     @discardableResult
     public static func register(in manager: Manager, options: BlueGreenOptions = BlueGreenOptions(),
                                 logger: Logger = Logger(label: "opsagent.bluegreen")) throws -> Controller {
@@ -62,22 +68,29 @@ public enum BlueGreenController {
         let hpaWatch = Watch.mapped(hpas) { hpa in
             guard hpa["spec"]["scaleTargetRef"]["kind"] == "Deployment",
                   let target = hpa["spec"]["scaleTargetRef"]["name"].stringValue,
-                  let dash = target.lastIndex(of: "-"), Color(rawValue: String(target[target.index(after: dash)...])) != nil
+                  let rollout = rolloutName(ofDeployment: target)
             else { return [] }
-            return [ObjectKey(namespace: hpa["metadata"]["namespace"].stringValue, name: String(target[..<dash]))]
+            return [ObjectKey(namespace: hpa["metadata"]["namespace"].stringValue, name: rollout)]
+        }
+        // So does a Deployment with a colored name that the rollout does not own (one that was
+        // there first): its conflict is reported, and acted on once it is labelled or gone.
+        let rolloutCache = manager.cache.informer(for: resource).cache
+        let namedDeploymentWatch = Watch.mapped(deployments) { deployment in
+            guard let name = deployment["metadata"]["name"].stringValue, let rollout = rolloutName(ofDeployment: name) else { return [] }
+            let key = ObjectKey(namespace: deployment["metadata"]["namespace"].stringValue, name: rollout)
+            return rolloutCache.get(key) == nil ? [] : [key]
         }
         // A Service a rollout names but does not own (one that was there first) wakes the
         // rollout when it appears, changes or goes: the conflict is reported, an adoption label
         // is acted on, and a deleted one is replaced.
         manager.cache.informer(for: resource).addIndexer(serviceNames)
-        let rolloutCache = manager.cache.informer(for: resource).cache
         let serviceWatch = Watch.mapped(services) { service in
             guard let name = service["metadata"]["name"].stringValue else { return [] }
             let namespace = service["metadata"]["namespace"].stringValue ?? ""
             return Array(rolloutCache.keys(index: serviceNames.name, value: namespace + "/" + name))
         }
         let controller = try manager.addController(
-            named: "bluegreendeployment", for: resource, owns: [deployments, services], watches: [hpaWatch, serviceWatch],
+            named: "bluegreendeployment", for: resource, owns: [deployments, services], watches: [hpaWatch, namedDeploymentWatch, serviceWatch],
             options: Controller.Options(workers: options.workers), reconciler: reconciler)
         controllerBox.withLockedValue { $0 = controller }
         return controller

@@ -215,8 +215,9 @@ struct RolloutStep {
         // scaled down a moment ago still looking ready): wait for the watch to deliver it.
         if childrenBehind() { return .requeue(after: .milliseconds(50)) }
 
-        // Services first: a name taken by something else is a spec problem.
-        if let conflict = serviceConflict() { return invalid(field: conflict.field, conflict.message) }
+        // A Service or Deployment name taken by something else is a spec problem: report it
+        // before anything is written, so nobody's object is overwritten.
+        if let conflict = childConflict() { return invalid(field: conflict.field, conflict.message) }
 
         if operations.contains(.retry) {
             markHandled(.retry)
@@ -691,15 +692,24 @@ struct RolloutStep {
         })
     }
 
-    /// An existing Service that this rollout may not take over.
-    func serviceConflict() -> (field: String, message: String)? {
-        var refs = [("spec.activeService.name", rollout.spec.activeService)]
-        if let preview = rollout.spec.previewService { refs.append(("spec.previewService.name", preview)) }
-        for (field, ref) in refs {
-            guard let existing = reconciler.cache.get(BlueGreenController.services, ObjectKey(namespace: namespace, name: ref.name)) else { continue }
+    /// An existing Service or colored Deployment that this rollout may not take over: one it
+    /// does not control and that is not labelled for adoption by it.
+    func childConflict() -> (field: String, message: String)? {
+        var taken: [(field: String, kind: String, descriptor: ResourceDescriptor, name: String, fix: String)] = [
+            ("spec.activeService.name", "Service", BlueGreenController.services, rollout.spec.activeService.name, "or choose another name")
+        ]
+        if let preview = rollout.spec.previewService {
+            taken.append(("spec.previewService.name", "Service", BlueGreenController.services, preview.name, "or choose another name"))
+        }
+        for color in Color.allCases {
+            taken.append(("metadata.name", "Deployment", BlueGreenController.deployments, children.deploymentName(color),
+                          "or give the rollout another name"))
+        }
+        for child in taken {
+            guard let existing = reconciler.cache.get(child.descriptor, ObjectKey(namespace: namespace, name: child.name)) else { continue }
             if OwnerReferences.isControlled(existing, by: raw) { continue }
             if existing["metadata"]["labels"][BlueGreenLabels.managedBy].stringValue == name { continue }
-            return (field, "Service \"\(ref.name)\" already exists and is not managed by this rollout; label it \(BlueGreenLabels.managedBy)=\(name) to let the rollout adopt it, or choose another name")
+            return (child.field, "\(child.kind) \"\(child.name)\" already exists and is not managed by this rollout; label it \(BlueGreenLabels.managedBy)=\(name) to let the rollout adopt it, \(child.fix)")
         }
         return nil
     }
