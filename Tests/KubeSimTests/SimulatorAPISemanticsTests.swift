@@ -201,6 +201,45 @@ struct SimulatorAPISemanticsTests {
         #expect(orphaned)
     }
 
+    @Test("owner references must name their owner fully, and only one may be the controller")
+    func ownerReferenceValidation() async throws {
+        let (_, client) = try await client()
+        let owner = try await client.create(Self.configMaps, configMap("refs-owner"), namespace: "default")
+        func reference(_ name: String, uid: JSONValue, controller: Bool) -> JSONValue {
+            ["apiVersion": "v1", "kind": "ConfigMap", "name": .string(name), "uid": uid, "controller": .bool(controller)]
+        }
+        var twoControllers = configMap("refs-two")
+        twoControllers[path: ["metadata", "ownerReferences"]] = [
+            reference("refs-owner", uid: owner["metadata"]["uid"], controller: true),
+            reference("someone", uid: "5f0c7d9e-0000-4000-8000-000000000001", controller: true),
+        ]
+        do {
+            _ = try await client.create(Self.configMaps, twoControllers, namespace: "default")
+            Issue.record("two controller references were accepted")
+        } catch let error as KubeError {
+            #expect(error.isInvalid)
+            #expect(error.description.contains("metadata.ownerReferences: Invalid value:"), "\(error)")
+            #expect(error.description.contains(#"Only one reference can have Controller set to true. Found "true" in references for ConfigMap/refs-owner and ConfigMap/someone"#), "\(error)")
+        }
+        var noUID = configMap("refs-no-uid")
+        noUID[path: ["metadata", "ownerReferences"]] = [["apiVersion": "v1", "kind": "ConfigMap", "name": "refs-owner"]]
+        do {
+            _ = try await client.create(Self.configMaps, noUID, namespace: "default")
+            Issue.record("an owner reference without a uid was accepted")
+        } catch let error as KubeError {
+            #expect(error.description.contains(#"metadata.ownerReferences.uid: Invalid value: "": must not be empty"#), "\(error)")
+        }
+        // The same rules hold for updates.
+        let child = try await client.create(Self.configMaps, configMap("refs-child"), namespace: "default")
+        var second = child
+        second[path: ["metadata", "ownerReferences"]] = twoControllers["metadata"]["ownerReferences"]
+        await #expect(throws: KubeError.self) { try await client.update(Self.configMaps, second, namespace: "default") }
+        var one = child
+        one[path: ["metadata", "ownerReferences"]] = [reference("refs-owner", uid: owner["metadata"]["uid"], controller: true)]
+        let updated = try await client.update(Self.configMaps, one, namespace: "default")
+        #expect(updated["metadata"]["ownerReferences"].arrayValue?.count == 1)
+    }
+
     @Test("foreground deletion removes dependents before the owner")
     func foregroundDeletion() async throws {
         let (_, client) = try await client()

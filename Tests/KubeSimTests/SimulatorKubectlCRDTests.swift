@@ -114,6 +114,37 @@ struct SimulatorKubectlCRDTests {
         #expect(result.stderr.contains("spec.color: Unsupported value: \"green\": supported values: \"red\", \"blue\""), "\(result)")
     }
 
+    @Test("a CRD whose schema is not structural or whose CEL rule does not compile is refused, naming the schema field")
+    func unusableSchemaIsRefused() async throws {
+        let (_, kubectl) = try await ready()
+        let result = try await kubectl.run("apply", "-f", "-", input: """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: gadgets.example.com}
+            spec:
+              group: example.com
+              scope: Namespaced
+              names: {plural: gadgets, singular: gadget, kind: Gadget}
+              versions:
+              - name: v1
+                served: true
+                storage: true
+                schema:
+                  openAPIV3Schema:
+                    type: object
+                    properties:
+                      spec:
+                        properties: {size: {type: integer}}
+                        x-kubernetes-validations: [{rule: "self.size.frobnicate()"}]
+            """)
+        #expect(!result.succeeded)
+        #expect(result.stderr.contains(#"The CustomResourceDefinition "gadgets.example.com" is invalid"#), "\(result)")
+        #expect(result.stderr.contains("spec.versions[0].schema.openAPIV3Schema.properties[spec].type: Required value: must not be empty for specified object fields"), "\(result)")
+        #expect(result.stderr.contains("spec.versions[0].schema.openAPIV3Schema.properties[spec].x-kubernetes-validations[0].rule"), "\(result)")
+        let get = try await kubectl.run("get", "crd", "gadgets.example.com")
+        #expect(!get.succeeded, "the refused CRD was stored: \(get)")
+    }
+
     @Test("unknown fields fail with --validate=strict, warn with --validate=warn, and are pruned")
     func fieldValidation() async throws {
         let (_, kubectl) = try await ready()

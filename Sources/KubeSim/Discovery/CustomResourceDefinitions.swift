@@ -81,9 +81,20 @@ public enum CustomResourceDefinitions {
                                 message: "Invalid value: \(versions.filter { $0["storage"].boolValue ?? false }.count): must have exactly one version marked as storage version",
                                 field: "spec.versions"))
         }
-        for (i, version) in versions.enumerated() where version["schema"]["openAPIV3Schema"].isNull {
-            causes.append(.init(type: "FieldValueRequired", message: "Required value: schemas are required",
-                                field: "spec.versions[\(i)].schema.openAPIV3Schema"))
+        for (i, version) in versions.enumerated() {
+            let path = "spec.versions[\(i)].schema.openAPIV3Schema"
+            let schema = version["schema"]["openAPIV3Schema"]
+            if schema.isNull {
+                causes.append(.init(type: "FieldValueRequired", message: "Required value: schemas are required", field: path))
+                continue
+            }
+            // A schema that is not structural, or whose CEL rules do not compile, is refused
+            // here, as kube-apiserver does: objects of the type could be neither pruned nor checked.
+            do throws(SchemaError) {
+                _ = try StructuralSchema(openAPIV3Schema: schema, path: path)
+            } catch {
+                causes += error.errors.map { .init(type: $0.type.rawValue, message: $0.body, field: $0.field) }
+            }
         }
         return causes
     }

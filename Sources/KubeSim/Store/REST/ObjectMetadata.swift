@@ -54,6 +54,32 @@ enum ObjectMetadata {
         return alphanumeric(first) && alphanumeric(last) && bytes.allSatisfy { alphanumeric($0) || $0 == UInt8(ascii: "-") }
     }
 
+    /// kube-apiserver's `ValidateOwnerReferences`: every reference names its owner fully
+    /// (the garbage collector matches by uid), and at most one is the controller.
+    static func ownerReferenceErrors(_ metadata: JSONValue) -> [FieldError] {
+        let path = "metadata.ownerReferences"
+        let references = metadata["ownerReferences"].arrayValue ?? []
+        var errors: [FieldError] = []
+        var firstController: String?
+        for reference in references {
+            let apiVersion = reference["apiVersion"].stringValue ?? ""
+            let version = apiVersion.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? ""
+            if version.isEmpty { errors.append(.invalid(path + ".apiVersion", .string(apiVersion), "version must not be empty")) }
+            for field in ["kind", "name", "uid"] where (reference[field].stringValue ?? "").isEmpty {
+                errors.append(.invalid(path + "." + field, .string(reference[field].stringValue ?? ""), "must not be empty"))
+            }
+            guard reference["controller"].boolValue == true else { continue }
+            let current = "\(reference["kind"].stringValue ?? "")/\(reference["name"].stringValue ?? "")"
+            if let firstController {
+                errors.append(.invalid(path, .array(references),
+                    "Only one reference can have Controller set to true. Found \"true\" in references for \(firstController) and \(current)"))
+            } else {
+                firstController = current
+            }
+        }
+        return errors
+    }
+
     /// The name rules a resource type applies.
     static func nameProblems(_ name: String, type: ResourceType) -> [String] {
         if name == "." || name == ".." { return ["may not be '\(name)'"] }

@@ -148,6 +148,8 @@ extension Registry {
                 ])
             }
         }
+        let ownerErrors = ObjectMetadata.ownerReferenceErrors(meta)
+        if !ownerErrors.isEmpty { throw APIError.invalid(kind: type.kind, group: type.group, name: name, errors: ownerErrors) }
         new["metadata"] = meta
         if let generation = oldMeta["generation"].intValue,
            ObjectMetadata.specChanged(old: old, new: new, excludingStatus: type.hasStatus) {
