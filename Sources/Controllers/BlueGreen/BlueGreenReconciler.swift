@@ -670,13 +670,13 @@ struct RolloutStep {
             return
         }
         let owner = raw
-        let reference = children.ownerReference
+        let step = self
         try await updateRetryingConflicts(.services, existing) { object in
             object["spec"]["selector"] = desired["spec"]["selector"]
             object["spec"]["ports"] = mergePorts(object["spec"]["ports"], desired["spec"]["ports"])
             object["metadata"]["labels"] = object["metadata"]["labels"].merging(desired["metadata"]["labels"])
             if !OwnerReferences.isControlled(object, by: owner) {
-                object["metadata"]["ownerReferences"] = .array((object["metadata"]["ownerReferences"].arrayValue ?? []) + [reference])
+                object["metadata"]["ownerReferences"] = step.adoptingReferences(object)
             }
         }
     }
@@ -696,22 +696,44 @@ struct RolloutStep {
     /// does not control and that is not labelled for adoption by it.
     func childConflict() -> (field: String, message: String)? {
         var taken: [(field: String, kind: String, descriptor: ResourceDescriptor, name: String, fix: String)] = [
-            ("spec.activeService.name", "Service", BlueGreenController.services, rollout.spec.activeService.name, "or choose another name")
+            ("spec.activeService.name", "Service", BlueGreenController.services, rollout.spec.activeService.name, "choose another name")
         ]
         if let preview = rollout.spec.previewService {
-            taken.append(("spec.previewService.name", "Service", BlueGreenController.services, preview.name, "or choose another name"))
+            taken.append(("spec.previewService.name", "Service", BlueGreenController.services, preview.name, "choose another name"))
         }
         for color in Color.allCases {
             taken.append(("metadata.name", "Deployment", BlueGreenController.deployments, children.deploymentName(color),
-                          "or give the rollout another name"))
+                          "give the rollout another name"))
         }
         for child in taken {
             guard let existing = reconciler.cache.get(child.descriptor, ObjectKey(namespace: namespace, name: child.name)) else { continue }
             if OwnerReferences.isControlled(existing, by: raw) { continue }
+            if let other = foreignController(of: existing) {
+                return (child.field, "\(child.kind) \"\(child.name)\" already exists and is controlled by \(other); \(child.fix)")
+            }
             if existing["metadata"]["labels"][BlueGreenLabels.managedBy].stringValue == name { continue }
-            return (child.field, "\(child.kind) \"\(child.name)\" already exists and is not managed by this rollout; label it \(BlueGreenLabels.managedBy)=\(name) to let the rollout adopt it, \(child.fix)")
+            return (child.field, "\(child.kind) \"\(child.name)\" already exists and is not managed by this rollout; label it \(BlueGreenLabels.managedBy)=\(name) to let the rollout adopt it, or \(child.fix)")
         }
         return nil
+    }
+
+    /// The controller of `child` other than this rollout or an earlier rollout of the same
+    /// name (whose children are adopted), as `Kind "name"`.
+    func foreignController(of child: JSONValue) -> String? {
+        guard let reference = (child["metadata"]["ownerReferences"].arrayValue ?? []).first(where: { $0["controller"].boolValue == true }),
+              reference["uid"] != raw["metadata"]["uid"] else { return nil }
+        if reference["kind"].stringValue == BlueGreenDeployment.kind, reference["name"].stringValue == name { return nil }
+        return "\(reference["kind"].stringValue ?? "?") \"\(reference["name"].stringValue ?? "?")\""
+    }
+
+    /// `child`'s owner references with this rollout as controller, in place of an earlier
+    /// rollout of the same name.
+    func adoptingReferences(_ child: JSONValue) -> JSONValue {
+        var references = (child["metadata"]["ownerReferences"].arrayValue ?? []).filter {
+            !($0["kind"].stringValue == BlueGreenDeployment.kind && $0["name"].stringValue == name)
+        }
+        references.append(children.ownerReference)
+        return .array(references)
     }
 
     func createIgnoringExists(_ resource: GroupVersionResource, _ object: JSONValue) async throws -> JSONValue? {
