@@ -240,6 +240,19 @@ struct SimulatorAPISemanticsTests {
         #expect(updated["metadata"]["ownerReferences"].arrayValue?.count == 1)
     }
 
+    @Test("/openapi/v2 is served as JSON, and a client that takes only protobuf gets 406 so it can fall back")
+    func openAPIv2Negotiation() async throws {
+        let (_, client) = try await client()
+        let json = try await client.request("GET", "/openapi/v2", accept: "application/json")
+        #expect(try JSONValue(parsing: json.body)["swagger"] == "2.0")
+        do {
+            _ = try await client.request("GET", "/openapi/v2", accept: "application/com.github.proto-openapi.spec.v2@v1.0+protobuf")
+            Issue.record("a protobuf-only client was answered with JSON")
+        } catch let error as KubeError {
+            #expect(error.httpCode == 406, "\(error)")
+        }
+    }
+
     @Test("foreground deletion removes dependents before the owner")
     func foregroundDeletion() async throws {
         let (_, client) = try await client()

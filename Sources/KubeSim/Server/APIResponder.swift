@@ -72,6 +72,9 @@ struct APIResponder: HTTPResponder {
             guard let list = discovery.resourceList(group: group, version: version) else { throw APIError.pathNotFound() }
             return Responses.json(list)
         case .openAPIv2:
+            guard ContentNegotiation.acceptsJSONDocument(accept: accept) else {
+                return Responses.text("406 Not Acceptable: /openapi/v2 is served as application/json only\n", status: .notAcceptable)
+            }
             return Responses.json(api.openAPI.v2Document(catalog: api.registry.catalog))
         case .openAPIv3Index:
             return Responses.json(api.openAPI.v3Index(catalog: api.registry.catalog))

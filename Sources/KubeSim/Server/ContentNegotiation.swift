@@ -69,6 +69,14 @@ enum ContentNegotiation {
                                       "application/json;as=Table;v=v1;g=meta.k8s.io"])
     }
 
+    /// Whether a client takes an OpenAPI document as JSON. kube-openapi answers a client
+    /// that accepts only protobuf (client-go's `OpenAPISchema()`) with 406, and the client
+    /// then falls back; a 200 with JSON would fail its protobuf decoding instead.
+    static func acceptsJSONDocument(accept: String?) -> Bool {
+        let entries = MediaType.list(accept)
+        return entries.isEmpty || entries.contains { $0.isJSONCompatible }
+    }
+
     /// Whether a discovery request (`/api`, `/apis`) asks for the aggregated v2 document first.
     static func wantsAggregatedDiscovery(accept: String?) -> Bool {
         for entry in MediaType.list(accept) {
