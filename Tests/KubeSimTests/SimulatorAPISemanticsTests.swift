@@ -240,14 +240,19 @@ struct SimulatorAPISemanticsTests {
         #expect(updated["metadata"]["ownerReferences"].arrayValue?.count == 1)
     }
 
-    @Test("/openapi/v2 is served as JSON, and a client that takes only protobuf gets 406 so it can fall back")
+    @Test("/openapi/v2 is served as JSON, or as a protobuf document to client-go, and 406 for anything else")
     func openAPIv2Negotiation() async throws {
         let (_, client) = try await client()
         let json = try await client.request("GET", "/openapi/v2", accept: "application/json")
         #expect(try JSONValue(parsing: json.body)["swagger"] == "2.0")
+        let protobuf = try await client.request("GET", "/openapi/v2", accept: "application/com.github.proto-openapi.spec.v2@v1.0+protobuf")
+        #expect(protobuf.headers["Content-Type"] == "application/com.github.proto-openapi.spec.v2.v1.0+protobuf")
+        // Field 1 (swagger) = "2.0", then field 2 (info) holding title "Kubernetes".
+        #expect(Array(protobuf.body.prefix(5)) == [0x0A, 3] + Array("2.0".utf8))
+        #expect(String(decoding: protobuf.body, as: UTF8.self).contains("Kubernetes"))
         do {
-            _ = try await client.request("GET", "/openapi/v2", accept: "application/com.github.proto-openapi.spec.v2@v1.0+protobuf")
-            Issue.record("a protobuf-only client was answered with JSON")
+            _ = try await client.request("GET", "/openapi/v2", accept: "application/xml")
+            Issue.record("an XML-only client was answered")
         } catch let error as KubeError {
             #expect(error.httpCode == 406, "\(error)")
         }

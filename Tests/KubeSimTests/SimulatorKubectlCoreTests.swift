@@ -1,4 +1,5 @@
 import Foundation
+import KubeClient
 import Testing
 @testable import KubeSim
 
@@ -95,6 +96,54 @@ struct SimulatorKubectlCoreTests {
         #expect(result.stdout == "5 2 RollingUpdate", "\(result)")
         result = try await kubectl.run("delete", "deployment", "web")
         #expect(result.succeeded, "\(result)")
+    }
+
+    @Test("a misspelt field in a built-in kind: refused by apply, warned and dropped with --validate=warn")
+    func unknownFieldsInBuiltins() async throws {
+        let kubectl = try await kubectl()
+        let manifest = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: typo}
+            spec:
+              replica: 3
+              selector: {matchLabels: {app: typo}}
+              template:
+                metadata: {labels: {app: typo}}
+                spec:
+                  containers:
+                  - name: web
+                    image: nginx:1.27
+                    imagePullPolcy: Always
+                    ports: [{containerPort: 80, protocl: TCP}]
+            """
+        var result = try await kubectl.run("apply", "-f", "-", input: manifest)
+        #expect(!result.succeeded)
+        #expect(result.stderr.contains(#"Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replica", unknown field "spec.template.spec.containers[0].imagePullPolcy", unknown field "spec.template.spec.containers[0].ports[0].protocl""#), "\(result)")
+        #expect(try await kubectl.run("get", "deployment", "typo").succeeded == false, "nothing is stored")
+
+        result = try await kubectl.run("apply", "--validate=warn", "-f", "-", input: manifest)
+        #expect(result.succeeded, "\(result)")
+        #expect(result.stderr.contains(#"Warning: unknown field "spec.replica""#), "\(result)")
+        result = try await kubectl.run("get", "deployment", "typo", "-o", "json")
+        let stored = try JSONValue(parsing: result.stdout)
+        #expect(stored["spec"]["replica"].isNull && stored["spec"]["replicas"] == 1, "the unknown field is dropped, the default applies")
+        #expect(stored["spec"]["template"]["spec"]["containers"][0]["imagePullPolcy"].isNull)
+        #expect(stored["spec"]["template"]["spec"]["containers"][0]["ports"][0]["protocol"] == "TCP")
+        #expect(try await kubectl.run("delete", "deployment", "typo").succeeded)
+    }
+
+    @Test("a kind the server does not serve is reported as a missing mapping, as by a real cluster, not as a validation failure")
+    func unservedKind() async throws {
+        let kubectl = try await kubectl()
+        let result = try await kubectl.run("apply", "-f", "-", input: """
+            apiVersion: kustomize.config.k8s.io/v1beta1
+            kind: Kustomization
+            resources: [deployment.yaml]
+            """)
+        #expect(!result.succeeded)
+        #expect(result.stderr.contains(#"no matches for kind "Kustomization" in version "kustomize.config.k8s.io/v1beta1""#), "\(result)")
+        #expect(!result.stderr.contains("error validating"), "\(result)")
     }
 
     @Test("kubectl's typed creates (sent as protobuf) store what kubectl asked for")

@@ -1,11 +1,30 @@
 import KubeClient
 
-/// The Swagger 2.0 document at `/openapi/v2`, in JSON.
+/// The Swagger 2.0 document at `/openapi/v2`.
 ///
-/// kubectl asks for `/openapi/v2` in protobuf only; answer such requests with
-/// `406 Not Acceptable` (kubectl then falls back to its compiled-in types) and serve this
-/// document when the client accepts `application/json`.
+/// Clients that accept JSON get the whole document. client-go's `OpenAPISchema()` (kubectl's
+/// client-side validation of kinds the v3 documents do not cover, and its patch computation)
+/// accepts protobuf only: it gets ``protobufSkeleton(serverVersion:)``, a gnostic
+/// `openapi.v2.Document` with no definitions. kubectl looks a kind up there, finds none, and
+/// does what it does on a real cluster for a kind it has no schema for: it skips client-side
+/// validation (the server validates) and computes patches from its compiled-in types.
 public enum OpenAPIV2 {
+    /// The type the protobuf form is served as. Clients ask for it with an `@` before the
+    /// version too, which Go's `mime.ParseMediaType` cannot read back in a Content-Type.
+    public static let protobufContentType = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"
+    static let protobufTypes: Set<String> = [protobufContentType, "application/com.github.proto-openapi.spec.v2@v1.0+protobuf"]
+
+    /// `openapi.v2.Document{swagger: "2.0", info: {title, version}, paths: {}, definitions: {}}`
+    /// in protobuf wire format (fields 1, 2, 8 and 9; Info's title 1 and version 2).
+    public static func protobufSkeleton(serverVersion: String = "v1.32.0") -> [UInt8] {
+        func field(_ number: UInt8, _ payload: [UInt8]) -> [UInt8] {
+            precondition(payload.count < 128, "one-byte lengths only")
+            return [number << 3 | 2, UInt8(payload.count)] + payload
+        }
+        let info = field(1, Array("Kubernetes".utf8)) + field(2, Array(serverVersion.utf8))
+        return field(1, Array("2.0".utf8)) + field(2, info) + field(8, []) + field(9, [])
+    }
+
     public static func document(_ resources: [OpenAPIResource], serverVersion: String = "v1.32.0") -> JSONValue {
         var definitions: [String: JSONValue] = [:]
         var paths: [String: JSONValue] = [:]

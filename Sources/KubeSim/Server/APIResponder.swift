@@ -72,8 +72,16 @@ struct APIResponder: HTTPResponder {
             guard let list = discovery.resourceList(group: group, version: version) else { throw APIError.pathNotFound() }
             return Responses.json(list)
         case .openAPIv2:
-            guard ContentNegotiation.acceptsJSONDocument(accept: accept) else {
-                return Responses.text("406 Not Acceptable: /openapi/v2 is served as application/json only\n", status: .notAcceptable)
+            switch ContentNegotiation.openAPIV2Form(accept: accept) {
+            case .json?:
+                break
+            case .protobuf?:
+                var reply = Responses.buffer(ByteBuffer(bytes: OpenAPIV2.protobufSkeleton()))
+                reply.headers[.contentType] = OpenAPIV2.protobufContentType
+                return reply
+            case nil:
+                return Responses.text("406 Not Acceptable: /openapi/v2 is served as application/json or \(OpenAPIV2.protobufContentType)\n",
+                                      status: .notAcceptable)
             }
             return Responses.json(api.openAPI.v2Document(catalog: api.registry.catalog))
         case .openAPIv3Index:

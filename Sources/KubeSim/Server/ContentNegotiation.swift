@@ -69,12 +69,18 @@ enum ContentNegotiation {
                                       "application/json;as=Table;v=v1;g=meta.k8s.io"])
     }
 
-    /// Whether a client takes an OpenAPI document as JSON. kube-openapi answers a client
-    /// that accepts only protobuf (client-go's `OpenAPISchema()`) with 406, and the client
-    /// then falls back; a 200 with JSON would fail its protobuf decoding instead.
-    static func acceptsJSONDocument(accept: String?) -> Bool {
+    /// How to serve `/openapi/v2`: the first entry of the Accept header that names JSON or
+    /// the protobuf form wins (kube-openapi's negotiation); nil means 406.
+    enum OpenAPIV2Form { case json, protobuf }
+
+    static func openAPIV2Form(accept: String?) -> OpenAPIV2Form? {
         let entries = MediaType.list(accept)
-        return entries.isEmpty || entries.contains { $0.isJSONCompatible }
+        if entries.isEmpty { return .json }
+        for entry in entries {
+            if entry.isJSONCompatible { return .json }
+            if OpenAPIV2.protobufTypes.contains(entry.type) { return .protobuf }
+        }
+        return nil
     }
 
     /// Whether a discovery request (`/api`, `/apis`) asks for the aggregated v2 document first.

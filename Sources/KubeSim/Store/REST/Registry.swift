@@ -21,7 +21,7 @@ public final class Registry: Sendable {
         self.catalog = catalog
         let schemas = CustomResourceSchemas(catalog: catalog)
         self.schemas = schemas
-        self.admission = [CRDAdmission(), BuiltinDefaults(), CustomResourceAdmission(schemas: schemas)] + admission
+        self.admission = [CRDAdmission(), BuiltinFieldValidation(), BuiltinDefaults(), CustomResourceAdmission(schemas: schemas)] + admission
         self.hooks = [CRDRegistrationHook()] + hooks
         self.selectors = SelectorCompiler()
     }
