@@ -258,6 +258,97 @@ struct SimulatorAPISemanticsTests {
         }
     }
 
+    @Test("server-side apply over HTTP: a second manager's change is a 409 naming the field, force takes it, no fieldManager is a 422")
+    func applyConflictsOverHTTP() async throws {
+        let (_, client) = try await client()
+        let mine: JSONValue = ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "ssa-http", "namespace": "default"], "data": ["k": "a"]]
+        _ = try await client.apply(Self.configMaps, mine, fieldManager: "alice")
+        var theirs = mine
+        theirs["data"]["k"] = "b"
+        do {
+            _ = try await client.apply(Self.configMaps, theirs, fieldManager: "bob")
+            Issue.record("a conflicting apply was accepted")
+        } catch let error as KubeError {
+            #expect(error.isConflict)
+            let cause = error.status?.details?.causes?.first
+            #expect(cause?.reason == "FieldManagerConflict" && cause?.field == ".data.k", "\(error)")
+            #expect(error.description.contains(#"conflict with "alice""#), "\(error)")
+        }
+        let forced = try await client.apply(Self.configMaps, theirs, fieldManager: "bob", force: true)
+        #expect(forced["data"]["k"] == "b")
+        do {
+            _ = try await client.request("PATCH", "/api/v1/namespaces/default/configmaps/ssa-http", body: theirs,
+                                         contentType: "application/apply-patch+yaml")
+            Issue.record("an apply without a fieldManager was accepted")
+        } catch let error as KubeError {
+            #expect(error.isInvalid, "\(error)")
+            #expect(error.description.contains("fieldManager"), "\(error)")
+        }
+    }
+
+    @Test("writes with preconditions: a stale resourceVersion in a PATCH body or on a delete is a 409; PUT of a missing object is a 404")
+    func writePreconditions() async throws {
+        let (_, client) = try await client()
+        let created = try await client.create(Self.configMaps, configMap("preconditions"), namespace: "default")
+        let staleVersion = created["metadata"]["resourceVersion"]
+        _ = try await client.patch(Self.configMaps, name: "preconditions", namespace: "default", type: .merge, body: ["data": ["k": "2"]])
+        await #expect(throws: KubeError.self) {
+            _ = try await client.patch(Self.configMaps, name: "preconditions", namespace: "default", type: .merge,
+                                       body: ["metadata": ["resourceVersion": staleVersion], "data": ["k": "3"]])
+        }
+        for options in [KubeClient.DeleteOptions(preconditionUID: "00000000-0000-4000-8000-000000000000"),
+                        KubeClient.DeleteOptions(preconditionResourceVersion: staleVersion.stringValue)] {
+            do {
+                _ = try await client.delete(Self.configMaps, name: "preconditions", namespace: "default", options: options)
+                Issue.record("a delete with a failed precondition went through")
+            } catch let error as KubeError {
+                #expect(error.isConflict, "\(error)")
+                #expect(error.description.contains("Precondition failed"), "\(error)")
+            }
+        }
+        #expect(try await client.get(Self.configMaps, name: "preconditions", namespace: "default")["data"]["k"] == "2")
+        var missing = configMap("never-created")
+        missing[path: ["metadata", "resourceVersion"]] = "1"
+        do {
+            _ = try await client.update(Self.configMaps, missing, namespace: "default")
+            Issue.record("a PUT of a missing object succeeded")
+        } catch let error as KubeError {
+            #expect(error.isNotFound, "\(error)")
+        }
+    }
+
+    @Test("list options: a continue token older than the history is a 410 Expired; resourceVersionMatch needs a resourceVersion")
+    func listOptionErrors() async throws {
+        // Its own simulator: compacting the shared one would expire the other tests' tokens.
+        let sim = try await Simulator.start(.init(port: 0, tls: true))
+        defer { Task { await sim.stop() } }
+        let client = KubernetesClient(configuration: try ClusterConfiguration.load(kubeconfigPath: sim.kubeconfigPath))
+        for i in 0..<3 { _ = try await client.create(Self.configMaps, configMap("page-\(i)"), namespace: "default") }
+        var options = KubeClient.ListOptions()
+        options.limit = 1
+        let first = try await client.list(Self.configMaps, namespace: "default", options: options)
+        let token = try #require(first.continueToken)
+        for i in 0..<3 { _ = try await client.create(Self.configMaps, configMap("later-\(i)"), namespace: "default") }
+        sim.store.compact()
+        options.continueToken = token
+        do {
+            _ = try await client.list(Self.configMaps, namespace: "default", options: options)
+            Issue.record("a continue token past the history was honoured")
+        } catch let error as KubeError {
+            #expect(error.httpCode == 410 && error.isGone, "\(error)")
+            #expect(error.description.contains("The provided continue parameter is too old"), "\(error)")
+        }
+        var match = KubeClient.ListOptions()
+        match.resourceVersionMatch = "NotOlderThan"
+        do {
+            _ = try await client.list(Self.configMaps, namespace: "default", options: match)
+            Issue.record("resourceVersionMatch without resourceVersion was accepted")
+        } catch let error as KubeError {
+            #expect(error.isInvalid, "\(error)")
+            #expect(error.description.contains("resourceVersionMatch is forbidden unless resourceVersion is provided"), "\(error)")
+        }
+    }
+
     @Test("foreground deletion removes dependents before the owner")
     func foregroundDeletion() async throws {
         let (_, client) = try await client()

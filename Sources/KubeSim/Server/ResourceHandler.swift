@@ -161,6 +161,7 @@ struct Call {
         } else if let agent = headers[.userAgent], !agent.isEmpty {
             // kube-apiserver names the manager after the client: the user agent up to its first '/'.
             options.fieldManager = String(agent.prefix { $0 != "/" }.prefix(128))
+            options.fieldManagerFromUserAgent = true
         }
         switch query["fieldValidation"] {
         case nil, "": options.fieldValidation = .warn

@@ -29,7 +29,7 @@ extension Registry {
                 PatchType.json.rawValue, PatchType.merge.rawValue, PatchType.apply.rawValue,
             ])
         case .apply:
-            guard let manager = options.fieldManager, !manager.isEmpty else {
+            guard let manager = options.fieldManager, !manager.isEmpty, !options.fieldManagerFromUserAgent else {
                 throw APIError.invalid(kind: "PatchOptions", group: "meta.k8s.io", name: "", causes: [
                     .init(type: "FieldValueRequired", message: "Required value: is required for apply patch",
                           field: "fieldManager"),

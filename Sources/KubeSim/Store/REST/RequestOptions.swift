@@ -32,6 +32,9 @@ public enum FieldValidation: String, Sendable {
 public struct WriteOptions: Sendable {
     public var dryRun = false
     public var fieldManager: String?
+    /// The field manager was named after the client's User-Agent, not given as `fieldManager`
+    /// (enough for updates, not for an apply patch).
+    public var fieldManagerFromUserAgent = false
     public var fieldValidation: FieldValidation = .warn
     /// Server-side apply only: take ownership of conflicting fields.
     public var force = false
