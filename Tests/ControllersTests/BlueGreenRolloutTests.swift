@@ -147,6 +147,32 @@ import TestSupport
         try await cluster.waitFor("taken-app", ns, "the labelled Service is adopted") { Rollouts.phase($0) == "Healthy" }
         try await eventually("the adopted Service routes to blue") { try await cluster.serviceColor("taken", ns) == "blue" }
 
+        // The CRD's CEL rules hold at the API server, with their messages and fields.
+        var samePreview = Rollouts.manifest("same-preview")
+        samePreview["spec"]["previewService"] = ["name": "same-preview"]
+        do {
+            try await cluster.create(samePreview, namespace: ns)
+            Issue.record("a preview Service named like the active one was accepted")
+        } catch let error as KubeError {
+            #expect(error.isInvalid)
+            #expect(error.description.contains("spec: Invalid value: \"object\": previewService.name must differ from activeService.name"), "\(error)")
+        }
+        var twoSources = Rollouts.manifest("two-sources")
+        twoSources["spec"]["prePromotionAnalysis"] = ["checks": [[
+            "name": "both", "builtin": ["type": "PodReadiness"], "prometheus": ["query": "up"], "successCondition": "result >= 1",
+        ]]]
+        var noCondition = Rollouts.manifest("no-condition")
+        noCondition["spec"]["prePromotionAnalysis"] = ["checks": [["name": "bare", "prometheus": ["query": "up"]]]]
+        for (manifest, message) in [(twoSources, "a check has exactly one of prometheus or builtin"),
+                                    (noCondition, "a prometheus check needs successCondition, failureCondition or thresholdRange")] {
+            do {
+                try await cluster.create(manifest, namespace: ns)
+                Issue.record("\(manifest["metadata"]["name"]) was accepted")
+            } catch let error as KubeError {
+                #expect(error.description.contains("spec.prePromotionAnalysis.checks[0]: Invalid value: \"object\": \(message)"), "\(error)")
+            }
+        }
+
         // The schema rejects what it can express, naming the field.
         var negative = Rollouts.manifest("negative")
         negative["spec"]["replicas"] = -1
