@@ -190,6 +190,44 @@ enum BuiltinSchemas {
             "suspend": boolean, "jobTemplate": object(["metadata": objectMeta, "spec": jobSpec]),
             "successfulJobsHistoryLimit": integer, "failedJobsHistoryLimit": integer,
         ])),
+        "autoscaling/HorizontalPodAutoscaler": workload(object([
+            "scaleTargetRef": object(["apiVersion": string, "kind": string, "name": string]),
+            "minReplicas": integer, "maxReplicas": integer, "metrics": list(open), "behavior": open,
+        ])),
+        "policy/PodDisruptionBudget": workload(object([
+            "minAvailable": intOrString, "maxUnavailable": intOrString, "selector": labelSelector,
+            "unhealthyPodEvictionPolicy": string,
+        ])),
+        "networking.k8s.io/Ingress": workload(object([
+            "ingressClassName": string, "defaultBackend": open,
+            "tls": list(object(["hosts": strings, "secretName": string])),
+            "rules": list(object([
+                "host": string,
+                "http": object(["paths": list(object(["path": string, "pathType": string, "backend": open]))]),
+            ])),
+        ])),
+        "networking.k8s.io/IngressClass": kind(["spec": object(["controller": string, "parameters": open])]),
+        "networking.k8s.io/NetworkPolicy": kind(["spec": object([
+            "podSelector": labelSelector, "ingress": list(open), "egress": list(open), "policyTypes": strings,
+        ])]),
+        "/PersistentVolumeClaim": workload(object([
+            "accessModes": strings, "dataSource": open, "dataSourceRef": open,
+            "resources": object(["limits": quantities, "requests": quantities]), "selector": labelSelector,
+            "storageClassName": string, "volumeAttributesClassName": string, "volumeMode": string, "volumeName": string,
+        ])),
+        "/ResourceQuota": workload(object(["hard": quantities, "scopes": strings, "scopeSelector": open])),
+        "/LimitRange": kind(["spec": object(["limits": list(open)])]),
+        "coordination.k8s.io/Lease": kind(["spec": object([
+            "acquireTime": string, "holderIdentity": string, "leaseDurationSeconds": integer, "leaseTransitions": integer,
+            "preferredHolder": string, "renewTime": string, "strategy": string,
+        ])]),
+        "scheduling.k8s.io/PriorityClass": kind([
+            "value": integer, "globalDefault": boolean, "description": string, "preemptionPolicy": string,
+        ]),
+        "storage.k8s.io/StorageClass": kind([
+            "provisioner": string, "parameters": stringMap, "reclaimPolicy": string, "mountOptions": strings,
+            "allowVolumeExpansion": boolean, "volumeBindingMode": string, "allowedTopologies": list(open),
+        ]),
         "rbac.authorization.k8s.io/Role": kind(["rules": list(policyRule)]),
         "rbac.authorization.k8s.io/ClusterRole": kind(["rules": list(policyRule), "aggregationRule": open]),
         "rbac.authorization.k8s.io/RoleBinding": kind(["subjects": list(subject), "roleRef": roleRef]),
