@@ -349,6 +349,23 @@ struct SimulatorAPISemanticsTests {
         }
     }
 
+    @Test("a GET at a resourceVersion the server has not reached is a 504 Too large resource version; older versions read the current object")
+    func getAtResourceVersion() async throws {
+        let (_, client) = try await client()
+        let created = try await client.create(Self.configMaps, configMap("get-at-version"), namespace: "default")
+        let version = try #require(created["metadata"]["resourceVersion"].stringValue.flatMap(UInt64.init))
+        let path = "/api/v1/namespaces/default/configmaps/get-at-version"
+        let current = try await client.request("GET", path, query: [("resourceVersion", String(version))])
+        #expect(try JSONValue(parsing: current.body)["metadata"]["name"] == "get-at-version")
+        do {
+            _ = try await client.request("GET", path, query: [("resourceVersion", String(version + 1_000_000))])
+            Issue.record("a GET from the future was answered")
+        } catch let error as KubeError {
+            #expect(error.httpCode == 504, "\(error)")
+            #expect(error.description.contains("Too large resource version: \(version + 1_000_000)"), "\(error)")
+        }
+    }
+
     @Test("foreground deletion removes dependents before the owner")
     func foregroundDeletion() async throws {
         let (_, client) = try await client()

@@ -227,6 +227,13 @@ struct Call {
     }
 
     func get() throws(APIError) -> Reply {
+        // `resourceVersion=N`: not older than N. The store is always current, so only a
+        // version it has not reached is refused, as the watch cache does.
+        if let text = query["resourceVersion"], !text.isEmpty, text != "0" {
+            guard let requested = UInt64(text) else { throw APIError.badRequest("invalid resource version: \(text)") }
+            let current = registry.store.revision
+            if requested > current { throw APIError.tooLargeResourceVersion(requested: requested, current: current) }
+        }
         let object = try registry.get(type, namespace: namespace, name: name!)
         if subresource == "scale" { return Responses.json(try Scale.of(object.object, type: type)) }
         return try respond(object)
