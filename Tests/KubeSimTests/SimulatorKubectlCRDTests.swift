@@ -143,6 +143,28 @@ struct SimulatorKubectlCRDTests {
         #expect(result.stderr.contains("spec.versions[0].schema.openAPIV3Schema.properties[spec].x-kubernetes-validations[0].rule"), "\(result)")
         let get = try await kubectl.run("get", "crd", "gadgets.example.com")
         #expect(!get.succeeded, "the refused CRD was stored: \(get)")
+
+        let badColumns = try await kubectl.run("apply", "-f", "-", input: """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: gizmos.example.com}
+            spec:
+              group: example.com
+              scope: Namespaced
+              names: {plural: gizmos, singular: gizmo, kind: Gizmo}
+              versions:
+              - name: v1
+                served: true
+                storage: true
+                additionalPrinterColumns:
+                - {name: Size, type: int, jsonPath: .spec.size}
+                - {name: Color, type: string, jsonPath: "spec.color"}
+                schema:
+                  openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+            """)
+        #expect(!badColumns.succeeded)
+        #expect(badColumns.stderr.contains(#"spec.versions[0].additionalPrinterColumns[0].type: Unsupported value: "int": supported values: "boolean", "date", "integer", "number", "string""#), "\(badColumns)")
+        #expect(badColumns.stderr.contains(#"spec.versions[0].additionalPrinterColumns[1].jsonPath: Invalid value: "spec.color": must be a simple json path starting with ."#), "\(badColumns)")
     }
 
     @Test("unknown fields fail with --validate=strict, warn with --validate=warn, and are pruned")

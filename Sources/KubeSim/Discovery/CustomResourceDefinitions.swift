@@ -82,6 +82,8 @@ public enum CustomResourceDefinitions {
                                 field: "spec.versions"))
         }
         for (i, version) in versions.enumerated() {
+            causes += printerColumnProblems(version["additionalPrinterColumns"], path: "spec.versions[\(i)].additionalPrinterColumns")
+                .map { .init(type: $0.type.rawValue, message: $0.body, field: $0.field) }
             let path = "spec.versions[\(i)].schema.openAPIV3Schema"
             let schema = version["schema"]["openAPIV3Schema"]
             if schema.isNull {
@@ -97,6 +99,37 @@ public enum CustomResourceDefinitions {
             }
         }
         return causes
+    }
+
+    /// kube-apiserver's checks of `additionalPrinterColumns`: a name, a supported type and
+    /// format, a simple JSON path, a priority that is not negative.
+    static func printerColumnProblems(_ columns: JSONValue, path: String) -> [FieldError] {
+        let types = ["boolean", "date", "integer", "number", "string"]
+        let formats = ["byte", "date", "date-time", "double", "float", "int32", "int64", "password"]
+        var errors: [FieldError] = []
+        for (index, column) in (columns.arrayValue ?? []).enumerated() {
+            let at = "\(path)[\(index)]"
+            if (column["name"].stringValue ?? "").isEmpty { errors.append(.required(at + ".name")) }
+            let type = column["type"].stringValue ?? ""
+            if type.isEmpty {
+                errors.append(.required(at + ".type"))
+            } else if !types.contains(type) {
+                errors.append(.notSupported(at + ".type", .string(type), supported: types))
+            }
+            if let format = column["format"].stringValue, !format.isEmpty, !formats.contains(format) {
+                errors.append(.notSupported(at + ".format", .string(format), supported: formats))
+            }
+            let jsonPath = column["jsonPath"].stringValue ?? ""
+            if jsonPath.isEmpty {
+                errors.append(.required(at + ".jsonPath"))
+            } else if !jsonPath.hasPrefix(".") || (try? JSONPath(jsonPath)) == nil {
+                errors.append(.invalid(at + ".jsonPath", .string(jsonPath), "must be a simple json path starting with ."))
+            }
+            if let priority = column["priority"].intValue, priority < 0 {
+                errors.append(.invalid(at + ".priority", .int(Int64(priority)), "cannot be negative"))
+            }
+        }
+        return errors
     }
 
     /// The status a CRD gets once its names are accepted and it is served.
