@@ -61,6 +61,25 @@ struct SimulatorKubectlCRDTests {
                             observedGeneration: {type: integer}
         """
 
+    /// A CRD of group example.com up to its one version's `storage: true` line; the caller
+    /// adds the rest of that version (schema, columns) indented by four spaces.
+    static func exampleCRD(plural: String, kind: String) -> String {
+        """
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: \(plural).example.com}
+        spec:
+          group: example.com
+          scope: Namespaced
+          names: {plural: \(plural), singular: \(kind.lowercased()), kind: \(kind)}
+          versions:
+          - name: v1
+            served: true
+            storage: true
+
+        """
+    }
+
     static func widget(_ name: String, size: Int = 3, extra: String = "") -> String {
         """
         apiVersion: example.com/v1
@@ -117,18 +136,7 @@ struct SimulatorKubectlCRDTests {
     @Test("a CRD whose schema is not structural or whose CEL rule does not compile is refused, naming the schema field")
     func unusableSchemaIsRefused() async throws {
         let (_, kubectl) = try await ready()
-        let result = try await kubectl.run("apply", "-f", "-", input: """
-            apiVersion: apiextensions.k8s.io/v1
-            kind: CustomResourceDefinition
-            metadata: {name: gadgets.example.com}
-            spec:
-              group: example.com
-              scope: Namespaced
-              names: {plural: gadgets, singular: gadget, kind: Gadget}
-              versions:
-              - name: v1
-                served: true
-                storage: true
+        let result = try await kubectl.run("apply", "-f", "-", input: Self.exampleCRD(plural: "gadgets", kind: "Gadget") + """
                 schema:
                   openAPIV3Schema:
                     type: object
@@ -144,18 +152,7 @@ struct SimulatorKubectlCRDTests {
         let get = try await kubectl.run("get", "crd", "gadgets.example.com")
         #expect(!get.succeeded, "the refused CRD was stored: \(get)")
 
-        let badColumns = try await kubectl.run("apply", "-f", "-", input: """
-            apiVersion: apiextensions.k8s.io/v1
-            kind: CustomResourceDefinition
-            metadata: {name: gizmos.example.com}
-            spec:
-              group: example.com
-              scope: Namespaced
-              names: {plural: gizmos, singular: gizmo, kind: Gizmo}
-              versions:
-              - name: v1
-                served: true
-                storage: true
+        let badColumns = try await kubectl.run("apply", "-f", "-", input: Self.exampleCRD(plural: "gizmos", kind: "Gizmo") + """
                 additionalPrinterColumns:
                 - {name: Size, type: int, jsonPath: .spec.size}
                 - {name: Color, type: string, jsonPath: "spec.color"}

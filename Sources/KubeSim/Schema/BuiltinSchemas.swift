@@ -247,17 +247,9 @@ public struct BuiltinFieldValidation: AdmissionPlugin {
               let schema = BuiltinSchemas.schema(group: request.type.group, kind: request.type.kind) else { return }
         let (pruned, unknown) = schema.prune(object)
         guard !unknown.isEmpty else { return }
-        switch request.options.fieldValidation {
-        case .strict:
-            let kind = request.type.kind
-            let version = object["apiVersion"].stringValue?.split(separator: "/").last.map(String.init) ?? request.type.storageVersion
-            throw APIError.badRequest("\(kind) in version \"\(version)\" cannot be handled as a \(kind): "
-                + StructuralSchema.strictDecodingMessage(unknownFields: unknown))
-        case .warn:
-            warnings += StructuralSchema.unknownFieldWarnings(unknown)
-        case .ignore:
-            break
-        }
+        let version = object["apiVersion"].stringValue?.split(separator: "/").last.map(String.init) ?? request.type.storageVersion
+        try UnknownFields.handle(unknown, kind: request.type.kind, version: version,
+                                 validation: request.options.fieldValidation, warnings: &warnings)
         object = pruned
     }
 }

@@ -37,24 +37,33 @@ public struct CustomResourceAdmission: AdmissionPlugin {
     public func admit(_ object: inout JSONValue, _ request: AdmissionRequest, warnings: inout [String]) throws(APIError) {
         guard request.type.isCustom, let schema = schemas.schema(for: request.type) else { return }
         let (pruned, unknown) = schema.prune(object)
-        if !unknown.isEmpty {
-            switch request.options.fieldValidation {
-            case .strict:
-                // kube-apiserver wraps decoding errors: `Widget in version "v1" cannot be handled as a Widget: …`.
-                let kind = request.type.kind
-                throw APIError.badRequest("\(kind) in version \"\(request.type.storageVersion)\" cannot be handled as a \(kind): "
-                    + StructuralSchema.strictDecodingMessage(unknownFields: unknown))
-            case .warn:
-                warnings += StructuralSchema.unknownFieldWarnings(unknown)
-            case .ignore:
-                break
-            }
-        }
+        try UnknownFields.handle(unknown, kind: request.type.kind, version: request.type.storageVersion,
+                                 validation: request.options.fieldValidation, warnings: &warnings)
         object = schema.applyDefaults(pruned)
         let old = request.oldObjectFollowsSchema ? request.oldObject
             : request.oldObject.map { schema.applyDefaults(schema.prune($0).pruned) }
         let errors = schema.validate(object, oldObject: old)
         guard !errors.isEmpty else { return }
         throw APIError.invalid(kind: request.type.kind, group: request.type.group, name: request.name, errors: errors)
+    }
+}
+
+/// What a write's `fieldValidation` makes of fields its schema does not have: `Strict`
+/// refuses the write with kube-apiserver's strict-decoding error, `Warn` adds a warning per
+/// field, `Ignore` says nothing. The caller drops the fields in the last two cases.
+enum UnknownFields {
+    static func handle(_ unknown: [String], kind: String, version: String, validation: FieldValidation,
+                       warnings: inout [String]) throws(APIError) {
+        guard !unknown.isEmpty else { return }
+        switch validation {
+        case .strict:
+            // kube-apiserver wraps decoding errors: `Widget in version "v1" cannot be handled as a Widget: …`.
+            throw APIError.badRequest("\(kind) in version \"\(version)\" cannot be handled as a \(kind): "
+                + StructuralSchema.strictDecodingMessage(unknownFields: unknown))
+        case .warn:
+            warnings += StructuralSchema.unknownFieldWarnings(unknown)
+        case .ignore:
+            break
+        }
     }
 }
