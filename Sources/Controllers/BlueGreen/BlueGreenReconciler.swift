@@ -711,7 +711,7 @@ struct RolloutStep {
             if let other = foreignController(of: existing) {
                 return (child.field, "\(child.kind) \"\(child.name)\" already exists and is controlled by \(other); \(child.fix)")
             }
-            if existing["metadata"]["labels"][BlueGreenLabels.managedBy].stringValue == name { continue }
+            if existing["metadata"]["labels"][BlueGreenLabels.managedBy].stringValue == name || isEarlierRollouts(existing) { continue }
             return (child.field, "\(child.kind) \"\(child.name)\" already exists and is not managed by this rollout; label it \(BlueGreenLabels.managedBy)=\(name) to let the rollout adopt it, or \(child.fix)")
         }
         return nil
@@ -722,8 +722,16 @@ struct RolloutStep {
     func foreignController(of child: JSONValue) -> String? {
         guard let reference = (child["metadata"]["ownerReferences"].arrayValue ?? []).first(where: { $0["controller"].boolValue == true }),
               reference["uid"] != raw["metadata"]["uid"] else { return nil }
-        if reference["kind"].stringValue == BlueGreenDeployment.kind, reference["name"].stringValue == name { return nil }
+        if isEarlierRollouts(child) { return nil }
         return "\(reference["kind"].stringValue ?? "?") \"\(reference["name"].stringValue ?? "?")\""
+    }
+
+    /// Whether `child` is controlled by an earlier rollout of this name (deleted and created
+    /// again): its children are adopted.
+    func isEarlierRollouts(_ child: JSONValue) -> Bool {
+        (child["metadata"]["ownerReferences"].arrayValue ?? []).contains {
+            $0["controller"].boolValue == true && $0["kind"].stringValue == BlueGreenDeployment.kind && $0["name"].stringValue == name
+        }
     }
 
     /// `child`'s owner references with this rollout as controller, in place of an earlier

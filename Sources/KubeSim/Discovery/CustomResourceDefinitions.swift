@@ -43,8 +43,11 @@ public enum CustomResourceDefinitions {
         return type
     }
 
-    /// Problems with a CRD that make kube-apiserver refuse it, as field causes.
-    public static func validate(_ crd: JSONValue) -> [APIError.Cause] {
+    /// Problems with a CRD that make kube-apiserver refuse it, as field causes. On an update
+    /// (`old` given), a version whose schema or printer columns are unchanged is not checked
+    /// again, as kube-apiserver spares persisted data: a CRD stored before a check existed
+    /// can still be edited elsewhere, and deleted (its finalizer removed).
+    public static func validate(_ crd: JSONValue, old: JSONValue? = nil) -> [APIError.Cause] {
         var causes: [APIError.Cause] = []
         let spec = crd["spec"]
         let group = spec["group"].stringValue ?? ""
@@ -81,15 +84,20 @@ public enum CustomResourceDefinitions {
                                 message: "Invalid value: \(versions.filter { $0["storage"].boolValue ?? false }.count): must have exactly one version marked as storage version",
                                 field: "spec.versions"))
         }
+        let oldVersions = old?["spec"]["versions"].arrayValue ?? []
         for (i, version) in versions.enumerated() {
-            causes += printerColumnProblems(version["additionalPrinterColumns"], path: "spec.versions[\(i)].additionalPrinterColumns")
-                .map { .init(type: $0.type.rawValue, message: $0.body, field: $0.field) }
+            let previous = oldVersions.first { $0["name"] == version["name"] }
+            if previous?["additionalPrinterColumns"] != version["additionalPrinterColumns"] {
+                causes += printerColumnProblems(version["additionalPrinterColumns"], path: "spec.versions[\(i)].additionalPrinterColumns")
+                    .map { .init(type: $0.type.rawValue, message: $0.body, field: $0.field) }
+            }
             let path = "spec.versions[\(i)].schema.openAPIV3Schema"
             let schema = version["schema"]["openAPIV3Schema"]
             if schema.isNull {
                 causes.append(.init(type: "FieldValueRequired", message: "Required value: schemas are required", field: path))
                 continue
             }
+            if let previous, previous["schema"]["openAPIV3Schema"] == schema { continue }
             // A schema that is not structural, or whose CEL rules do not compile, is refused
             // here, as kube-apiserver does: objects of the type could be neither pruned nor checked.
             do throws(SchemaError) {
@@ -122,7 +130,8 @@ public enum CustomResourceDefinitions {
             let jsonPath = column["jsonPath"].stringValue ?? ""
             if jsonPath.isEmpty {
                 errors.append(.required(at + ".jsonPath"))
-            } else if !jsonPath.hasPrefix(".") || (try? JSONPath(jsonPath)) == nil {
+            } else if !jsonPath.hasPrefix(".") {
+                // All kube-apiserver asks; for a path it cannot parse it serves the default columns, as TableRendering does.
                 errors.append(.invalid(at + ".jsonPath", .string(jsonPath), "must be a simple json path starting with ."))
             }
             if let priority = column["priority"].intValue, priority < 0 {
@@ -219,7 +228,7 @@ struct CRDRegistrationHook: CommitHook {
 struct CRDAdmission: AdmissionPlugin {
     func admit(_ object: inout JSONValue, _ request: AdmissionRequest, warnings: inout [String]) throws(APIError) {
         guard request.type.groupResource == CustomResourceDefinitions.resource, request.subresource == nil else { return }
-        let causes = CustomResourceDefinitions.validate(object)
+        let causes = CustomResourceDefinitions.validate(object, old: request.operation == .update ? request.oldObject : nil)
         if !causes.isEmpty {
             throw APIError.invalid(kind: request.type.kind, group: request.type.group, name: request.name, causes: causes)
         }
