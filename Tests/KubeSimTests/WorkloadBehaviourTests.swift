@@ -40,7 +40,12 @@ struct WorkloadBehaviourTests {
         #expect(pod.condition("Ready")?["status"].stringValue == "False")
         let client = try await WorkloadCluster.client()
         let name = try #require(pod["metadata"]["name"].stringValue)
-        let backoff = try await client.events(namespace: ns, reason: "BackOff", involving: name)
+        // Events are written after the status, as a kubelet's are: wait for them.
+        var backoff: [JSONValue] = []
+        _ = try await eventually {
+            backoff = try await client.events(namespace: ns, reason: "BackOff", involving: name)
+            return !backoff.isEmpty
+        }
         #expect(backoff.first?["message"].stringValue?.hasPrefix("Back-off restarting failed container app in pod \(name)") == true)
         #expect(backoff.first?["type"].stringValue == "Warning")
         let text = try await clusterMetrics(namespace: ns)
@@ -58,7 +63,11 @@ struct WorkloadBehaviourTests {
         #expect(pod["status"]["containerStatuses"][0]["state"]["waiting"]["message"].stringValue?.contains("not found") == true)
         let client = try await WorkloadCluster.client()
         let name = try #require(pod["metadata"]["name"].stringValue)
-        let failed = try await client.events(namespace: ns, reason: "Failed", involving: name).compactMap { $0["message"].stringValue }
+        var failed: [String] = []
+        _ = try await eventually {
+            failed = try await client.events(namespace: ns, reason: "Failed", involving: name).compactMap { $0["message"].stringValue }
+            return failed.contains("Error: ErrImagePull") && failed.contains("Error: ImagePullBackOff")
+        }
         #expect(failed.contains("Error: ErrImagePull"), "\(failed)")
         #expect(failed.contains("Error: ImagePullBackOff"), "\(failed)")
         let text = try await clusterMetrics(namespace: ns)

@@ -53,9 +53,13 @@ struct WorkloadDeploymentTests {
             #expect(container["state"]["running"]["startedAt"].stringValue != nil)
             #expect(container["containerID"].stringValue?.hasPrefix("containerd://") == true)
         }
-        let events = try await client.events(namespace: ns)
-        let reasons = Set(events.compactMap { $0["reason"].stringValue })
-        for reason in ["ScalingReplicaSet", "SuccessfulCreate", "Scheduled", "Pulling", "Pulled", "Created", "Started"] {
+        let expected: Set<String> = ["ScalingReplicaSet", "SuccessfulCreate", "Scheduled", "Pulling", "Pulled", "Created", "Started"]
+        var reasons: Set<String> = []
+        _ = try? await waitFor("the events of a rollout") { () -> Bool? in
+            reasons = Set(try await client.events(namespace: ns).compactMap { $0["reason"].stringValue })
+            return reasons.isSuperset(of: expected) ? true : nil
+        }
+        for reason in expected.sorted() {
             #expect(reasons.contains(reason), "missing \(reason) event in \(reasons.sorted())")
         }
     }
@@ -104,7 +108,11 @@ struct WorkloadDeploymentTests {
         }
         result = try await kubectl.run("get", "deployment", "api", "-n", ns)
         #expect(result.stdout.contains("2/2"), "\(result)")
-        let messages = try await client.events(namespace: ns, reason: "ScalingReplicaSet").compactMap { $0["message"].stringValue }
+        // Events are written shortly after the change they report, as on a real cluster.
+        let messages = try await waitFor("both ScalingReplicaSet events") { () -> [String]? in
+            let messages = try await client.events(namespace: ns, reason: "ScalingReplicaSet").compactMap { $0["message"].stringValue }
+            return messages.contains { $0.hasSuffix("from 4 to 2") } ? messages : nil
+        }
         #expect(messages.contains { $0.hasPrefix("Scaled up replica set api-") && $0.hasSuffix("from 1 to 4") }, "\(messages)")
         #expect(messages.contains { $0.hasPrefix("Scaled down replica set api-") && $0.hasSuffix("from 4 to 2") }, "\(messages)")
         let killing = try await waitFor("Killing events for the removed pods") { () -> [JSONValue]? in

@@ -48,7 +48,10 @@ struct WorkloadJobTests {
         #expect(pods.allSatisfy { $0["status"]["containerStatuses"][0]["state"]["terminated"]["reason"].stringValue == "Completed" })
         let logs = try await client.logs(pod: pods[0]["metadata"]["name"].stringValue!, namespace: ns)
         #expect(logs.contains("job finished"), "\(logs)")
-        let completed = try await client.events(namespace: ns, reason: "Completed", involving: "report")
+        let completed = try await waitFor("the Completed event") { () -> [JSONValue]? in
+            let events = try await client.events(namespace: ns, reason: "Completed", involving: "report")
+            return events.isEmpty ? nil : events
+        }
         #expect(completed.first?["message"].stringValue == "Job completed")
     }
 
@@ -120,8 +123,11 @@ struct WorkloadJobTests {
             let minutes = Int(name.split(separator: "-").last ?? "")
             #expect(minutes != nil && name.hasPrefix("tick-"), "job name \(name)")
         }
-        let created = try await client.events(namespace: ns, reason: "SuccessfulCreate", involving: "tick")
-        #expect(created.count >= 3)
+        let created = try? await waitFor("three SuccessfulCreate events") { () -> [JSONValue]? in
+            let events = try await client.events(namespace: ns, reason: "SuccessfulCreate", involving: "tick")
+            return events.count >= 3 ? events : nil
+        }
+        #expect((created?.count ?? 0) >= 3)
     }
 
     @Test("cron schedules: fields, ranges, steps, names, descriptors and time zones")

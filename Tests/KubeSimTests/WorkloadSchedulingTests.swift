@@ -46,7 +46,10 @@ struct WorkloadSchedulingTests {
             return events.isEmpty ? nil : events
         }
         #expect(failed.first?["type"].stringValue == "Warning")
-        let scaleUps = try await client.events(namespace: ns, reason: "TriggeredScaleUp")
+        let scaleUps = try await waitFor("a TriggeredScaleUp event") { () -> [JSONValue]? in
+            let events = try await client.events(namespace: ns, reason: "TriggeredScaleUp")
+            return events.isEmpty ? nil : events
+        }
         #expect(scaleUps.count == 1, "\(scaleUps)")
 
         // Room appears: scaling down to four lets nothing stay pending.
