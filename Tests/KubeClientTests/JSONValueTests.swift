@@ -59,4 +59,13 @@ import Testing
             #expect(throws: JSONParseError.self) { try JSONValue(parsing: broken, options: JSONParseOptions(omitManagedFields: true)) }
         }
     }
+
+    @Test func repeatedKeysAreNotedByPathInDocumentOrderAndTheLastValueWins() throws {
+        let text = #"{"a":1,"a":2,"d":{"e":{"f":1,"f":2}},"list":[{"g":1},{"g":1,"g":3}],"b":{"x":1},"b":{"y":2}}"#
+        let (value, duplicates) = try JSONValue.parsingNotingDuplicates(Array(text.utf8))
+        #expect(duplicates == ["a", "d.e.f", "list[1].g", "b"])
+        #expect(value["a"] == 2 && value["list"][1]["g"] == 3 && value["b"] == ["y": 2])
+        #expect(try JSONValue.parsingNotingDuplicates(Array(#"{"a":[1,{"b":2}]}"#.utf8)).duplicateKeys.isEmpty)
+        #expect(value == (try JSONValue(parsing: text)), "noting changes nothing about the value")
+    }
 }

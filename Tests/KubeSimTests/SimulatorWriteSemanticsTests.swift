@@ -196,3 +196,33 @@ struct SimulatorWriteSemanticsTests {
         #expect(warned.headers["Warning"] == #"299 - "unknown field \"spec.bogus\"""#, "\(warned.headers)")
     }
 }
+
+extension SimulatorWriteSemanticsTests {
+    @Test("a key repeated in a JSON body is a strict decoding error under Strict, a warning under Warn (the last value kept)")
+    func duplicateKeys() async throws {
+        let client = try await client()
+        /// Sent with curl as raw bytes: a JSONValue cannot hold a repeated key.
+        func post(_ validation: String, _ name: String) async throws -> (status: Int, headers: String, body: String) {
+            let body = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"NAME","labels":{"a":"1","a":"2"}},"data":{"k":"x","k":"y"}}"#
+                .replacingOccurrences(of: "NAME", with: name)
+            let sim = try await Self.shared.get()
+            let result = try await CommandRunner.run("/usr/bin/curl", [
+                "-s", "-k", "-X", "POST", "-H", "Content-Type: application/json", "-H", "Authorization: Bearer \(sim.adminToken)",
+                "-D", "-", "--data-binary", body,
+                "\(sim.url)/api/v1/namespaces/default/configmaps?fieldValidation=\(validation)",
+            ])
+            let text = result.stdout
+            let status = Int(text.split(separator: " ").dropFirst().first ?? "") ?? 0
+            guard let headerEnd = text.range(of: "\r\n\r\n") else { return (status, text, "") }
+            return (status, String(text[..<headerEnd.lowerBound]), String(text[headerEnd.upperBound...]))
+        }
+        let strict = try await post("Strict", "dupes-strict")
+        #expect(strict.status == 400)
+        #expect(strict.body.contains(#"ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding error: duplicate field \"metadata.labels.a\", duplicate field \"data.k\""#), "\(strict.body)")
+        let warned = try await post("Warn", "dupes-warn")
+        #expect(warned.status == 201, "\(warned.body)")
+        #expect(warned.headers.contains(#"Warning: 299 - "duplicate field \"data.k\"""#), "\(warned.headers)")
+        let stored = try await client.get(Self.configMaps, name: "dupes-warn", namespace: "default")
+        #expect(stored["data"]["k"] == "y" && stored["metadata"]["labels"]["a"] == "2")
+    }
+}

@@ -13,7 +13,15 @@ public struct JSONParseOptions: Sendable, Hashable {
     /// checked to be well-formed JSON.
     public var omitManagedFields: Bool
 
-    public init(omitManagedFields: Bool = false) { self.omitManagedFields = omitManagedFields }
+    /// Notes every key that repeats one already seen in the same object (the last value is
+    /// kept), by path: `spec.replicas`, `spec.containers[0].name`. See
+    /// ``JSONValue/parsingNotingDuplicates(_:)``.
+    public var noteDuplicateKeys: Bool
+
+    public init(omitManagedFields: Bool = false, noteDuplicateKeys: Bool = false) {
+        self.omitManagedFields = omitManagedFields
+        self.noteDuplicateKeys = noteDuplicateKeys
+    }
 
     public static let `default` = JSONParseOptions()
 }
@@ -27,6 +35,17 @@ extension JSONValue {
         }
         // Arrays and buffers are read in place; other collections are copied once.
         self = try bytes.withContiguousStorageIfAvailable(parse) ?? Array(bytes).withUnsafeBufferPointer(parse)
+    }
+
+    /// Parses one JSON document and lists its repeated keys by path, in document order, as
+    /// kube-apiserver's strict decoding reports them (`duplicate field "spec.replicas"`).
+    public static func parsingNotingDuplicates(_ bytes: [UInt8]) throws -> (value: JSONValue, duplicateKeys: [String]) {
+        try bytes.withUnsafeBufferPointer { buffer in
+            var parser = JSONByteParser(buffer, options: JSONParseOptions(noteDuplicateKeys: true))
+            let value = try parser.parseDocument()
+            // Found as each object closes (inner ones first); reported where each key stands.
+            return (value, parser.duplicateKeys.sorted { $0.offset < $1.offset }.map(\.path))
+        }
     }
 
     public init(parsing text: String, options: JSONParseOptions = .default) throws {
@@ -45,10 +64,27 @@ struct JSONByteParser {
     /// at its closing brace with the exact capacity, instead of growing (and rehashing) as it fills.
     var members: [(String, JSONValue)] = []
     static let maxDepth = 512
+    /// Only with `noteDuplicateKeys`: the path to the value being parsed, and the repeats found.
+    let noteDuplicates: Bool
+    var path: [String] = []
+    /// Where each member key of the objects being parsed starts (parallel to `members`).
+    var keyOffsets: [Int] = []
+    var duplicateKeys: [(offset: Int, path: String)] = []
 
     init(_ bytes: UnsafeBufferPointer<UInt8>, options: JSONParseOptions = .default) {
         self.bytes = bytes
         self.omitManagedFields = options.omitManagedFields
+        self.noteDuplicates = options.noteDuplicateKeys
+    }
+
+    /// `spec`, `containers`, `[0]`, `name` → `spec.containers[0].name`.
+    static func joined(_ path: [String]) -> String {
+        var out = ""
+        for part in path {
+            if !out.isEmpty && !part.hasPrefix("[") { out += "." }
+            out += part
+        }
+        return out
     }
 
     mutating func parseDocument() throws -> JSONValue {
@@ -103,6 +139,7 @@ struct JSONByteParser {
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
+            let keyStart = index
             let key = try parseString()
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
@@ -110,10 +147,17 @@ struct JSONByteParser {
             skipWhitespace()
             if isMetadata, key == "managedFields" {
                 try skipValue()
-            } else if omitManagedFields, key == "metadata", index < bytes.count, bytes[index] == UInt8(ascii: "{") {
-                members.append((key, try parseObject(isMetadata: true)))
             } else {
-                members.append((key, try parseValue()))
+                if noteDuplicates { path.append(key) }
+                if omitManagedFields, key == "metadata", index < bytes.count, bytes[index] == UInt8(ascii: "{") {
+                    members.append((key, try parseObject(isMetadata: true)))
+                } else {
+                    members.append((key, try parseValue()))
+                }
+                if noteDuplicates {
+                    path.removeLast()
+                    keyOffsets.append(keyStart)  // with its member, after the value's own members are gone
+                }
             }
             skipWhitespace()
             guard index < bytes.count else { throw fail("unexpected end of input in object") }
@@ -123,6 +167,15 @@ struct JSONByteParser {
         }
         var object = [String: JSONValue](minimumCapacity: members.count - first)
         for i in first..<members.count { object[members[i].0] = members[i].1 }  // a repeated key: the last wins
+        if noteDuplicates {
+            if object.count != members.count - first {
+                var seen: Set<String> = []
+                for i in first..<members.count where !seen.insert(members[i].0).inserted {
+                    duplicateKeys.append((keyOffsets[i], Self.joined(path + [members[i].0])))
+                }
+            }
+            keyOffsets.removeSubrange(first...)
+        }
         members.removeSubrange(first...)
         return .object(object)
     }
@@ -183,7 +236,13 @@ struct JSONByteParser {
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(array) }
         while true {
             skipWhitespace()
-            array.append(try parseValue())
+            if noteDuplicates {
+                path.append("[\(array.count)]")
+                array.append(try parseValue())
+                path.removeLast()
+            } else {
+                array.append(try parseValue())
+            }
             skipWhitespace()
             guard index < bytes.count else { throw fail("unexpected end of input in array") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }

@@ -235,7 +235,7 @@ enum BuiltinSchemas {
     ]
 }
 
-/// Unknown fields in built-in kinds, handled as `fieldValidation` asks: `Strict` refuses
+/// Unknown fields in built-in kinds (and keys the body repeated), handled as `fieldValidation` asks: `Strict` refuses
 /// the write with kube-apiserver's strict-decoding message, `Warn` (the default) answers
 /// with a warning per field, `Ignore` says nothing. The fields are dropped in the last two
 /// cases, as decoding into the typed object drops them on a real server.
@@ -243,12 +243,13 @@ public struct BuiltinFieldValidation: AdmissionPlugin {
     public init() {}
 
     public func admit(_ object: inout JSONValue, _ request: AdmissionRequest, warnings: inout [String]) throws(APIError) {
-        guard !request.type.isCustom, request.subresource == nil,
-              let schema = BuiltinSchemas.schema(group: request.type.group, kind: request.type.kind) else { return }
-        let (pruned, unknown) = schema.prune(object)
-        guard !unknown.isEmpty else { return }
+        guard !request.type.isCustom, request.subresource == nil else { return }
+        // Kinds without a table are checked for repeated keys only.
+        let (pruned, unknown) = BuiltinSchemas.schema(group: request.type.group, kind: request.type.kind)?.prune(object) ?? (object, [])
+        let duplicates = request.options.duplicateFields
+        guard !unknown.isEmpty || !duplicates.isEmpty else { return }
         let version = object["apiVersion"].stringValue?.split(separator: "/").last.map(String.init) ?? request.type.storageVersion
-        try UnknownFields.handle(unknown, kind: request.type.kind, version: version,
+        try UnknownFields.handle(unknown, duplicates: duplicates, kind: request.type.kind, version: version,
                                  validation: request.options.fieldValidation, warnings: &warnings)
         object = pruned
     }

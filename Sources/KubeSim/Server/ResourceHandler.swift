@@ -185,21 +185,23 @@ struct Call {
 
     // MARK: Bodies
 
-    func decodedBody() throws(APIError) -> JSONValue {
+    /// The body as JSON, with the keys it repeated within one object (JSON bodies only:
+    /// protobuf cannot repeat a field, and kubectl refuses YAML that does).
+    func decodedBodyNotingDuplicates() throws(APIError) -> (object: JSONValue, duplicates: [String]) {
         if body.isEmpty { throw APIError.badRequest("the body of the request is empty") }
         let contentType = headers[.contentType]?.lowercased() ?? "application/json"
         if contentType.hasPrefix("application/vnd.kubernetes.protobuf") {
             do {
-                return try KubernetesProtobuf.decode(body)
+                return (try KubernetesProtobuf.decode(body), [])
             } catch .unsupported(let why) {
                 throw APIError(code: 415, reason: "UnsupportedMediaType", message: why)
             } catch {
                 throw APIError.badRequest("\(error)")
             }
         }
-        if let value = try? JSONValue(parsing: body) { return value }
+        if let parsed = try? JSONValue.parsingNotingDuplicates(body) { return (parsed.value, parsed.duplicateKeys) }
         if contentType.contains("yaml"), let value = try? YAML.decode(String(decoding: body, as: UTF8.self)) {
-            return value
+            return (value, [])
         }
         throw APIError.badRequest("the body of the request could not be decoded as \(contentType.contains("yaml") ? "YAML" : "JSON")")
     }
@@ -269,20 +271,22 @@ struct Call {
                                               verb: "create")
         }
         if name != nil { throw APIError.methodNotSupported(type.groupResource, verb: "create") }
-        let object = try decodedBody()
+        let (object, duplicates) = try decodedBodyNotingDuplicates()
         if type.isVirtual {
             let answer = try api.reviews.review(object, type: type, namespace: namespace, user: user)
             return Responses.json(answer, status: .created)
         }
-        let result = try registry.create(type, namespace: namespace, object: object, version: version,
-                                         options: try writeOptions())
+        var options = try writeOptions()
+        options.duplicateFields = duplicates
+        let result = try registry.create(type, namespace: namespace, object: object, version: version, options: options)
         return try respond(result.object, status: .created, warnings: result.warnings)
     }
 
     func update() throws(APIError) -> Reply {
         guard let name else { throw APIError.methodNotSupported(type.groupResource, verb: "update") }
-        let object = try decodedBody()
-        let options = try writeOptions()
+        let (object, duplicates) = try decodedBodyNotingDuplicates()
+        var options = try writeOptions()
+        options.duplicateFields = duplicates
         switch subresource {
         case "scale"?:
             let scale = try Scale.update(object, type: type, namespace: namespace, name: name, registry: registry,

@@ -37,7 +37,8 @@ public struct CustomResourceAdmission: AdmissionPlugin {
     public func admit(_ object: inout JSONValue, _ request: AdmissionRequest, warnings: inout [String]) throws(APIError) {
         guard request.type.isCustom, let schema = schemas.schema(for: request.type) else { return }
         let (pruned, unknown) = schema.prune(object)
-        try UnknownFields.handle(unknown, kind: request.type.kind, version: request.type.storageVersion,
+        try UnknownFields.handle(unknown, duplicates: request.subresource == nil ? request.options.duplicateFields : [],
+                                 kind: request.type.kind, version: request.type.storageVersion,
                                  validation: request.options.fieldValidation, warnings: &warnings)
         object = schema.applyDefaults(pruned)
         let old = request.oldObjectFollowsSchema ? request.oldObject
@@ -48,20 +49,22 @@ public struct CustomResourceAdmission: AdmissionPlugin {
     }
 }
 
-/// What a write's `fieldValidation` makes of fields its schema does not have: `Strict`
-/// refuses the write with kube-apiserver's strict-decoding error, `Warn` adds a warning per
-/// field, `Ignore` says nothing. The caller drops the fields in the last two cases.
+/// What a write's `fieldValidation` makes of fields its schema does not have and of keys
+/// its body repeated: `Strict` refuses the write with kube-apiserver's strict-decoding
+/// error, `Warn` adds a warning per field, `Ignore` says nothing. The unknown fields are
+/// dropped by the caller in the last two cases; of repeated keys the last value stays.
 enum UnknownFields {
-    static func handle(_ unknown: [String], kind: String, version: String, validation: FieldValidation,
-                       warnings: inout [String]) throws(APIError) {
-        guard !unknown.isEmpty else { return }
+    static func handle(_ unknown: [String], duplicates: [String] = [], kind: String, version: String,
+                       validation: FieldValidation, warnings: inout [String]) throws(APIError) {
+        guard !unknown.isEmpty || !duplicates.isEmpty else { return }
+        let problems = duplicates.map { "duplicate field \"\($0)\"" } + unknown.map { "unknown field \"\($0)\"" }
         switch validation {
         case .strict:
             // kube-apiserver wraps decoding errors: `Widget in version "v1" cannot be handled as a Widget: …`.
             throw APIError.badRequest("\(kind) in version \"\(version)\" cannot be handled as a \(kind): "
-                + StructuralSchema.strictDecodingMessage(unknownFields: unknown))
+                + "strict decoding error: " + problems.joined(separator: ", "))
         case .warn:
-            warnings += StructuralSchema.unknownFieldWarnings(unknown)
+            warnings += problems
         case .ignore:
             break
         }

@@ -36,6 +36,9 @@ public struct WriteOptions: Sendable {
     /// (enough for updates, not for an apply patch).
     public var fieldManagerFromUserAgent = false
     public var fieldValidation: FieldValidation = .warn
+    /// Keys the request body repeated within one object, by path (the last value was kept);
+    /// reported like unknown fields, as `fieldValidation` asks.
+    public var duplicateFields: [String] = []
     /// Server-side apply only: take ownership of conflicting fields.
     public var force = false
     /// Set when the write already updated `metadata.managedFields` (server-side apply).
