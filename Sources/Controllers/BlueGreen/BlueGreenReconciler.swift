@@ -17,7 +17,8 @@ struct BlueGreenReconciler: Reconciler {
     let stepper: AnalysisStepper
     let logger: Logger
     let wake: @Sendable (ObjectKey) -> Void
-    let writes = OwnWrites()
+    /// This controller's last writes to rollouts and their children.
+    let writes = WriteExpectations()
     let decoded = DecodedRollouts()
 
     func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
@@ -34,61 +35,6 @@ struct BlueGreenReconciler: Reconciler {
         let result = try await step.run()
         if let written = try await step.writeStatus() { writes.record(BlueGreenController.resource.resource, written, owner: key) }
         return result
-    }
-}
-
-/// The resourceVersion of the last write this controller made to each rollout and to each of
-/// its children (Deployments, Services): the expectations of client-go's controllers. A
-/// cached object older than that write is not acted on; the watch delivers it shortly. An
-/// expectation lapses after ``timeout`` (client-go's do too), so a write whose event never
-/// arrives (the object left the cache's selector, say) cannot stall a rollout.
-final class OwnWrites: Sendable {
-    static let timeout: Duration = .seconds(5)
-
-    private struct Key: Hashable {
-        var resource: GroupVersionResource
-        var object: ObjectKey
-
-        /// The key of `object` with its resourceVersion; nil without a numeric one.
-        static func of(_ resource: GroupVersionResource, _ object: JSONValue) -> (key: Key, version: UInt64)? {
-            let metadata = object["metadata"]
-            guard let version = metadata["resourceVersion"].stringValue.flatMap(UInt64.init),
-                  let name = metadata["name"].stringValue else { return nil }
-            return (Key(resource: resource, object: ObjectKey(namespace: metadata["namespace"].stringValue ?? "", name: name)), version)
-        }
-    }
-
-    private struct Entry {
-        var version: UInt64
-        var at: ContinuousClock.Instant
-        /// The rollout the write was made for.
-        var owner: ObjectKey
-    }
-
-    private let entries = NIOLockedValueBox<[Key: Entry]>([:])
-
-    /// Notes a write: `object` is what the server answered.
-    func record(_ resource: GroupVersionResource, _ object: JSONValue, owner: ObjectKey) {
-        guard let (key, version) = Key.of(resource, object) else { return }
-        let now = ContinuousClock.now
-        entries.withLockedValue { $0[key] = Entry(version: version, at: now, owner: owner) }
-    }
-
-    /// Whether the cached object is older than our last write (numeric resourceVersions, as
-    /// etcd and the embedded cluster use; anything else is never considered behind).
-    func isBehind(_ resource: GroupVersionResource, _ cached: JSONValue) -> Bool {
-        guard let (key, rv) = Key.of(resource, cached) else { return false }
-        let now = ContinuousClock.now
-        return entries.withLockedValue { state in
-            guard let written = state[key] else { return false }
-            if rv >= written.version || now - written.at > Self.timeout { state.removeValue(forKey: key); return false }
-            return true
-        }
-    }
-
-    /// Drops what was noted for a rollout that is gone (its children go with it).
-    func forget(owner: ObjectKey) {
-        entries.withLockedValue { state in state = state.filter { $0.value.owner != owner } }
     }
 }
 
