@@ -35,17 +35,17 @@ public enum BlueGreenController {
     static let services = ResourceDescriptor(Service.self)
     static let hpas = ResourceDescriptor(HorizontalPodAutoscaler.self)
 
-    /// Rollouts by the `namespace/name` of the Services they route through.
+    /// Rollouts by the keys (`namespace/name`) of the Services they route through.
     static let serviceNames = Indexer(name: "bluegreen:services") { rollout in
-        let namespace = rollout["metadata"]["namespace"].stringValue ?? ""
+        let namespace = rollout["metadata"]["namespace"].stringValue
         return [rollout["spec"]["activeService"]["name"], rollout["spec"]["previewService"]["name"]]
-            .compactMap(\.stringValue).map { namespace + "/" + $0 }
+            .compactMap(\.stringValue).map { ObjectKey(namespace: namespace, name: $0).description }
     }
 
-    /// The rollout a colored Deployment name (`shop-blue`) belongs to.
-    static func rolloutName(ofDeployment name: String) -> String? {
-        guard let dash = name.lastIndex(of: "-"), Color(rawValue: String(name[name.index(after: dash)...])) != nil else { return nil }
-        return String(name[..<dash])
+    /// Rollouts by the keys of their colored Deployments (`shop/web-blue`, `shop/web-green`).
+    static let deploymentNames = Indexer(name: "bluegreen:deployments") { rollout in
+        guard let key = ObjectKey(of: rollout) else { return [] }
+        return Color.allCases.map { ObjectKey(namespace: key.namespace, name: ChildObjects.deploymentName(key.name, $0)).description }
     }
 
     @discardableResult
@@ -64,33 +64,20 @@ public enum BlueGreenController {
             api: api, cache: manager.cache, events: manager.events,
             statusWriter: manager.statusWriter(for: resource), stepper: stepper, logger: logger,
             wake: { key in controllerBox.withLockedValue { $0 }?.queue?.add(key) })
-        // An HPA that targets a colored Deployment wakes its rollout.
+        // A Deployment or Service with a name the rollout uses, owned or not (one that was
+        // there first: its conflict is reported, and acted on once it is labelled or gone),
+        // wakes the rollout; so does an HPA that targets one of its Deployments.
+        let rollouts = manager.cache.informer(for: resource).cache
+        let deploymentWatch = Watch.referenced(deployments, by: deploymentNames, in: rollouts)
+        let serviceWatch = Watch.referenced(services, by: serviceNames, in: rollouts)
         let hpaWatch = Watch.mapped(hpas) { hpa in
             guard hpa["spec"]["scaleTargetRef"]["kind"] == "Deployment",
-                  let target = hpa["spec"]["scaleTargetRef"]["name"].stringValue,
-                  let rollout = rolloutName(ofDeployment: target)
-            else { return [] }
-            return [ObjectKey(namespace: hpa["metadata"]["namespace"].stringValue, name: rollout)]
-        }
-        // So does a Deployment with a colored name that the rollout does not own (one that was
-        // there first): its conflict is reported, and acted on once it is labelled or gone.
-        let rolloutCache = manager.cache.informer(for: resource).cache
-        let namedDeploymentWatch = Watch.mapped(deployments) { deployment in
-            guard let name = deployment["metadata"]["name"].stringValue, let rollout = rolloutName(ofDeployment: name) else { return [] }
-            let key = ObjectKey(namespace: deployment["metadata"]["namespace"].stringValue, name: rollout)
-            return rolloutCache.get(key) == nil ? [] : [key]
-        }
-        // A Service a rollout names but does not own (one that was there first) wakes the
-        // rollout when it appears, changes or goes: the conflict is reported, an adoption label
-        // is acted on, and a deleted one is replaced.
-        manager.cache.informer(for: resource).addIndexer(serviceNames)
-        let serviceWatch = Watch.mapped(services) { service in
-            guard let name = service["metadata"]["name"].stringValue else { return [] }
-            let namespace = service["metadata"]["namespace"].stringValue ?? ""
-            return Array(rolloutCache.keys(index: serviceNames.name, value: namespace + "/" + name))
+                  let target = hpa["spec"]["scaleTargetRef"]["name"].stringValue else { return [] }
+            let key = ObjectKey(namespace: hpa["metadata"]["namespace"].stringValue, name: target)
+            return Array(rollouts.keys(index: deploymentNames.name, value: key.description))
         }
         let controller = try manager.addController(
-            named: "bluegreendeployment", for: resource, owns: [deployments, services], watches: [hpaWatch, namedDeploymentWatch, serviceWatch],
+            named: "bluegreendeployment", for: resource, owns: [deployments, services], watches: [deploymentWatch, serviceWatch, hpaWatch],
             options: Controller.Options(workers: options.workers), reconciler: reconciler)
         controllerBox.withLockedValue { $0 = controller }
         return controller

@@ -159,11 +159,14 @@ struct RolloutStep {
 
         // A child the cache has not yet seen our last write to would be misjudged (a Deployment
         // scaled down a moment ago still looking ready): wait for the watch to deliver it.
-        if childrenBehind() { return .requeue(after: .milliseconds(50)) }
+        let present = presentChildren()
+        if present.contains(where: { reconciler.writes.isBehind($0.child.descriptor.resource, $0.object) }) {
+            return .requeue(after: .milliseconds(50))
+        }
 
         // A Service or Deployment name taken by something else is a spec problem: report it
         // before anything is written, so nobody's object is overwritten.
-        if let conflict = childConflict() { return invalid(field: conflict.field, conflict.message) }
+        if let conflict = conflict(among: present) { return invalid(field: conflict.field, conflict.message) }
 
         if operations.contains(.retry) {
             markHandled(.retry)
@@ -545,17 +548,30 @@ struct RolloutStep {
         }
     }
 
-    /// Whether the cache holds a Deployment or Service older than this controller's last write to it.
-    func childrenBehind() -> Bool {
-        let writes = reconciler.writes
+    /// A Deployment or Service name the rollout uses: the field that names it, and the way out
+    /// of a clash with an object it may not take over.
+    struct NamedChild {
+        var field: String
+        var descriptor: ResourceDescriptor
+        var name: String
+        var fix: String
+    }
+
+    /// The Services and colored Deployments the rollout uses that are in the cache.
+    func presentChildren() -> [(child: NamedChild, object: JSONValue)] {
+        var named = [NamedChild(field: "spec.activeService.name", descriptor: BlueGreenController.services,
+                                name: rollout.spec.activeService.name, fix: "choose another name")]
+        if let preview = rollout.spec.previewService {
+            named.append(NamedChild(field: "spec.previewService.name", descriptor: BlueGreenController.services,
+                                    name: preview.name, fix: "choose another name"))
+        }
         for color in Color.allCases {
-            if let d = deployment(color), writes.isBehind(.deployments, d.object) { return true }
+            named.append(NamedChild(field: "metadata.name", descriptor: BlueGreenController.deployments,
+                                    name: children.deploymentName(color), fix: "give the rollout another name"))
         }
-        for ref in [rollout.spec.activeService] + (rollout.spec.previewService.map { [$0] } ?? []) {
-            if let service = reconciler.cache.get(BlueGreenController.services, ObjectKey(namespace: namespace, name: ref.name)),
-               writes.isBehind(.services, service) { return true }
+        return named.compactMap { child in
+            reconciler.cache.get(child.descriptor, ObjectKey(namespace: namespace, name: child.name)).map { (child, $0) }
         }
-        return false
     }
 
     /// Updates a child; on 409 (the cache was behind) re-reads it from the server and applies `change` again.
@@ -638,54 +654,32 @@ struct RolloutStep {
         })
     }
 
-    /// An existing Service or colored Deployment that this rollout may not take over: one it
-    /// does not control and that is not labelled for adoption by it.
-    func childConflict() -> (field: String, message: String)? {
-        var taken: [(field: String, kind: String, descriptor: ResourceDescriptor, name: String, fix: String)] = [
-            ("spec.activeService.name", "Service", BlueGreenController.services, rollout.spec.activeService.name, "choose another name")
-        ]
-        if let preview = rollout.spec.previewService {
-            taken.append(("spec.previewService.name", "Service", BlueGreenController.services, preview.name, "choose another name"))
-        }
-        for color in Color.allCases {
-            taken.append(("metadata.name", "Deployment", BlueGreenController.deployments, children.deploymentName(color),
-                          "give the rollout another name"))
-        }
-        for child in taken {
-            guard let existing = reconciler.cache.get(child.descriptor, ObjectKey(namespace: namespace, name: child.name)) else { continue }
-            if OwnerReferences.isControlled(existing, by: raw) { continue }
-            if let other = foreignController(of: existing) {
-                return (child.field, "\(child.kind) \"\(child.name)\" already exists and is controlled by \(other); \(child.fix)")
+    /// An existing Service or colored Deployment that this rollout may not take over: one
+    /// controlled by something else, or one nobody controls that is not labelled for adoption.
+    /// A child of an earlier rollout of this name (deleted and created again) is adopted.
+    func conflict(among present: [(child: NamedChild, object: JSONValue)]) -> (field: String, message: String)? {
+        for (child, existing) in present where !OwnerReferences.isControlled(existing, by: raw) {
+            let what = "\(child.descriptor.kind) \"\(child.name)\" already exists"
+            if let controller = OwnerReferences.controller(of: existing) {
+                if isEarlierRollout(controller) { continue }
+                let other = "\(controller["kind"].stringValue ?? "?") \"\(controller["name"].stringValue ?? "?")\""
+                return (child.field, "\(what) and is controlled by \(other); \(child.fix)")
             }
-            if existing["metadata"]["labels"][BlueGreenLabels.managedBy].stringValue == name || isEarlierRollouts(existing) { continue }
-            return (child.field, "\(child.kind) \"\(child.name)\" already exists and is not managed by this rollout; label it \(BlueGreenLabels.managedBy)=\(name) to let the rollout adopt it, or \(child.fix)")
+            if existing["metadata"]["labels"][BlueGreenLabels.managedBy].stringValue == name { continue }
+            return (child.field, "\(what) and is not managed by this rollout; label it \(BlueGreenLabels.managedBy)=\(name) to let the rollout adopt it, or \(child.fix)")
         }
         return nil
     }
 
-    /// The controller of `child` other than this rollout or an earlier rollout of the same
-    /// name (whose children are adopted), as `Kind "name"`.
-    func foreignController(of child: JSONValue) -> String? {
-        guard let reference = (child["metadata"]["ownerReferences"].arrayValue ?? []).first(where: { $0["controller"].boolValue == true }),
-              reference["uid"] != raw["metadata"]["uid"] else { return nil }
-        if isEarlierRollouts(child) { return nil }
-        return "\(reference["kind"].stringValue ?? "?") \"\(reference["name"].stringValue ?? "?")\""
-    }
-
-    /// Whether `child` is controlled by an earlier rollout of this name (deleted and created
-    /// again): its children are adopted.
-    func isEarlierRollouts(_ child: JSONValue) -> Bool {
-        (child["metadata"]["ownerReferences"].arrayValue ?? []).contains {
-            $0["controller"].boolValue == true && $0["kind"].stringValue == BlueGreenDeployment.kind && $0["name"].stringValue == name
-        }
+    /// Whether an owner reference names a rollout of this name (this one, or an earlier one).
+    func isEarlierRollout(_ reference: JSONValue) -> Bool {
+        reference["kind"].stringValue == BlueGreenDeployment.kind && reference["name"].stringValue == name
     }
 
     /// `child`'s owner references with this rollout as controller, in place of an earlier
     /// rollout of the same name.
     func adoptingReferences(_ child: JSONValue) -> JSONValue {
-        var references = (child["metadata"]["ownerReferences"].arrayValue ?? []).filter {
-            !($0["kind"].stringValue == BlueGreenDeployment.kind && $0["name"].stringValue == name)
-        }
+        var references = (child["metadata"]["ownerReferences"].arrayValue ?? []).filter { !isEarlierRollout($0) }
         references.append(children.ownerReference)
         return .array(references)
     }

@@ -9,7 +9,10 @@ struct ChildObjects {
     var name: String { rollout.metadata.name ?? "" }
     var namespace: String { rollout.metadata.namespace ?? "default" }
 
-    func deploymentName(_ color: Color) -> String { "\(name)-\(color.rawValue)" }
+    func deploymentName(_ color: Color) -> String { Self.deploymentName(name, color) }
+
+    /// The Deployment of `rollout`'s `color`: `web-blue`.
+    static func deploymentName(_ rollout: String, _ color: Color) -> String { "\(rollout)-\(color.rawValue)" }
 
     var ownerReference: JSONValue {
         ["apiVersion": .string(BlueGreenDeployment.apiVersion), "kind": .string(BlueGreenDeployment.kind),

@@ -27,12 +27,25 @@ public struct Watch: Sendable {
         _ resource: ResourceDescriptor, by owner: ResourceDescriptor, filter: EventFilter = .all
     ) -> Watch {
         Watch(resource, filter: filter) { object in
-            let references = object["metadata"]["ownerReferences"].arrayValue ?? []
-            guard let reference = references.first(where: { $0["controller"].boolValue == true }),
+            guard let reference = OwnerReferences.controller(of: object),
                 owner.isReferenced(by: reference), let name = reference["name"].stringValue
             else { return [] }
             let namespace = owner.namespaced ? object["metadata"]["namespace"].stringValue : nil
             return [ObjectKey(namespace: namespace, name: name)]
+        }
+    }
+
+    /// Objects a primary names rather than owns (a Service it routes through, a child it will
+    /// create under a fixed name, which may be there first): a change to one wakes every
+    /// primary whose `index` lists the object's key (`namespace/name`). The index is added
+    /// to `primaries`, the primary's cache.
+    public static func referenced(
+        _ resource: ResourceDescriptor, by index: Indexer, in primaries: ObjectCache, filter: EventFilter = .all
+    ) -> Watch {
+        primaries.addIndexer(index)
+        return Watch(resource, filter: filter) { object in
+            guard let key = ObjectKey(of: object) else { return [] }
+            return Array(primaries.keys(index: index.name, value: key.description))
         }
     }
 

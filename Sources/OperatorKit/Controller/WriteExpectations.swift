@@ -18,10 +18,9 @@ public final class WriteExpectations: Sendable {
 
         /// The key of `object` with its resourceVersion; nil without a numeric one.
         static func of(_ resource: GroupVersionResource, _ object: JSONValue) -> (key: Key, version: UInt64)? {
-            let metadata = object["metadata"]
-            guard let version = metadata["resourceVersion"].stringValue.flatMap(UInt64.init),
-                  let name = metadata["name"].stringValue else { return nil }
-            return (Key(resource: resource, object: ObjectKey(namespace: metadata["namespace"].stringValue ?? "", name: name)), version)
+            guard let version = object["metadata"]["resourceVersion"].stringValue.flatMap(UInt64.init),
+                  let key = ObjectKey(of: object) else { return nil }
+            return (Key(resource: resource, object: key), version)
         }
     }
 

@@ -22,7 +22,7 @@ public enum OwnerReferences {
     public static func setController(_ owner: JSONValue, of child: inout JSONValue) throws {
         let reference = try controllerReference(to: owner)
         var references = child["metadata"]["ownerReferences"].arrayValue ?? []
-        if let other = references.first(where: { $0["controller"].boolValue == true && $0["uid"] != reference["uid"] }) {
+        if let other = controller(of: child), other["uid"] != reference["uid"] {
             throw OwnerReferenceError.alreadyControlled(
                 child: ObjectKey(of: child)?.description ?? "(unnamed)",
                 controller: "\(other["kind"].stringValue ?? "?") \(other["name"].stringValue ?? "?")")
@@ -35,9 +35,12 @@ public enum OwnerReferences {
     /// Whether `owner` is the controller of `child` (matched by UID, as the garbage collector does).
     public static func isControlled(_ child: JSONValue, by owner: JSONValue) -> Bool {
         guard let uid = owner["metadata"]["uid"].stringValue else { return false }
-        return (child["metadata"]["ownerReferences"].arrayValue ?? []).contains {
-            $0["controller"].boolValue == true && $0["uid"].stringValue == uid
-        }
+        return controller(of: child)?["uid"].stringValue == uid
+    }
+
+    /// The reference to `child`'s controller (the API server allows at most one).
+    public static func controller(of child: JSONValue) -> JSONValue? {
+        (child["metadata"]["ownerReferences"].arrayValue ?? []).first { $0["controller"].boolValue == true }
     }
 }
 
