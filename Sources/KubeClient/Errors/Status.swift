@@ -531,7 +531,7 @@ public struct FieldError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(field): \(body)" }
 
     /// A value as Go's `%v` / `%q` prints it in field errors.
-    public static func goValue(_ value: JSONValue) -> String {
+    static func goValue(_ value: JSONValue) -> String {
         switch value {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"

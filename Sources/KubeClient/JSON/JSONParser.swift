@@ -13,15 +13,7 @@ public struct JSONParseOptions: Sendable, Hashable {
     /// checked to be well-formed JSON.
     public var omitManagedFields: Bool
 
-    /// Notes every key that repeats one already seen in the same object (the last value is
-    /// kept), by path: `spec.replicas`, `spec.containers[0].name`. See
-    /// ``JSONValue/parsingNotingDuplicates(_:)``.
-    public var noteDuplicateKeys: Bool
-
-    public init(omitManagedFields: Bool = false, noteDuplicateKeys: Bool = false) {
-        self.omitManagedFields = omitManagedFields
-        self.noteDuplicateKeys = noteDuplicateKeys
-    }
+    public init(omitManagedFields: Bool = false) { self.omitManagedFields = omitManagedFields }
 
     public static let `default` = JSONParseOptions()
 }
@@ -41,10 +33,14 @@ extension JSONValue {
     /// kube-apiserver's strict decoding reports them (`duplicate field "spec.replicas"`).
     public static func parsingNotingDuplicates(_ bytes: [UInt8]) throws -> (value: JSONValue, duplicateKeys: [String]) {
         try bytes.withUnsafeBufferPointer { buffer in
-            var parser = JSONByteParser(buffer, options: JSONParseOptions(noteDuplicateKeys: true))
+            var parser = JSONByteParser(buffer)
             let value = try parser.parseDocument()
-            // Found as each object closes (inner ones first); reported where each key stands.
-            return (value, parser.duplicateKeys.sorted { $0.offset < $1.offset }.map(\.path))
+            guard parser.sawDuplicateKey else { return (value, []) }
+            // Rare: read again, keeping track of where each key stands.
+            var noting = JSONByteParser(buffer, notingDuplicates: true)
+            _ = try noting.parseDocument()
+            // Found as each object closes (inner ones first); reported in document order.
+            return (value, noting.duplicateKeys.sorted { $0.offset < $1.offset }.map(\.path))
         }
     }
 
@@ -64,17 +60,19 @@ struct JSONByteParser {
     /// at its closing brace with the exact capacity, instead of growing (and rehashing) as it fills.
     var members: [(String, JSONValue)] = []
     static let maxDepth = 512
-    /// Only with `noteDuplicateKeys`: the path to the value being parsed, and the repeats found.
+    /// Whether some object repeated a key (the last value kept); noticed at no cost.
+    var sawDuplicateKey = false
+    /// Only when noting duplicates: the path to the value being parsed, and the repeats found.
     let noteDuplicates: Bool
     var path: [String] = []
     /// Where each member key of the objects being parsed starts (parallel to `members`).
     var keyOffsets: [Int] = []
     var duplicateKeys: [(offset: Int, path: String)] = []
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>, options: JSONParseOptions = .default) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>, options: JSONParseOptions = .default, notingDuplicates: Bool = false) {
         self.bytes = bytes
         self.omitManagedFields = options.omitManagedFields
-        self.noteDuplicates = options.noteDuplicateKeys
+        self.noteDuplicates = notingDuplicates
     }
 
     /// `spec`, `containers`, `[0]`, `name` → `spec.containers[0].name`.
@@ -167,8 +165,10 @@ struct JSONByteParser {
         }
         var object = [String: JSONValue](minimumCapacity: members.count - first)
         for i in first..<members.count { object[members[i].0] = members[i].1 }  // a repeated key: the last wins
+        let repeatedKey = object.count != members.count - first
+        if repeatedKey { sawDuplicateKey = true }
         if noteDuplicates {
-            if object.count != members.count - first {
+            if repeatedKey {
                 var seen: Set<String> = []
                 for i in first..<members.count where !seen.insert(members[i].0).inserted {
                     duplicateKeys.append((keyOffsets[i], Self.joined(path + [members[i].0])))

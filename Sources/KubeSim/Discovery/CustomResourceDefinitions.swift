@@ -112,7 +112,7 @@ public enum CustomResourceDefinitions {
     /// kube-apiserver's checks of `additionalPrinterColumns`: a name, a supported type and
     /// format, a simple JSON path, a priority that is not negative.
     static func printerColumnProblems(_ columns: JSONValue, path: String) -> [FieldError] {
-        let types = ["boolean", "date", "integer", "number", "string"]
+        let types = TableBuilder.printerColumnTypes
         let formats = ["byte", "date", "date-time", "double", "float", "int32", "int64", "password"]
         var errors: [FieldError] = []
         for (index, column) in (columns.arrayValue ?? []).enumerated() {

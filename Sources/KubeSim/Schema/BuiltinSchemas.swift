@@ -11,14 +11,21 @@ import KubeClient
 /// rarer ones (volume sources, affinity, security contexts, status) keep whatever they are
 /// given. A kind without a schema here is stored as sent.
 enum BuiltinSchemas {
-    /// Compiled schemas by `group/Kind`.
-    static let compiled: [String: StructuralSchema] = {
-        var out: [String: StructuralSchema] = [:]
+    struct GroupKind: Hashable {
+        var group: String
+        var kind: String
+    }
+
+    /// Compiled schemas by group and kind (looked up on every built-in write).
+    static let compiled: [GroupKind: StructuralSchema] = {
+        var out: [GroupKind: StructuralSchema] = [:]
         for (key, schema) in sources {
+            let slash = key.firstIndex(of: "/")!
             do throws(SchemaError) {
-                out[key] = try StructuralSchema(openAPIV3Schema: schema)
+                out[GroupKind(group: String(key[..<slash]), kind: String(key[key.index(after: slash)...]))] =
+                    try StructuralSchema(openAPIV3Schema: schema)
             } catch {
-                // A mistake in the tables above; `BuiltinSchemaTests` fails on it.
+                // A mistake in the tables below; `BuiltinSchemaTests` fails on it.
                 continue
             }
         }
@@ -26,7 +33,7 @@ enum BuiltinSchemas {
     }()
 
     static func schema(group: String, kind: String) -> StructuralSchema? {
-        compiled[group + "/" + kind]
+        compiled[GroupKind(group: group, kind: kind)]
     }
 
     // MARK: building blocks
@@ -49,25 +56,17 @@ enum BuiltinSchemas {
         ["type": "array", "items": item]
     }
 
-    /// A top-level kind: `fields` beside apiVersion, kind and metadata, which the pruner
-    /// knows at the root of every resource (metadata as object metadata).
-    static func kind(_ fields: [String: JSONValue]) -> JSONValue {
-        object(fields)
-    }
-
-    /// A kind with a spec and a status the server and controllers write.
+    /// A kind with a spec and a status the server and controllers write. (Every kind's
+    /// apiVersion, kind and metadata are known to the pruner at the root of a resource.)
     static func workload(_ spec: JSONValue) -> JSONValue {
-        kind(["spec": spec, "status": open])
+        object(["spec": spec, "status": open])
     }
 
     // MARK: shared structures
 
-    static let objectMeta = object([
-        "name": string, "generateName": string, "namespace": string, "selfLink": string, "uid": string,
-        "resourceVersion": string, "generation": integer, "creationTimestamp": string, "deletionTimestamp": string,
-        "deletionGracePeriodSeconds": integer, "labels": stringMap, "annotations": stringMap,
-        "ownerReferences": list(open), "finalizers": strings, "managedFields": list(open),
-    ])
+    /// Object metadata below the root (pod templates, job templates): the fields the pruner
+    /// keeps in a resource's own metadata.
+    static let objectMeta = object(Dictionary(uniqueKeysWithValues: SchemaPruning.objectMetaFields.map { ($0, open) }))
 
     static let labelSelector = object([
         "matchLabels": stringMap,
@@ -144,7 +143,7 @@ enum BuiltinSchemas {
 
     static let sources: [String: JSONValue] = [
         "/Pod": workload(podSpec),
-        "/PodTemplate": kind(["template": podTemplate]),
+        "/PodTemplate": object(["template": podTemplate]),
         "/Service": workload(object([
             "ports": list(object([
                 "name": string, "protocol": string, "appProtocol": string, "port": integer,
@@ -157,12 +156,12 @@ enum BuiltinSchemas {
             "ipFamilyPolicy": string, "allocateLoadBalancerNodePorts": boolean, "loadBalancerClass": string,
             "internalTrafficPolicy": string, "trafficDistribution": string,
         ])),
-        "/ConfigMap": kind(["data": stringMap, "binaryData": stringMap, "immutable": boolean]),
-        "/Secret": kind(["data": stringMap, "stringData": stringMap, "type": string, "immutable": boolean]),
-        "/ServiceAccount": kind([
+        "/ConfigMap": object(["data": stringMap, "binaryData": stringMap, "immutable": boolean]),
+        "/Secret": object(["data": stringMap, "stringData": stringMap, "type": string, "immutable": boolean]),
+        "/ServiceAccount": object([
             "secrets": list(open), "imagePullSecrets": list(object(["name": string])), "automountServiceAccountToken": boolean,
         ]),
-        "/Namespace": kind(["spec": object(["finalizers": strings]), "status": open]),
+        "/Namespace": object(["spec": object(["finalizers": strings]), "status": open]),
         "apps/Deployment": workload(object([
             "replicas": integer, "selector": labelSelector, "template": podTemplate,
             "strategy": object(["type": string, "rollingUpdate": object(["maxUnavailable": intOrString, "maxSurge": intOrString])]),
@@ -206,8 +205,8 @@ enum BuiltinSchemas {
                 "http": object(["paths": list(object(["path": string, "pathType": string, "backend": open]))]),
             ])),
         ])),
-        "networking.k8s.io/IngressClass": kind(["spec": object(["controller": string, "parameters": open])]),
-        "networking.k8s.io/NetworkPolicy": kind(["spec": object([
+        "networking.k8s.io/IngressClass": object(["spec": object(["controller": string, "parameters": open])]),
+        "networking.k8s.io/NetworkPolicy": object(["spec": object([
             "podSelector": labelSelector, "ingress": list(open), "egress": list(open), "policyTypes": strings,
         ])]),
         "/PersistentVolumeClaim": workload(object([
@@ -216,22 +215,22 @@ enum BuiltinSchemas {
             "storageClassName": string, "volumeAttributesClassName": string, "volumeMode": string, "volumeName": string,
         ])),
         "/ResourceQuota": workload(object(["hard": quantities, "scopes": strings, "scopeSelector": open])),
-        "/LimitRange": kind(["spec": object(["limits": list(open)])]),
-        "coordination.k8s.io/Lease": kind(["spec": object([
+        "/LimitRange": object(["spec": object(["limits": list(open)])]),
+        "coordination.k8s.io/Lease": object(["spec": object([
             "acquireTime": string, "holderIdentity": string, "leaseDurationSeconds": integer, "leaseTransitions": integer,
             "preferredHolder": string, "renewTime": string, "strategy": string,
         ])]),
-        "scheduling.k8s.io/PriorityClass": kind([
+        "scheduling.k8s.io/PriorityClass": object([
             "value": integer, "globalDefault": boolean, "description": string, "preemptionPolicy": string,
         ]),
-        "storage.k8s.io/StorageClass": kind([
+        "storage.k8s.io/StorageClass": object([
             "provisioner": string, "parameters": stringMap, "reclaimPolicy": string, "mountOptions": strings,
             "allowVolumeExpansion": boolean, "volumeBindingMode": string, "allowedTopologies": list(open),
         ]),
-        "rbac.authorization.k8s.io/Role": kind(["rules": list(policyRule)]),
-        "rbac.authorization.k8s.io/ClusterRole": kind(["rules": list(policyRule), "aggregationRule": open]),
-        "rbac.authorization.k8s.io/RoleBinding": kind(["subjects": list(subject), "roleRef": roleRef]),
-        "rbac.authorization.k8s.io/ClusterRoleBinding": kind(["subjects": list(subject), "roleRef": roleRef]),
+        "rbac.authorization.k8s.io/Role": object(["rules": list(policyRule)]),
+        "rbac.authorization.k8s.io/ClusterRole": object(["rules": list(policyRule), "aggregationRule": open]),
+        "rbac.authorization.k8s.io/RoleBinding": object(["subjects": list(subject), "roleRef": roleRef]),
+        "rbac.authorization.k8s.io/ClusterRoleBinding": object(["subjects": list(subject), "roleRef": roleRef]),
     ]
 }
 
@@ -245,7 +244,7 @@ public struct BuiltinFieldValidation: AdmissionPlugin {
     public func admit(_ object: inout JSONValue, _ request: AdmissionRequest, warnings: inout [String]) throws(APIError) {
         guard !request.type.isCustom, request.subresource == nil else { return }
         // Kinds without a table are checked for repeated keys only.
-        let (pruned, unknown) = BuiltinSchemas.schema(group: request.type.group, kind: request.type.kind)?.prune(object) ?? (object, [])
+        let (pruned, unknown) = BuiltinSchemas.schema(group: request.type.group, kind: request.type.kind)?.pruneUnknown(object) ?? (object, [])
         let duplicates = request.options.duplicateFields
         guard !unknown.isEmpty || !duplicates.isEmpty else { return }
         let version = object["apiVersion"].stringValue?.split(separator: "/").last.map(String.init) ?? request.type.storageVersion

@@ -31,9 +31,16 @@ extension StructuralSchema {
     ///   sorted — for `fieldValidation=Strict` answer `400` with
     ///   `strict decoding error: unknown field "spec.foo"`, for `Warn` send each as a warning.
     public func prune(_ object: JSONValue) -> (pruned: JSONValue, unknownFields: [String]) {
+        let (pruned, unknown) = pruneUnknown(object)
+        return (SchemaDefaulting.pruneNulls(pruned, node: root), unknown)
+    }
+
+    /// Removes only the fields the schema does not declare, keeping nulls (built-in kinds,
+    /// whose schemas here list fields and nothing else).
+    public func pruneUnknown(_ object: JSONValue) -> (pruned: JSONValue, unknownFields: [String]) {
         var state = SchemaPruning.State()
         let pruned = SchemaPruning.prune(object, node: root, path: "", resourceRoot: true, state: &state)
-        return (SchemaDefaulting.pruneNulls(pruned, node: root), state.unknown.sorted())
+        return (pruned, state.unknown.isEmpty ? [] : state.unknown.sorted())
     }
 
     /// Fills in `default` values where the parent object exists, in array items and in map
@@ -42,15 +49,16 @@ extension StructuralSchema {
         SchemaDefaulting.apply(object, node: root)
     }
 
-    /// The text of a `fieldValidation=Strict` failure for these unknown fields:
-    /// `strict decoding error: unknown field "spec.foo", unknown field "spec.bar"`.
-    public static func strictDecodingMessage(unknownFields: [String]) -> String {
-        "strict decoding error: " + unknownFields.map { "unknown field \"\($0)\"" }.joined(separator: ", ")
+    /// The text of a `fieldValidation=Strict` failure for these repeated and unknown fields:
+    /// `strict decoding error: duplicate field "data.k", unknown field "spec.foo"`.
+    public static func strictDecodingMessage(unknownFields: [String], duplicateFields: [String] = []) -> String {
+        "strict decoding error: " + unknownFieldWarnings(unknownFields, duplicateFields: duplicateFields).joined(separator: ", ")
     }
 
-    /// The `Warning` header texts of a `fieldValidation=Warn` request: `unknown field "spec.foo"`.
-    public static func unknownFieldWarnings(_ unknownFields: [String]) -> [String] {
-        unknownFields.map { "unknown field \"\($0)\"" }
+    /// The `Warning` header texts of a `fieldValidation=Warn` request, one per field:
+    /// `duplicate field "data.k"`, `unknown field "spec.foo"`.
+    public static func unknownFieldWarnings(_ unknownFields: [String], duplicateFields: [String] = []) -> [String] {
+        duplicateFields.map { "duplicate field \"\($0)\"" } + unknownFields.map { "unknown field \"\($0)\"" }
     }
 }
 

@@ -9,6 +9,9 @@ extension TableBuilder {
     /// (one `Age` column of type `date` on `.metadata.creationTimestamp`).
     /// - Throws: ``TableError`` naming a column whose jsonPath cannot be parsed or whose type is
     ///   not one of `integer`, `number`, `string`, `boolean`, `date`.
+    /// The types a printer column may have, in kube-apiserver's order of its error messages.
+    static let printerColumnTypes = ["boolean", "date", "integer", "number", "string"]
+
     public static func customResource(printerColumns: JSONValue?) throws(TableError) -> TableBuilder {
         var definitions = printerColumns?.arrayValue ?? []
         if definitions.isEmpty {
@@ -16,12 +19,11 @@ extension TableBuilder {
         }
         var columns: [TableColumn] = [.objectName]
         var paths: [JSONPath] = []
-        let types: Set<String> = ["integer", "number", "string", "boolean", "date"]
         for (index, definition) in definitions.enumerated() {
             guard let name = definition["name"].stringValue, !name.isEmpty else {
                 throw TableError(message: "additionalPrinterColumns[\(index)].name must be set")
             }
-            guard let type = definition["type"].stringValue, types.contains(type) else {
+            guard let type = definition["type"].stringValue, printerColumnTypes.contains(type) else {
                 throw TableError(message: "additionalPrinterColumns[\(index)].type must be one of boolean, date, integer, number, string")
             }
             guard let jsonPath = definition["jsonPath"].stringValue else {

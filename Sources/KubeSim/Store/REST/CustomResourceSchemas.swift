@@ -57,14 +57,13 @@ enum UnknownFields {
     static func handle(_ unknown: [String], duplicates: [String] = [], kind: String, version: String,
                        validation: FieldValidation, warnings: inout [String]) throws(APIError) {
         guard !unknown.isEmpty || !duplicates.isEmpty else { return }
-        let problems = duplicates.map { "duplicate field \"\($0)\"" } + unknown.map { "unknown field \"\($0)\"" }
         switch validation {
         case .strict:
             // kube-apiserver wraps decoding errors: `Widget in version "v1" cannot be handled as a Widget: …`.
             throw APIError.badRequest("\(kind) in version \"\(version)\" cannot be handled as a \(kind): "
-                + "strict decoding error: " + problems.joined(separator: ", "))
+                + StructuralSchema.strictDecodingMessage(unknownFields: unknown, duplicateFields: duplicates))
         case .warn:
-            warnings += problems
+            warnings += StructuralSchema.unknownFieldWarnings(unknown, duplicateFields: duplicates)
         case .ignore:
             break
         }

@@ -56,6 +56,11 @@ enum ObjectMetadata {
 
     /// kube-apiserver's `ValidateOwnerReferences`: every reference names its owner fully
     /// (the garbage collector matches by uid), and at most one is the controller.
+    static func validateOwnerReferences(_ metadata: JSONValue, type: ResourceType, name: String) throws(APIError) {
+        let errors = ownerReferenceErrors(metadata)
+        if !errors.isEmpty { throw APIError.invalid(kind: type.kind, group: type.group, name: name, errors: errors) }
+    }
+
     static func ownerReferenceErrors(_ metadata: JSONValue) -> [FieldError] {
         let path = "metadata.ownerReferences"
         let references = metadata["ownerReferences"].arrayValue ?? []

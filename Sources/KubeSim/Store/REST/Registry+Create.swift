@@ -40,8 +40,7 @@ extension Registry {
             })
         }
         metadata["name"] = .string(name)
-        let ownerErrors = ObjectMetadata.ownerReferenceErrors(metadata)
-        if !ownerErrors.isEmpty { throw APIError.invalid(kind: type.kind, group: type.group, name: name, errors: ownerErrors) }
+        try ObjectMetadata.validateOwnerReferences(metadata, type: type, name: name)
         if metadata["resourceVersion"].stringValue.map({ !$0.isEmpty }) == true {
             throw APIError.badRequest("resourceVersion should not be set on objects to be created")
         }

@@ -148,8 +148,7 @@ extension Registry {
                 ])
             }
         }
-        let ownerErrors = ObjectMetadata.ownerReferenceErrors(meta)
-        if !ownerErrors.isEmpty { throw APIError.invalid(kind: type.kind, group: type.group, name: name, errors: ownerErrors) }
+        try ObjectMetadata.validateOwnerReferences(meta, type: type, name: name)
         new["metadata"] = meta
         if let generation = oldMeta["generation"].intValue,
            ObjectMetadata.specChanged(old: old, new: new, excludingStatus: type.hasStatus) {
