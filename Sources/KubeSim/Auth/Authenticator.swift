@@ -30,13 +30,10 @@ public final class Authenticator: Sendable {
         self.serviceAccountTokens = serviceAccountTokens
     }
 
-    /// The user behind the request, nil when it presents no credentials; throws 401 for
-    /// credentials that do not verify. `certificateUser` is the connection's
-    /// (``certificateUser(of:)``, ``certificateUser(_:)``).
-    func authenticate(authorization: String?, certificateUser: UserInfo?) throws(APIError) -> UserInfo? {
-        // kube-apiserver's union authenticator asks the x509 authenticator first: a valid
-        // client certificate wins over a bearer token.
-        if let certificateUser { return certificateUser }
+    /// The user an `Authorization` header names, nil when there is none; throws 401 for
+    /// credentials that do not verify. A client certificate (``certificateUser(of:)``,
+    /// ``certificateUser(_:)``) is asked first, by the caller.
+    func authenticate(authorization: String?) throws(APIError) -> UserInfo? {
         if let authorization, !authorization.isEmpty {
             let parts = authorization.split(separator: " ", maxSplits: 1)
             if parts.count == 2, parts[0].lowercased() == "bearer" {

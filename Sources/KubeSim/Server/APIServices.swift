@@ -18,7 +18,10 @@ public final class APIServices: Sendable {
     /// The request's user: the one its credentials name, or with `--insecure-http` the admin
     /// when it brings none; 401 otherwise.
     func user(authorization: String?, certificateUser: UserInfo?) throws(APIError) -> UserInfo {
-        guard let user = try authenticator.authenticate(authorization: authorization, certificateUser: certificateUser)
+        // kube-apiserver's union authenticator asks the x509 authenticator first: a valid
+        // client certificate wins over a bearer token.
+        if let certificateUser { return certificateUser }
+        guard let user = try authenticator.authenticate(authorization: authorization)
             ?? (anonymousIsAdmin ? UserInfo.insecureAdmin : nil) else {
             throw APIError.unauthorized
         }

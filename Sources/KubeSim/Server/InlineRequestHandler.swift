@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import HummingbirdCore
 import KubeClient
 import NIOCore
 import NIOHTTPTypes
@@ -143,11 +144,11 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
         if fields[.expect] != nil || fields[.connection]?.lowercased().contains("close") == true { return nil }
         let target = head.path ?? "/"
         guard target.hasPrefix("/") else { return nil }
-        let question = target.firstIndex(of: "?")
-        let path = String(target[..<(question ?? target.endIndex)])
-        let query = QueryParameters(question.map { String(target[target.index(after: $0)...]) })
+        let uri = URI(target)  // as the async path reads it
+        let path = uri.path
         // With a fault in force every request passes the fault screen, which may hold it.
         if let extensions = api.extensions, !extensions.faults.isEmpty || extensions.claims(path) { return nil }
+        let query = QueryParameters(uri.query)
         let route = APIRoute(path: path)
         switch route {
         case .resource(let resource):

@@ -153,8 +153,10 @@ struct Call {
         return options
     }
 
-    func writeOptions() throws(APIError) -> WriteOptions {
+    /// The write's options; `duplicateFields` are the keys its body repeated.
+    func writeOptions(duplicateFields: [String] = []) throws(APIError) -> WriteOptions {
         var options = WriteOptions()
+        options.duplicateFields = duplicateFields
         options.dryRun = try dryRun()
         if let manager = query["fieldManager"], !manager.isEmpty {
             options.fieldManager = manager
@@ -229,13 +231,9 @@ struct Call {
     }
 
     func get() throws(APIError) -> Reply {
-        // `resourceVersion=N`: not older than N. The store is always current, so only a
-        // version it has not reached is refused, as the watch cache does.
-        if let text = query["resourceVersion"], !text.isEmpty, text != "0" {
-            guard let requested = UInt64(text) else { throw APIError.badRequest("invalid resource version: \(text)") }
-            let current = registry.store.revision
-            if requested > current { throw APIError.tooLargeResourceVersion(requested: requested, current: current) }
-        }
+        // `resourceVersion=N`: not older than N, by the rules of a list. The store is always
+        // current, so only a version it has not reached is refused, as the watch cache does.
+        _ = try Registry.listRevision(ListOptions(resourceVersion: query["resourceVersion"]), current: registry.store.revision)
         let object = try registry.get(type, namespace: namespace, name: name!)
         if subresource == "scale" { return Responses.json(try Scale.of(object.object, type: type)) }
         return try respond(object)
@@ -276,8 +274,7 @@ struct Call {
             let answer = try api.reviews.review(object, type: type, namespace: namespace, user: user)
             return Responses.json(answer, status: .created)
         }
-        var options = try writeOptions()
-        options.duplicateFields = duplicates
+        let options = try writeOptions(duplicateFields: duplicates)
         let result = try registry.create(type, namespace: namespace, object: object, version: version, options: options)
         return try respond(result.object, status: .created, warnings: result.warnings)
     }
@@ -285,8 +282,7 @@ struct Call {
     func update() throws(APIError) -> Reply {
         guard let name else { throw APIError.methodNotSupported(type.groupResource, verb: "update") }
         let (object, duplicates) = try decodedBodyNotingDuplicates()
-        var options = try writeOptions()
-        options.duplicateFields = duplicates
+        let options = try writeOptions(duplicateFields: duplicates)
         switch subresource {
         case "scale"?:
             let scale = try Scale.update(object, type: type, namespace: namespace, name: name, registry: registry,

@@ -27,7 +27,6 @@ public struct SimulatorExtensions: Sendable {
     /// Answers the extra endpoints after authentication; nil for any other path.
     func respond(to request: inout Request, user: UserInfo, authorizer: any Authorizing) async throws(APIError) -> Response? {
         let path = request.uri.path
-        guard claims(path) else { return nil }
         if path == "/metrics/cluster" {
             try authorize(AuthorizationAttributes(user: user, verb: "get", isResourceRequest: false, path: path), authorizer)
             guard let workloads else { throw APIError.pathNotFound() }
@@ -66,8 +65,8 @@ public struct SimulatorExtensions: Sendable {
 
     /// The fault screen for one API request (may wait, or fail it).
     func screen(_ route: APIRoute.ResourcePath, method: HTTPRequest.Method, query: String?) async throws(APIError) {
-        guard !faults.rules.isEmpty else { return }
-        let isWatch = route.watchPrefix || QueryParameters(query).bool("watch") == true
+        guard !faults.isEmpty else { return }
+        let isWatch = ResourceHandler.isWatch(route, query: QueryParameters(query))
         let verb = FaultRequest.verb(method: method.rawValue, hasName: route.name != nil, isWatch: isWatch)
         try await faults.screen(FaultRequest(verb: verb, resource: GroupResource(group: route.group, resource: route.resource),
                                              namespace: route.namespace ?? ""))

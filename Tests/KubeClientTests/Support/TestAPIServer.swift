@@ -8,6 +8,7 @@ import NIOCore
 import NIOSSL
 import SwiftASN1
 import Synchronization
+import TestSupport
 import X509
 
 /// A request context that remembers the connection it arrived on, so handlers can read
@@ -63,19 +64,11 @@ final class TestAPIServer: Sendable {
             try await AuthenticatingMiddleware.user(of: context) ?? "bearer"
         }
         configure(router)
-        let ready = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "test-api-server")
         logger.logLevel = .warning
-        let app = Application(
-            router: router,
-            server: try .tls(.http1ClosingUnserved(), tlsConfiguration: tls),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in ready.continuation.yield(channel.localAddress?.port ?? 0) },
-            logger: logger)
-        task = Task { try await app.runService() }
-        var port = 0
-        for await p in ready.stream { port = p; break }
-        self.port = port
+        let served = await LocalHTTPServer.start(router, server: try .tls(.http1ClosingUnserved(), tlsConfiguration: tls), logger: logger)
+        port = served.port
+        task = served.task
     }
 
     func stop() async {

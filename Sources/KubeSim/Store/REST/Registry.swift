@@ -76,7 +76,8 @@ public final class Registry: Sendable {
         return (page, token)
     }
 
-    /// The revision a list without a continue token reads at (nil: the latest).
+    /// The revision a list without a continue token reads at (nil: the latest); a GET checks
+    /// its resourceVersion by the same rules.
     static func listRevision(_ options: ListOptions, current: UInt64) throws(APIError) -> UInt64? {
         let match = options.resourceVersionMatch.flatMap { $0.isEmpty ? nil : $0 }
         guard let text = options.resourceVersion, !text.isEmpty else {
