@@ -44,6 +44,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "Scheduling",
+            swiftSettings: strict
+        ),
+        .target(
             name: "HTTPServing",
             dependencies: [
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -59,6 +63,7 @@ let package = Package(
             name: "KubeSim",
             dependencies: [
                 "KubeClient",
+                "Scheduling",
                 "HTTPServing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -78,6 +83,7 @@ let package = Package(
             name: "OperatorKit",
             dependencies: [
                 "KubeClient",
+                "Scheduling",
                 "HTTPServing",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -213,7 +219,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KubeSimTests",
-            dependencies: ["KubeSim", "KubeClient", "TestSupport"],
+            dependencies: ["KubeSim", "KubeClient", "Scheduling", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

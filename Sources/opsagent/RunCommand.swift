@@ -20,13 +20,6 @@ struct Run: AsyncParsableCommand {
             flight finish (up to --shutdown-timeout), releases the lease and exits 0.
             """)
 
-    /// Every controller `opsagent run` starts. A new controller adds its `ControllerSetup` here.
-    static func installedControllers(_ options: BlueGreenOptions) -> [any ControllerSetup] {
-        [ControllerRegistration(name: "bluegreendeployment") { manager in
-            try BlueGreenController.register(in: manager, options: options)
-        }]
-    }
-
     @Option(help: "Prometheus base URL that analysis checks query by default (env OPSAGENT_PROMETHEUS_URL).")
     var prometheusURL: String?
 
@@ -110,14 +103,10 @@ struct Run: AsyncParsableCommand {
             configMap: analysisConfigmap ?? environment["OPSAGENT_ANALYSIS_CONFIGMAP"],
             overrides: ["provider": analysisProvider, "model": analysisModel, "baseURL": analysisBaseURL].compactMapValues { $0 },
             environment: environment, client: client, logger: logger).makeAnalyzer()
-        let options = BlueGreenOptions(
-            prometheusURL: prometheusURL ?? environment["OPSAGENT_PROMETHEUS_URL"], analyzer: analyzer,
-            logReader: { namespace, pod, container in
-                (try? await client.logs(pod: pod, namespace: namespace, options: LogOptions(container: container, tailLines: 20)))?
-                    .split(separator: "\n").map(String.init)
-            },
-            workers: settings.workers)
-        let controllers = Self.installedControllers(options)
+        let configuration = OperatorContext.Configuration(
+            prometheusURL: prometheusURL ?? environment["OPSAGENT_PROMETHEUS_URL"], analyzer: analyzer, workers: settings.workers)
+        // Every installed controller (Controllers/Shared/InstalledControllers.swift).
+        let controllers = InstalledControllers.setups(configuration)
         if controllers.isEmpty {
             logger.warning("no controllers are installed; serving health and metrics only")
         }

@@ -30,11 +30,7 @@ final class RolloutCluster: Sendable {
             (try? await client.list(BlueGreenDeployment.groupVersionResource, namespace: "default")) != nil
         }
         let manager = Manager(api: client, configuration: ManagerConfiguration())
-        let logs: @Sendable (String, String, String) async -> [String]? = { ns, pod, container in
-            (try? await client.logs(pod: pod, namespace: ns, options: LogOptions(container: container, tailLines: 20)))?
-                .split(separator: "\n").map(String.init)
-        }
-        try BlueGreenController.register(in: manager, options: BlueGreenOptions(prometheusURL: prometheusURL, logReader: logs))
+        try BlueGreenController.register(in: OperatorContext(manager: manager, configuration: .init(prometheusURL: prometheusURL)))
         let run = Task { try await manager.run() }
         try await eventually("the manager's caches sync") { manager.isReady }
         return RolloutCluster(sim: sim, client: client, manager: manager, run: run)

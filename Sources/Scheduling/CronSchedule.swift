@@ -1,14 +1,14 @@
 import Foundation
 
-/// A CronJob schedule as kube-controller-manager parses it (robfig/cron's standard
+/// A cron schedule as kube-controller-manager parses CronJob schedules (robfig/cron's standard
 /// parser): five fields (minute hour day-of-month month day-of-week) with `*`, `?`, lists,
 /// ranges, steps and month/day names, the `@yearly`…`@hourly` descriptors, `@every
 /// <duration>`, and an optional `CRON_TZ=` / `TZ=` prefix.
-struct CronSchedule: Sendable, Equatable {
-    struct ParseError: Error, CustomStringConvertible, Equatable {
-        var schedule: String
-        var problem: String
-        var description: String { "unparseable schedule \"\(schedule)\": \(problem)" }
+public struct CronSchedule: Sendable, Equatable {
+    public struct ParseError: Error, CustomStringConvertible, Equatable {
+        public var schedule: String
+        public var problem: String
+        public var description: String { "unparseable schedule \"\(schedule)\": \(problem)" }
     }
 
     private(set) var minutes = Set<Int>()
@@ -19,10 +19,10 @@ struct CronSchedule: Sendable, Equatable {
     private var dayOfMonthStar = false
     private var dayOfWeekStar = false
     /// `@every`: a fixed interval instead of calendar fields.
-    private(set) var interval: TimeInterval?
-    private(set) var timeZone: TimeZone?
+    public private(set) var interval: TimeInterval?
+    public private(set) var timeZone: TimeZone?
 
-    init(parsing text: String) throws(ParseError) {
+    public init(parsing text: String) throws(ParseError) {
         var spec = text.trimmingCharacters(in: .whitespaces)
         for prefix in ["CRON_TZ=", "TZ="] where spec.hasPrefix(prefix) {
             let rest = spec.dropFirst(prefix.count)
@@ -115,7 +115,7 @@ struct CronSchedule: Sendable, Equatable {
     }
 
     /// Go's `time.ParseDuration` for the units `@every` uses (`90s`, `1h30m`, `500ms`).
-    static func goDuration(_ text: String) -> TimeInterval? {
+    public static func goDuration(_ text: String) -> TimeInterval? {
         let units: [(String, Double)] = [("ms", 0.001), ("h", 3600), ("m", 60), ("s", 1)]
         var rest = Substring(text)
         var total = 0.0
@@ -132,7 +132,7 @@ struct CronSchedule: Sendable, Equatable {
     }
 
     /// The first activation strictly after `date`, in the schedule's zone (else `zone`).
-    func next(after date: Date, zone: TimeZone = TimeZone(identifier: "UTC")!) -> Date? {
+    public func next(after date: Date, zone: TimeZone = TimeZone(identifier: "UTC")!) -> Date? {
         if let interval {
             // `@every` counts from the previous activation, rounded to whole seconds.
             return Date(timeIntervalSince1970: (date.timeIntervalSince1970 + interval).rounded(.down))
