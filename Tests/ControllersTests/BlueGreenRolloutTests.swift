@@ -2,6 +2,7 @@ import Controllers
 import Foundation
 import KubeClient
 import KubeSim
+import OperatorKit
 import OpsAPI
 import Testing
 import TestSupport
@@ -43,6 +44,8 @@ import TestSupport
             try await cluster.replicas("web-blue", ns) == 0
         }
         #expect(try await cluster.replicas("web-green", ns) == 2)
+        // GitOps health: Current once the old color is gone (InProgress while it waited).
+        try await eventually("kstatus Current") { KStatus.of(try await cluster.rollout("web", ns)) == .current }
     }
 
     @Test func aNeverReadyPreviewHitsTheDeadlineAndTrafficStays() async throws {
@@ -56,6 +59,12 @@ import TestSupport
         let status = failed["status"]
         #expect(status.condition("Ready")?.status == .false)
         #expect(status.condition("Ready")?.reason == "ProgressDeadlineExceeded")
+        // kstatus: a rolled-back rollout is Failed, not Current; nothing of the rollout in progress lingers.
+        #expect(status.condition("Stalled")?.reason == "ProgressDeadlineExceeded")
+        #expect(status.condition("Reconciling") == nil)
+        #expect(KStatus.of(failed) == .failed)
+        #expect(status.condition("Promoted")?.reason == "StableRevisionServes")
+        #expect(status.condition("AnalysisPassed") == nil)
         #expect(status["activeColor"] == "blue")
         #expect(status["abortedRevision"].stringValue != nil)
         #expect(status["history"][0]["outcome"] == "RolledBack")
