@@ -45,6 +45,7 @@ let package = Package(
         ),
         .target(
             name: "Scheduling",
+            dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             swiftSettings: strict
         ),
         .target(
@@ -100,6 +101,7 @@ let package = Package(
             name: "Analysis",
             dependencies: [
                 "KubeClient",
+                "Scheduling",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -226,6 +228,7 @@ let package = Package(
             name: "AnalysisTests",
             dependencies: [
                 "Analysis",
+                "Scheduling",
                 "KubeClient",
                 "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -6,6 +6,10 @@ import NIOConcurrencyHelpers
 /// Sleepers suspend until ``advance(by:)`` or ``advance(to:)`` moves time past their deadline.
 /// ``waitForSleepers(count:timeout:)`` lets a test wait until the code under test has parked
 /// on the clock before it moves time, so a test never races the components it drives.
+///
+/// With `advancesOnSleep`, a sleep instead moves time on to its deadline at once and is
+/// recorded in ``sleeps``: retry backoff, TTLs and budget windows are then tested without
+/// waiting and without a driver.
 public final class ManualClock: OperatorClock {
     private struct Sleeper {
         let id: UInt64
@@ -18,15 +22,22 @@ public final class ManualClock: OperatorClock {
         var nextID: UInt64 = 0
         var sleepers: [Sleeper] = []
         var cancelledBeforeRegistration: Set<UInt64> = []
+        var sleeps: [Duration] = []
     }
 
     private let state = NIOLockedValueBox(State())
     private let epoch: Date
+    /// Whether a sleep moves time on by itself.
+    public let advancesOnSleep: Bool
 
     /// A clock at offset zero whose wall time starts at `epoch`.
-    public init(epoch: Date = Date(timeIntervalSince1970: 1_750_000_000)) {
+    public init(epoch: Date = Date(timeIntervalSince1970: 1_750_000_000), advancesOnSleep: Bool = false) {
         self.epoch = epoch
+        self.advancesOnSleep = advancesOnSleep
     }
+
+    /// Every wait asked for, in order (with `advancesOnSleep`).
+    public var sleeps: [Duration] { state.withLockedValue { $0.sleeps } }
 
     public var now: ClockInstant { state.withLockedValue { $0.now } }
 
@@ -39,6 +50,15 @@ public final class ManualClock: OperatorClock {
     public var nextDeadline: ClockInstant? { state.withLockedValue { $0.sleepers.map(\.deadline).min() } }
 
     public func sleep(until deadline: ClockInstant) async throws {
+        if advancesOnSleep {
+            try Task.checkCancellation()
+            state.withLockedValue { state in
+                state.sleeps.append(state.now.duration(to: deadline))
+                if deadline > state.now { state.now = deadline }
+            }
+            await Task.yield()
+            return
+        }
         let id = state.withLockedValue { state -> UInt64 in
             state.nextID += 1
             return state.nextID
