@@ -94,7 +94,7 @@ struct AnalysisStepper: Sendable {
     static func record(_ value: MeasuredValue, of check: AnalysisCheck, in cs: inout CheckStatus, now: Date) -> Bool {
         let verdict = CheckMeasurer.judge(value, check: check)
         var list = cs.measurements ?? []
-        list.append(Measurement(value: value.text, phase: verdict.rawValue, at: KubeTimestamp.format(now)))
+        list.append(Measurement(value: value.text, phase: verdict.rawValue, at: KubeTimestamp.format(now, fractionalDigits: 3)))
         cs.measurements = Array(list.suffix(measurementsKept))
         switch verdict {
         case .successful: cs.successful = (cs.successful ?? 0) + 1

@@ -94,7 +94,7 @@ extension RolloutPass {
     }
 
     mutating func scheduleScaleDown() {
-        status.scaleDownAt = KubeTimestamp.format(now.addingTimeInterval(Double(rollout.spec.effectiveScaleDownDelaySeconds)))
+        status.scaleDownAt = KubeTimestamp.format(now.addingTimeInterval(Double(rollout.spec.effectiveScaleDownDelaySeconds)), fractionalDigits: 3)
     }
 
     /// Scales the previous color to zero once its delay is over; returns when to look again.

@@ -11,10 +11,10 @@ extension RolloutPass {
         status.activeColor = to.rawValue
         status.activeRevision = revision
         status.previewRevision = nil
-        status.stepStartedAt = KubeTimestamp.format(now)
+        status.stepStartedAt = KubeTimestamp.format(now, fractionalDigits: 3)
         status.analysisPassedAt = nil
         addHistory(RevisionRecord(revision: revision, color: to.rawValue, images: Revision.images(of: rollout.spec.template),
-                                  promotedAt: KubeTimestamp.format(now), outcome: "Promoted", message: message))
+                                  promotedAt: KubeTimestamp.format(now, fractionalDigits: 3), outcome: "Promoted", message: message))
         pass.conditions.set("Promoted", .true, reason: skipAnalysis ? "PromotedWithoutAnalysis" : "Promoted",
                             message: "revision \(revision) serves on \(to.rawValue) (\(message))")
         record(.normal, "Promoted", "switched traffic from \(from.rawValue) (\(previous ?? "none")) to \(to.rawValue) (\(revision)): \(message)")
@@ -63,7 +63,7 @@ extension RolloutPass {
         status.failureMessage = message
         status.scaleDownAt = nil
         status.analysisPassedAt = nil
-        status.stepStartedAt = KubeTimestamp.format(now)
+        status.stepStartedAt = KubeTimestamp.format(now, fractionalDigits: 3)
         let aborted = reason == "Aborted"
         addHistory(RevisionRecord(revision: revision, color: (promoted ? active : active.other).rawValue,
                                   images: Revision.images(of: rollout.spec.template), outcome: aborted ? "Aborted" : "RolledBack",

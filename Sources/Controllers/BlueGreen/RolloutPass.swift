@@ -82,9 +82,9 @@ struct RolloutPass {
         status.activeColor = Color.blue.rawValue
         status.activeRevision = revision
         status.previewRevision = nil
-        status.stepStartedAt = KubeTimestamp.format(now)
+        status.stepStartedAt = KubeTimestamp.format(now, fractionalDigits: 3)
         addHistory(RevisionRecord(revision: revision, color: Color.blue.rawValue, images: Revision.images(of: rollout.spec.template),
-                                  promotedAt: KubeTimestamp.format(now), outcome: "Promoted", message: "initial deployment"))
+                                  promotedAt: KubeTimestamp.format(now, fractionalDigits: 3), outcome: "Promoted", message: "initial deployment"))
         record(.normal, "RolloutStarted", "deploying revision \(revision) to blue (initial deployment)")
         setPhase(.progressing, "waiting for blue to become ready")
         pass.conditions.reconciling(reason: "WaitingForPods", message: status.message ?? "")
@@ -182,7 +182,7 @@ struct RolloutPass {
                                           message: "replaced by \(revision) before promotion"))
             }
             status.previewRevision = revision
-            status.stepStartedAt = KubeTimestamp.format(now)
+            status.stepStartedAt = KubeTimestamp.format(now, fractionalDigits: 3)
             status.analysisPassedAt = nil
             status.analysis = nil
             record(.normal, "RolloutStarted", "rolling out revision \(revision) to \(preview.rawValue)")
@@ -225,7 +225,7 @@ struct RolloutPass {
                 return try await fail(revision: revision, active: active, reason: reason, message: message, promoted: false)
             case .passed:
                 analysisPassed = true
-                status.analysisPassedAt = KubeTimestamp.format(now)
+                status.analysisPassedAt = KubeTimestamp.format(now, fractionalDigits: 3)
                 pass.conditions.set("AnalysisPassed", .true, reason: "PrePromotionAnalysisPassed", message: "pre-promotion analysis of \(revision) passed")
                 record(.normal, "AnalysisPassed", "pre-promotion analysis of revision \(revision) passed")
             }
