@@ -115,7 +115,8 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "KubeClient", "HTTPServing",
+                "KubeClient", "HTTPServing", "Analysis",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -235,7 +236,6 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
     ],

@@ -1,3 +1,4 @@
+import Analysis
 import Controllers
 import Foundation
 import KubeClient
@@ -17,7 +18,7 @@ final class RolloutCluster: Sendable {
 
     static let shared = SharedRolloutCluster()
 
-    static func start(prometheusURL: String? = nil, sim existing: Simulator? = nil) async throws -> RolloutCluster {
+    static func start(prometheusURL: String? = nil, analyzer: (any Analyzer)? = nil, sim existing: Simulator? = nil) async throws -> RolloutCluster {
         let sim: Simulator
         if let existing { sim = existing } else {
             sim = try await Simulator.start(.init(port: 0, workloads: SimulationOptions(timeScale: timeScale)))
@@ -30,7 +31,8 @@ final class RolloutCluster: Sendable {
             (try? await client.list(BlueGreenDeployment.groupVersionResource, namespace: "default")) != nil
         }
         let manager = Manager(api: client, configuration: ManagerConfiguration())
-        try BlueGreenController.register(in: OperatorContext(manager: manager, configuration: .init(prometheusURL: prometheusURL)))
+        try BlueGreenController.register(in: OperatorContext(manager: manager, configuration: .init(
+            prometheusURL: prometheusURL, analyzer: analyzer ?? BuiltinAnalyzer())))
         let run = Task { try await manager.run() }
         try await eventually("the manager's caches sync") { manager.isReady }
         return RolloutCluster(sim: sim, client: client, manager: manager, run: run)

@@ -1,3 +1,4 @@
+import Foundation
 import KubeClient
 
 /// Gathers what an analyzer judges about a workload: pod states, recent Events about the
@@ -35,7 +36,38 @@ public struct FactsGatherer: Sendable {
         return GatheredFacts(
             facts: AnalysisFacts(metrics: metrics, pods: podFacts, events: events.suffix(maxEvents).map(EventFact.init(event:)),
                                  logs: logTails, checks: checks),
-            sensitiveValues: Set(secrets.filter { !$0.isEmpty }))
+            sensitiveValues: Self.sensitiveForms(of: secrets))
+    }
+
+    /// The values redaction must remove for these Secret values: each value, the string
+    /// members of one that is a JSON document (a password inside `db.json`), and the decoded
+    /// text of one that is itself base64 (an app decodes it and may log the result).
+    /// Values shorter than 4 characters would redact ordinary words and are left out.
+    public static func sensitiveForms(of values: [String]) -> Set<String> {
+        var forms = Set<String>()
+        func add(_ value: String) {
+            let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+            if trimmed.count >= 4 { forms.insert(trimmed) }
+        }
+        for value in values {
+            add(value)
+            if let json = try? JSONValue(parsing: Array(value.utf8)), json.objectValue != nil || json.arrayValue != nil {
+                for leaf in json.stringLeaves { add(leaf) }
+            }
+            let compact = value.trimmingCharacters(in: .whitespacesAndNewlines)
+            if compact.count >= 8, compact.allSatisfy({ $0.isLetter || $0.isNumber || "+/=_-".contains($0) }),
+               let data = Data(base64Encoded: Self.padded(compact.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/"))),
+               let text = String(data: data, encoding: .utf8), !text.isEmpty,
+               text.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7f || $0 == "\n" }) {
+                add(text)
+            }
+        }
+        return forms
+    }
+
+    private static func padded(_ base64: String) -> String {
+        let remainder = base64.count % 4
+        return remainder == 0 ? base64 : base64 + String(repeating: "=", count: 4 - remainder)
     }
 
     /// The Secrets a pod can read: env `secretKeyRef`, `envFrom.secretRef`, secret volumes
@@ -81,5 +113,17 @@ extension EventFact {
                   message: e["message"].stringValue ?? "",
                   object: "\(e["involvedObject"]["kind"].stringValue ?? "")/\(e["involvedObject"]["name"].stringValue ?? "")",
                   count: e["count"].intValue ?? 1)
+    }
+}
+
+extension JSONValue {
+    /// Every string in this document, at any depth.
+    var stringLeaves: [String] {
+        switch self {
+        case .string(let text): return [text]
+        case .object(let members): return members.values.flatMap(\.stringLeaves)
+        case .array(let items): return items.flatMap(\.stringLeaves)
+        default: return []
+        }
     }
 }

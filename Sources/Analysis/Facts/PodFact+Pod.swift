@@ -21,8 +21,10 @@ extension PodFact {
             let last = status["lastState"]["terminated"]
             let lastTermination = last.isNull ? nil : ContainerTermination(reason: last["reason"].stringValue ?? "Terminated",
                                                                             exitCode: last["exitCode"].intValue ?? 0)
-            let limits = ResourceLimits(cpuCores: Self.quantity(spec["resources"]["limits"]["cpu"]),
-                                        memoryBytes: Self.quantity(spec["resources"]["limits"]["memory"]))
+            let cpu = spec["resources"]["limits"]["cpu"], memory = spec["resources"]["limits"]["memory"]
+            let limits = ResourceLimits(cpuCores: Self.quantity(cpu), memoryBytes: Self.quantity(memory),
+                                        cpu: cpu.stringValue ?? cpu.intValue.map(String.init),
+                                        memory: memory.stringValue ?? memory.intValue.map(String.init))
             var env: [String: String] = [:]
             for e in spec["env"].arrayValue ?? [] {
                 if let n = e["name"].stringValue, let v = e["value"].stringValue { env[n] = v }

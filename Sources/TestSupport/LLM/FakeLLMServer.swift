@@ -5,7 +5,6 @@ import KubeClient
 import Logging
 import NIOCore
 import Synchronization
-import TestSupport
 
 /// An in-process server that speaks the OpenAI Chat Completions API (also under Azure's
 /// deployment path) and the Anthropic Messages API on 127.0.0.1.
@@ -13,8 +12,8 @@ import TestSupport
 /// Every request is recorded byte for byte and checked against the public request
 /// documents; a request that breaks them gets the 400 the real API would send. Replies
 /// come from a script, one per request, then ``defaultReply``.
-final class FakeLLMServer: Sendable {
-    enum Reply: Sendable {
+public final class FakeLLMServer: Sendable {
+    public enum Reply: Sendable {
         /// An analysis object as the structured answer (OpenAI: message content; Anthropic: tool input).
         case analysis(JSONValue, usage: TokenUsagePair? = nil)
         /// Free text as the answer (OpenAI: content; Anthropic: a text block, no tool call).
@@ -31,33 +30,37 @@ final class FakeLLMServer: Sendable {
         indirect case delayed(Duration, Reply)
     }
 
-    struct TokenUsagePair: Sendable, Hashable {
-        var input: Int
-        var output: Int
+    public struct TokenUsagePair: Sendable, Hashable {
+        public var input: Int
+        public var output: Int
+        public init(input: Int, output: Int) {
+            self.input = input
+            self.output = output
+        }
     }
 
-    struct Recorded: Sendable {
-        var method: String
-        var path: String
-        var query: String
-        var headers: [String: String]
-        var body: [UInt8]
-        var json: JSONValue?
-        var violations: [String]
+    public struct Recorded: Sendable {
+        public var method: String
+        public var path: String
+        public var query: String
+        public var headers: [String: String]
+        public var body: [UInt8]
+        public var json: JSONValue?
+        public var violations: [String]
 
-        var bodyText: String { String(decoding: body, as: UTF8.self) }
+        public var bodyText: String { String(decoding: body, as: UTF8.self) }
     }
 
-    static let passing: JSONValue = [
+    public static let passing: JSONValue = [
         "verdict": "pass", "confidence": 0.82,
         "summary": "Error rate 0.4%, CPU and memory well under limits, all pods ready.",
         "findings": [["severity": "info", "title": "Healthy preview", "evidence": "error-rate 0.004 < 0.05"]],
         "recommendations": ["Promote the preview."],
     ]
 
-    let port: Int
-    var baseURL: String { "http://127.0.0.1:\(port)" }
-    let defaultReply: Reply
+    public let port: Int
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    public let defaultReply: Reply
 
     private let script = Mutex<[Reply]>([])
     private let recorded = Mutex<[Recorded]>([])
@@ -65,17 +68,17 @@ final class FakeLLMServer: Sendable {
     private let task: Mutex<Task<Void, any Error>?> = Mutex(nil)
 
     /// Requests received so far, in order.
-    var requests: [Recorded] { recorded.withLock { $0 } }
-    var requestCount: Int { recorded.withLock { $0.count } }
+    public var requests: [Recorded] { recorded.withLock { $0 } }
+    public var requestCount: Int { recorded.withLock { $0.count } }
 
-    func enqueue(_ replies: Reply...) { script.withLock { $0 += replies } }
+    public func enqueue(_ replies: Reply...) { script.withLock { $0 += replies } }
 
     private init(port: Int, defaultReply: Reply) {
         self.port = port
         self.defaultReply = defaultReply
     }
 
-    static func start(defaultReply: Reply = .analysis(passing)) async throws -> FakeLLMServer {
+    public static func start(defaultReply: Reply = .analysis(passing)) async throws -> FakeLLMServer {
         // The port is known only once the server runs; the handlers reach the instance through this box.
         let box = Mutex<FakeLLMServer?>(nil)
         let router = Router()
@@ -95,7 +98,7 @@ final class FakeLLMServer: Sendable {
         return server
     }
 
-    func stop() async {
+    public func stop() async {
         let waiters = hanging.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.released = true
             defer { state.waiters = [] }
@@ -109,7 +112,7 @@ final class FakeLLMServer: Sendable {
 
     // MARK: - handling
 
-    enum API: Sendable { case openAI, anthropic }
+    public enum API: Sendable { case openAI, anthropic }
 
     private func handle(_ request: Request, api: API) async throws -> Response {
         let buffer = try await request.body.collect(upTo: 4 << 20)

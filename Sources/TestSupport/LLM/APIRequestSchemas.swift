@@ -1,17 +1,17 @@
 import Foundation
 import KubeClient
-@testable import Analysis
+import Analysis
 
 /// The public request documents the fake servers hold requests to.
-enum APIRequestSchemas {
+public enum APIRequestSchemas {
     /// `CreateChatCompletionRequest` from the public OpenAI OpenAPI document (a copy of
     /// shared/api-schemas/openai-chat-completions.json, kept beside the tests).
-    static let openAIChatRequest: JSONSchema = JSONSchema(document: openAIDocument, definition: "CreateChatCompletionRequest")
-    static let openAIChatResponse: JSONSchema = JSONSchema(document: openAIDocument, definition: "CreateChatCompletionResponse")
+    public static let openAIChatRequest: JSONSchema = JSONSchema(document: openAIDocument, definition: "CreateChatCompletionRequest")
+    public static let openAIChatResponse: JSONSchema = JSONSchema(document: openAIDocument, definition: "CreateChatCompletionResponse")
 
-    static let openAIDocument: JSONValue = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/openai-chat-completions.json")
+    public static let openAIDocument: JSONValue = {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("openai-chat-completions.json")
         do {
             return try JSONValue(parsing: Array(try Data(contentsOf: url)))
         } catch {
@@ -23,7 +23,7 @@ enum APIRequestSchemas {
     /// model, max_tokens ≥ 1, messages of user/assistant turns with string or text-block
     /// content, optional system, tools with a name, description and an object input_schema,
     /// tool_choice auto/any/tool/none, temperature 0–1.
-    static let anthropicMessagesRequest = JSONSchema([
+    public static let anthropicMessagesRequest = JSONSchema([
         "definitions": [
             "TextBlock": [
                 "type": "object", "required": ["type", "text"],
@@ -68,7 +68,7 @@ enum APIRequestSchemas {
 
     /// Rules of the Messages API a schema cannot say: the first turn is the user's, turns
     /// alternate, and a forced tool names a declared tool.
-    static func anthropicConversationProblems(_ body: JSONValue) -> [String] {
+    public static func anthropicConversationProblems(_ body: JSONValue) -> [String] {
         var problems: [String] = []
         let roles = body["messages"].arrayValue?.compactMap { $0["role"].stringValue } ?? []
         if roles.first != "user" { problems.append("$.messages: the first message must have role user") }
@@ -85,7 +85,7 @@ enum APIRequestSchemas {
 
     /// Rules OpenAI applies to a strict json_schema: every object lists all its properties
     /// as required and forbids others.
-    static func strictSchemaProblems(_ schema: JSONValue, path: String = "$.response_format.json_schema.schema") -> [String] {
+    public static func strictSchemaProblems(_ schema: JSONValue, path: String = "$.response_format.json_schema.schema") -> [String] {
         var problems: [String] = []
         if schema["type"].stringValue == "object" {
             let properties = Set(schema["properties"].objectValue?.keys.map { $0 } ?? [])
