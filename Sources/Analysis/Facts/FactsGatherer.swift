@@ -42,14 +42,17 @@ public struct FactsGatherer: Sendable {
     /// The values redaction must remove for these Secret values: each value, the string
     /// members of one that is a JSON document (a password inside `db.json`), and the decoded
     /// text of one that is itself base64 (an app decodes it and may log the result).
-    /// Values shorter than 4 characters would redact ordinary words and are left out.
+    /// A whole value of any length is kept (redaction hides a short one only where a whole
+    /// string equals it); derived forms shorter than 4 characters would redact ordinary
+    /// words and are left out.
     public static func sensitiveForms(of values: [String]) -> Set<String> {
         var forms = Set<String>()
         func add(_ value: String) {
             let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.count >= 4 { forms.insert(trimmed) }
         }
-        for value in values {
+        for value in values where !value.isEmpty {
+            forms.insert(value)
             add(value)
             if let json = try? JSONValue(parsing: Array(value.utf8)), json.objectValue != nil || json.arrayValue != nil {
                 for leaf in json.stringLeaves { add(leaf) }
