@@ -24,7 +24,9 @@ final class RolloutCluster: Sendable {
             sim = try await Simulator.start(.init(port: 0, workloads: SimulationOptions(timeScale: timeScale)))
         }
         let client = try KubernetesClient(kubeconfigPath: sim.kubeconfigPath)
-        if (try? await client.get(.customResourceDefinitions, name: BlueGreenDeployment.definition.name)) == nil {
+        do {
+            _ = try await client.get(.customResourceDefinitions, name: BlueGreenDeployment.definition.name)
+        } catch let error as KubeError where error.isNotFound {
             _ = try await client.create(.customResourceDefinitions, BlueGreenDeployment.definition.json)
         }
         try await eventually("the BlueGreenDeployment CRD is served") {
@@ -96,7 +98,11 @@ final class RolloutCluster: Sendable {
     }
 
     func replicas(_ deployment: String, _ namespace: String) async throws -> Int? {
-        try? await client.get(.deployments, name: deployment, namespace: namespace)["spec"]["replicas"].intValue
+        do {
+            return try await client.get(.deployments, name: deployment, namespace: namespace)["spec"]["replicas"].intValue
+        } catch let error as KubeError where error.isNotFound {
+            return nil
+        }
     }
 }
 
