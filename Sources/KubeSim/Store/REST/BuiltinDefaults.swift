@@ -1,3 +1,4 @@
+import Foundation
 import KubeClient
 import NIOConcurrencyHelpers
 
@@ -30,6 +31,7 @@ public final class BuiltinDefaults: AdmissionPlugin {
             try defaultService(&object, old: request.oldObject)
         case ("", "Secret"):
             if object["type"].isNull { object["type"] = "Opaque" }
+            Self.mergeStringData(&object)
         case ("apps", "Deployment"):
             var spec = object["spec"]
             Self.setIfAbsent(&spec, "replicas", 1)
@@ -88,6 +90,18 @@ public final class BuiltinDefaults: AdmissionPlugin {
         default:
             break
         }
+    }
+
+    /// `stringData` is write-only: kube-apiserver merges it into `data` (base64), its keys
+    /// winning, and never stores or returns it.
+    static func mergeStringData(_ secret: inout JSONValue) {
+        guard let plain = secret["stringData"].objectValue else { return }
+        var data = secret["data"].objectValue ?? [:]
+        for (key, value) in plain {
+            if let text = value.stringValue { data[key] = .string(Data(text.utf8).base64EncodedString()) }
+        }
+        secret["data"] = .object(data)
+        secret.removeValue(forKey: "stringData")
     }
 
     static func setIfAbsent(_ object: inout JSONValue, _ key: String, _ value: JSONValue) {
