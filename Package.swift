@@ -100,6 +100,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "AuditChecks",
+            dependencies: ["KubeClient"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "Integrations",
             dependencies: ["KubeClient", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
@@ -209,6 +214,11 @@ let package = Package(
         .testTarget(
             name: "OpsAPITests",
             dependencies: ["OpsAPI", "KubeClient"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AuditChecksTests",
+            dependencies: ["AuditChecks", "KubeClient"],
             swiftSettings: strict
         ),
         .testTarget(
