@@ -229,8 +229,8 @@ struct AuditRun {
             }
             if hidden { waived.append(finding) } else { open.append(finding) }
         }
-        open.sort(by: Finding.reportOrder)
-        waived.sort(by: Finding.reportOrder)
+        open = open.sortedForReport()
+        waived = waived.sortedForReport()
         let failed = policy.failOn.map { threshold in open.contains { $0.severity >= threshold } } ?? false
         return AuditReport(
             findings: open, waivedFindings: waived, counts: SeverityCounts(open),

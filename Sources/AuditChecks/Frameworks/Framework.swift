@@ -3,7 +3,8 @@
 public enum Framework: String, Sendable, Hashable, CaseIterable, Codable {
     /// CIS Kubernetes Benchmark v1.9, section 5 (policies).
     case cis = "CIS"
-    /// NSA/CISA Kubernetes Hardening Guidance v1.2.
+    /// NSA/CISA Kubernetes Hardening Guidance v1.2. The guide has sections, not numbered
+    /// controls: the `NSA-<chapter>.<n>` IDs are this project's names for its sections.
     case nsaCisa = "NSA-CISA"
     /// Pod Security Standards, Baseline profile.
     case pssBaseline = "PSS-Baseline"

@@ -79,7 +79,14 @@ public struct AuditedContainer: Sendable {
     public let container: Container
     let raw: JSONValue
     public let isInit: Bool
-    public var isEphemeral: Bool = false
+    public let isEphemeral: Bool
+
+    init(container: Container, raw: JSONValue, isInit: Bool, isEphemeral: Bool = false) {
+        self.container = container
+        self.raw = raw
+        self.isInit = isInit
+        self.isEphemeral = isEphemeral
+    }
 
     public var name: String { container.name }
     var securityContext: SecurityContext { container.securityContext ?? SecurityContext() }
