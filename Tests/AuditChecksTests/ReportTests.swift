@@ -16,15 +16,18 @@ struct ReportTests {
         return Fixtures.deployment(spec: spec)
     }
 
-    @Test("Counts by severity follow the unwaived findings")
+    @Test("Counts by severity follow the unwaived findings; failOn fails the audit at its severity")
     func counts() throws {
-        let report = try Fixtures.audit([insecure()])
+        var policy = Fixtures.policy
+        policy.failOn = .critical
+        let report = try Fixtures.audit([insecure()], policy: policy)
         #expect(report.counts.critical == 1)  // privileged
         #expect(report.counts.high == 1)  // hostPID
         #expect(report.counts.medium == 1)  // memory limit
         #expect(report.counts.low == 3)  // CPU limit, CPU and memory requests
         #expect(report.counts.total == report.findings.count)
-        #expect(report.failed)  // failOn defaults to critical
+        #expect(report.failed)
+        #expect(try Fixtures.audit([insecure()]).failed == false)  // no failOn: never fails
     }
 
     @Test("Framework summaries pass and fail controls by their mapped checks")

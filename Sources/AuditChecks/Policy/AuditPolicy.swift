@@ -15,12 +15,14 @@ public struct AuditPolicy: Sendable, Hashable, Codable {
     public var imagePolicy: ImagePolicy
     /// Framework IDs (``Framework/rawValue``) to summarise; empty means all.
     public var frameworks: [String]
-    /// The severity at or above which an unwaived finding fails the audit; nil never fails.
+    /// The severity at or above which an unwaived finding fails the audit
+    /// (``AuditReport/failed``, which a controller turns into `Ready=False`); nil, the
+    /// default, never fails.
     public var failOn: Severity?
 
     public init(
         scope: AuditScope = AuditScope(), checks: CheckSelection = CheckSelection(), exceptions: [Waiver] = [],
-        imagePolicy: ImagePolicy = ImagePolicy(), frameworks: [String] = [], failOn: Severity? = .critical
+        imagePolicy: ImagePolicy = ImagePolicy(), frameworks: [String] = [], failOn: Severity? = nil
     ) {
         self.scope = scope
         self.checks = checks
