@@ -196,3 +196,33 @@ struct ClusterCheckTests {
         #expect(vulns.last?.message.contains("no fixed version") == true)
     }
 }
+
+@Suite("Vulnerability reports of ReplicaSets")
+struct ReplicaSetVulnerabilityTests {
+    @Test("A report on a Deployment's ReplicaSet is a finding on the Deployment, once across revisions")
+    func attributedToDeployment() throws {
+        func replicaSet(_ name: String) -> JSONValue {
+            [
+                "apiVersion": "apps/v1", "kind": "ReplicaSet",
+                "metadata": [
+                    "name": .string(name), "namespace": .string(Fixtures.namespace),
+                    "ownerReferences": [["apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "uid": "u", "controller": true]],
+                ],
+                "spec": ["template": ["spec": Fixtures.podSpec()]],
+            ]
+        }
+        func report(of replicaSet: String) -> JSONValue {
+            var report = Fixtures.vulnerabilityReport([Fixtures.cve("CVE-2024-9", "HIGH")])
+            report["metadata"]["name"] = .string("replicaset-\(replicaSet)-app")
+            report["metadata"]["labels"]["trivy-operator.resource.kind"] = "ReplicaSet"
+            report["metadata"]["labels"]["trivy-operator.resource.name"] = .string(replicaSet)
+            return report
+        }
+        let result = try Fixtures.audit([
+            Fixtures.deployment(), replicaSet("web-1111"), replicaSet("web-2222"), report(of: "web-1111"), report(of: "web-2222"),
+        ])
+        let vulns = result.findings(of: "OPS-VULN-001")
+        #expect(vulns.map(\.object) == [AuditObject(kind: "Deployment", namespace: Fixtures.namespace, name: "web")])
+        #expect(vulns.first?.cveId == "CVE-2024-9")
+    }
+}

@@ -194,20 +194,47 @@ struct AuditRun {
 
     mutating func auditVulnerabilityReports() {
         guard !reportRules.isEmpty, scope.includes(kind: "VulnerabilityReport") else { return }
+        let controllers = topControllers()
         var seen = Set<String>()
         for raw in inventory.vulnerabilityReports where inScope(raw, kind: "VulnerabilityReport", labelled: false) {
             let report = VulnerabilityReportView(object: raw)
+            let workload = controllers[report.workload] ?? report.workload
             objectsAudited += 1
             for (check, rule) in reportRules {
                 // Reports of several ReplicaSet revisions repeat a CVE: keep one per workload and container.
-                let fresh = rule(report).filter { violation in
-                    let object = violation.object ?? report.workload
-                    let key = "\(object)|\(violation.container ?? "")|\(violation.cveId ?? "")|\(violation.affectedResource ?? "")"
+                let fresh = rule(report).map { violation in
+                    var violation = violation
+                    violation.object = workload
+                    return violation
+                }.filter { violation in
+                    let key = "\(workload)|\(violation.container ?? "")|\(violation.cveId ?? "")|\(violation.affectedResource ?? "")"
                     return seen.insert(key).inserted
                 }
-                record(check, fresh, on: report.workload)
+                record(check, fresh, on: workload)
             }
         }
+    }
+
+    /// ReplicaSets and Jobs of the inventory mapped to the Deployment or CronJob that
+    /// controls them: Trivy Operator reports on a Deployment's ReplicaSet, and the finding
+    /// belongs on the Deployment, where the config checks put theirs.
+    private func topControllers() -> [AuditObject: AuditObject] {
+        var result: [AuditObject: AuditObject] = [:]
+        for (kind, objects, ownerKind) in [
+            ("ReplicaSet", inventory.replicaSets, "Deployment"), ("Job", inventory.jobs, "CronJob"),
+        ] {
+            for raw in objects {
+                let meta = raw["metadata"]
+                guard let owner = (meta["ownerReferences"].arrayValue ?? []).first(where: {
+                    $0["controller"].boolValue == true && $0["kind"].stringValue == ownerKind
+                }), let ownerName = owner["name"].stringValue
+                else { continue }
+                let namespace = meta["namespace"].stringValue ?? ""
+                result[AuditObject(kind: kind, namespace: namespace, name: meta["name"].stringValue ?? "")] =
+                    AuditObject(kind: ownerKind, namespace: namespace, name: ownerName)
+            }
+        }
+        return result
     }
 
     // MARK: - Report
