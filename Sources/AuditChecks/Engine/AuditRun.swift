@@ -246,11 +246,13 @@ struct AuditRun {
                 index: index, check: waiver.check, reason: waiver.reason, expires: waiver.expires,
                 expired: waiver.isExpired(at: now), matchedFindings: 0)
         }
+        let matchers = waivers.map(WaiverMatcher.init)
         var open: [Finding] = []
         var waived: [Finding] = []
+        open.reserveCapacity(findings.count)
         for finding in findings {
             var hidden = false
-            for (index, waiver) in waivers.enumerated() where waiver.covers(finding) {
+            for (index, matcher) in matchers.enumerated() where matcher.covers(finding) {
                 statuses[index].matchedFindings += 1
                 if !statuses[index].expired { hidden = true }
             }

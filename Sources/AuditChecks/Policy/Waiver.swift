@@ -38,13 +38,30 @@ public struct Waiver: Sendable, Hashable, Codable {
     }
 
     /// Whether the waiver covers `finding`, expiry aside.
+    func covers(_ finding: Finding) -> Bool { WaiverMatcher(self).covers(finding) }
+}
+
+/// A waiver with its patterns parsed once, for matching against many findings.
+struct WaiverMatcher: Sendable {
+    private let check: String
+    private let category: CheckCategory?
+    private let kind: String?
+    private let namespace: GlobPattern?
+    private let name: GlobPattern?
+
+    init(_ waiver: Waiver) {
+        check = waiver.check.uppercased()
+        category = CheckCategory(parsing: waiver.check)
+        kind = waiver.kind
+        namespace = waiver.namespace.map(GlobPattern.init)
+        name = waiver.name.map(GlobPattern.init)
+    }
+
     func covers(_ finding: Finding) -> Bool {
-        let checkMatches = check.caseInsensitiveCompare(finding.checkID) == .orderedSame
-            || CheckCategory(parsing: check) == finding.category
-        guard checkMatches else { return false }
+        guard check == finding.checkID || category == finding.category else { return false }
         if let kind, kind != finding.object.kind { return false }
-        if let namespace, !GlobPattern(namespace).matches(finding.object.namespace) { return false }
-        if let name, !GlobPattern(name).matches(finding.object.name) { return false }
+        if let namespace, !namespace.matches(finding.object.namespace) { return false }
+        if let name, !name.matches(finding.object.name) { return false }
         return true
     }
 }
