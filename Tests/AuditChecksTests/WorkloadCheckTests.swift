@@ -153,3 +153,31 @@ struct WorkloadCheckTests {
         #expect(Set(workloadChecks) == Set(workloadCases.map(\.id)))
     }
 }
+
+@Suite("AppArmor and container-level overrides")
+struct OverrideTests {
+    @Test("The beta AppArmor annotation counts per container")
+    func appArmorAnnotation() throws {
+        var deployment = Fixtures.deployment()
+        deployment["spec"]["template"]["metadata"]["annotations"] = [
+            "container.apparmor.security.beta.kubernetes.io/app": "unconfined",
+        ]
+        let report = try Fixtures.audit([deployment])
+        #expect(report.findings(of: "OPS-POD-018").map(\.container) == ["app"])
+        deployment["spec"]["template"]["metadata"]["annotations"] = [
+            "container.apparmor.security.beta.kubernetes.io/app": "localhost/k8s-apparmor-example",
+        ]
+        #expect(try Fixtures.audit([deployment]).findings(of: "OPS-POD-018").isEmpty)
+    }
+
+    @Test("A container's setting overrides the pod's, and init containers are checked too")
+    func containerOverridesPod() throws {
+        var spec = Fixtures.podSpec()
+        var initContainer = Fixtures.container("migrate")
+        initContainer["securityContext"]["runAsNonRoot"] = false
+        spec["initContainers"] = [initContainer]
+        let report = try Fixtures.audit([Fixtures.deployment(spec: spec)])
+        #expect(report.findings(of: "OPS-POD-003").map(\.container) == ["migrate"])
+        #expect(report.findings(of: "OPS-WL-005").isEmpty)  // init containers need no probes
+    }
+}
