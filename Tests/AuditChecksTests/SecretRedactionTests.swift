@@ -60,6 +60,19 @@ struct SecretRedactionTests {
         for (_, value) in Self.planted { #expect(!boundedText.contains(value)) }
     }
 
+    @Test("Credentials in command-line arguments are found by flag name or shape, and never copied")
+    func arguments() throws {
+        let planted = ["--db-password=hunter22", "--api-key=c3VwZXItc2VjcmV0LXNpZ25pbmcta2V5LTIwMjQ=", "postgres://svc:s3cr3t-pw@db/shop"]
+        var spec = Fixtures.podSpec()
+        spec.editContainer { $0["args"] = .array((["serve", "--port=8080"] + planted).map { .string($0) }) }
+        let report = try Fixtures.audit([Fixtures.deployment(spec: spec)])
+        let messages = report.findings(of: "OPS-SEC-006").map(\.message)
+        #expect(messages.count == 3)
+        #expect(messages.contains { $0.hasPrefix("args[2] ") && $0.contains("flag --db-password") })
+        let encoded = try JSONValue(encoding: report).serialized()
+        for value in ["hunter22", "c3VwZXItc2VjcmV0", "s3cr3t-pw"] { #expect(!encoded.contains(value)) }
+    }
+
     @Test("Names alone do not make a secret: paths, references, booleans and metadata are left alone")
     func notSecrets() {
         #expect(SecretLiteralDetector.reason(name: "DB_PASSWORD_FILE", value: "/run/secrets/db") == nil)

@@ -90,6 +90,9 @@ let workloadCases: [WorkloadCase] = [
     .container(
         "OPS-SEC-004", fail: { $0["env"] = [["name": "DB_PASSWORD", "valueFrom": ["secretKeyRef": ["name": "db", "key": "password"]]]] },
         pass: { $0["env"] = [["name": "POD_NAME", "valueFrom": ["fieldRef": ["fieldPath": "metadata.name"]]]] }),
+    .container(
+        "OPS-SEC-006", fail: { $0["args"] = ["--listen=:8080", "--db-password=hunter22"] },
+        pass: { $0["args"] = ["--listen=:8080", "--db-password-file=/run/secrets/db", "--token-ttl=3600"] }),
     WorkloadCase(id: "OPS-SEC-005", failing: { $0["serviceAccountName"] = "ghost" }, passing: { $0["serviceAccountName"] = "app" }),
 ]
 

@@ -71,5 +71,22 @@ enum SecretsIdentityChecks {
                 return context.rbac.serviceAccount(namespace: w.object.namespace, name: account) == nil
                     ? "ServiceAccount \(account) does not exist in namespace \(w.object.namespace)" : nil
             }),
+        AuditCheck(
+            id: "OPS-SEC-006", category: .secretsAndIdentity, severity: .high, title: "Credential in container arguments",
+            description: "A credential passed on the command line is readable in the pod spec and in the process list of the node.",
+            remediation: "Pass the credential in a file mounted from a Secret (most tools take a --password-file style flag) and rotate it.",
+            kubescape: ["C-0012"],
+            rule: .workload { w, _ in
+                w.containers.flatMap { c in
+                    [("command", c.container.command ?? []), ("args", c.container.args ?? [])].flatMap { field, items in
+                        items.enumerated().compactMap { index, item -> Violation? in
+                            guard let reason = SecretLiteralDetector.reason(argument: item) else { return nil }
+                            return Violation(
+                                container: c.name,
+                                "\(field)[\(index)] holds a literal value that looks like a credential (\(reason)); the value is not shown")
+                        }
+                    }
+                }
+            }),
     ]
 }

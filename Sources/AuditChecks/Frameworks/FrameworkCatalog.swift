@@ -77,7 +77,7 @@ public enum FrameworkCatalog {
         control(.nsaCisa, "NSA-2.2", "Network policies", ["OPS-NET-001"]),
         control(.nsaCisa, "NSA-2.3", "Resource policies", ["OPS-WL-001", "OPS-WL-002", "OPS-WL-003", "OPS-WL-004"]),
         control(.nsaCisa, "NSA-2.4", "Control plane hardening: exposed services and TLS", ["OPS-NET-002", "OPS-NET-003", "OPS-NET-004", "OPS-NET-005"]),
-        control(.nsaCisa, "NSA-2.5", "Secrets", ["OPS-SEC-001", "OPS-SEC-004"]),
+        control(.nsaCisa, "NSA-2.5", "Secrets", ["OPS-SEC-001", "OPS-SEC-004", "OPS-SEC-006"]),
         control(.nsaCisa, "NSA-3.1", "Authentication", ["OPS-RBAC-008", "OPS-RBAC-009"]),
         control(.nsaCisa, "NSA-3.2", "Role-based access control", [
             "OPS-RBAC-001", "OPS-RBAC-002", "OPS-RBAC-003", "OPS-RBAC-004", "OPS-RBAC-005", "OPS-RBAC-006",
@@ -132,7 +132,7 @@ public enum FrameworkCatalog {
             "OPS-POD-024",
         ]),
         control(.nist80053, "CM-14", "Signed Components", ["OPS-WL-007", "OPS-WL-008", "OPS-WL-009", "OPS-WL-010"]),
-        control(.nist80053, "IA-5", "Authenticator Management", ["OPS-SEC-001", "OPS-SEC-004"]),
+        control(.nist80053, "IA-5", "Authenticator Management", ["OPS-SEC-001", "OPS-SEC-004", "OPS-SEC-006"]),
         control(.nist80053, "RA-5", "Vulnerability Monitoring and Scanning", ["OPS-VULN-001"]),
         control(.nist80053, "SC-6", "Resource Availability", ["OPS-WL-001", "OPS-WL-002", "OPS-WL-003", "OPS-WL-004"]),
         control(.nist80053, "SC-7", "Boundary Protection", ["OPS-NET-001", "OPS-NET-002", "OPS-NET-003", "OPS-NET-005", "OPS-WL-011"]),
@@ -145,7 +145,7 @@ public enum FrameworkCatalog {
 
     static let iso27001: [FrameworkControl] = [
         control(.iso27001, "A.5.15", "Access control", ["OPS-RBAC-002", "OPS-RBAC-004", "OPS-RBAC-005", "OPS-RBAC-008", "OPS-RBAC-009"]),
-        control(.iso27001, "A.5.17", "Authentication information", ["OPS-SEC-001", "OPS-SEC-004"]),
+        control(.iso27001, "A.5.17", "Authentication information", ["OPS-SEC-001", "OPS-SEC-004", "OPS-SEC-006"]),
         control(.iso27001, "A.5.18", "Access rights", ["OPS-RBAC-010", "OPS-SEC-003", "OPS-SEC-005"]),
         control(.iso27001, "A.8.2", "Privileged access rights", [
             "OPS-POD-001", "OPS-POD-008", "OPS-RBAC-001", "OPS-RBAC-003", "OPS-RBAC-006", "OPS-RBAC-007", "OPS-RBAC-011",
@@ -170,7 +170,8 @@ public enum FrameworkCatalog {
 
     static let soc2: [FrameworkControl] = [
         control(.soc2, "CC6.1", "Logical access security software, infrastructure and architectures", [
-            "OPS-RBAC-002", "OPS-RBAC-008", "OPS-RBAC-009", "OPS-SEC-001", "OPS-SEC-002", "OPS-SEC-004", "OPS-NS-001",
+            "OPS-RBAC-002", "OPS-RBAC-008", "OPS-RBAC-009", "OPS-SEC-001", "OPS-SEC-002", "OPS-SEC-004", "OPS-SEC-006",
+            "OPS-NS-001",
         ]),
         control(.soc2, "CC6.2", "Registration and authorization of users", ["OPS-RBAC-010", "OPS-SEC-003", "OPS-SEC-005"]),
         control(.soc2, "CC6.3", "Role-based access and least privilege", [

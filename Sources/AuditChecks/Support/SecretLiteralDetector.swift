@@ -22,6 +22,21 @@ enum SecretLiteralDetector {
         return nil
     }
 
+    /// Why a command-line argument carries a credential, or nil: `--db-password=…` and
+    /// `DB_PASSWORD=…` are judged like an environment variable of that name, anything else
+    /// by its shape alone. The reason names the flag, never its value.
+    static func reason(argument: String) -> String? {
+        if let equals = argument.firstIndex(of: "="), argument.index(after: equals) < argument.endIndex {
+            let flag = argument[..<equals]
+            let name = flag.drop { $0 == "-" }
+            if !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) {
+                let value = String(argument[argument.index(after: equals)...])
+                return reason(name: String(name), value: value).map { "flag \(flag): \($0)" }
+            }
+        }
+        return shape(of: argument).map { "its value has the shape of \($0)" }
+    }
+
     private static let secretWords: [String: String] = [
         "PASSWORD": "password", "PASSWD": "password", "PWD": "password", "PASS": "password",
         "SECRET": "secret", "TOKEN": "token", "APIKEY": "API key", "CREDENTIAL": "credential",
