@@ -72,6 +72,8 @@ struct ScopeTests {
         let objects = [Fixtures.binding("ops", cluster: true, role: "cluster-admin", subjects: [Fixtures.subject("User", "bob")])]
         var policy = Fixtures.policy
         #expect(try Fixtures.audit(objects, policy: policy).findings(of: "OPS-RBAC-001").count == 1)
+        policy.scope.namespaces = ["shop"]  // a namespace list does not drop cluster-scoped objects
+        #expect(try Fixtures.audit(objects, policy: policy).findings(of: "OPS-RBAC-001").count == 1)
         policy.scope.includeClusterScoped = false
         let report = try Fixtures.audit(objects, policy: policy)
         #expect(report.findings(of: "OPS-RBAC-001").isEmpty)

@@ -52,7 +52,9 @@ struct AuditRun {
 
     private func inScope(_ raw: JSONValue, kind: String, labelled: Bool = true) -> Bool {
         guard scope.includes(kind: kind) else { return false }
-        guard scope.includes(namespace: raw["metadata"]["namespace"].stringValue ?? "") else { return false }
+        // Cluster-scoped objects answer to includeClusterScoped, not to the namespace list.
+        let namespace = raw["metadata"]["namespace"].stringValue ?? ""
+        guard namespace.isEmpty || scope.includes(namespace: namespace) else { return false }
         guard labelled, let selector = scope.labelSelector else { return true }
         return selector.matches(object: raw)
     }
