@@ -34,8 +34,14 @@ public enum RiskScore {
             if let known = problems[key], known >= finding.severity { continue }
             problems[key] = finding.severity
         }
+        // Counted per severity and multiplied in a fixed order, so the result never
+        // depends on dictionary order.
+        var counts: [Severity: Int] = [:]
+        for severity in problems.values { counts[severity, default: 0] += 1 }
         var survival = 1.0
-        for severity in problems.values { survival *= 1 - weight(of: severity) }
+        for severity in Severity.descending {
+            survival *= pow(1 - weight(of: severity), Double(counts[severity] ?? 0))
+        }
         return Int((100 * (1 - survival)).rounded())
     }
 }
