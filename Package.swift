@@ -108,6 +108,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "AuditChecks",
+            dependencies: ["KubeClient"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "Integrations",
             dependencies: ["KubeClient", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
@@ -218,6 +223,11 @@ let package = Package(
         .testTarget(
             name: "OpsAPITests",
             dependencies: ["OpsAPI", "KubeClient"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AuditChecksTests",
+            dependencies: ["AuditChecks", "KubeClient"],
             swiftSettings: strict
         ),
         .testTarget(
