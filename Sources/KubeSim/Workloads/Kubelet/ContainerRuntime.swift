@@ -45,6 +45,8 @@ struct ContainerRuntime: Sendable {
     let hasReadinessProbe: Bool
     let podUID: String
     let podDescription: String
+    /// What the container's command does, where the simulator understands it.
+    let program: ContainerProgram
 
     var phase: ContainerPhase
     var restartCount = 0
@@ -69,6 +71,8 @@ struct ContainerRuntime: Sendable {
             .flatMap { try? Quantity(parsing: $0) }.map(\.doubleValue)
         self.podUID = podUID
         self.podDescription = podDescription
+        // The run-seconds annotation, when given, wins over what the command says.
+        program = annotations[BehaviourAnnotation.runSeconds] == nil ? ContainerProgram(container: container) : .unknown
         phase = .pulling(until: start.addingTimeInterval(clock.wall(ContainerTimings.pull)))
     }
 
@@ -97,6 +101,17 @@ struct ContainerRuntime: Sendable {
             let seconds = restartPolicy == .always ? ContainerTimings.oomAfter
                 : min(ContainerTimings.oomAfter, behaviour.runSeconds)
             return (since.addingTimeInterval(clock.wall(seconds)), "OOMKilled", 137)
+        }
+        if !behaviour.crashes {
+            switch program.ending {
+            case .exits(let seconds, let code):
+                // Under restartPolicy Always a container that ends is restarted, even with code 0.
+                return (since.addingTimeInterval(clock.wall(seconds)), code == 0 ? "Completed" : "Error", code)
+            case .runsForever:
+                return nil
+            case .unknown:
+                break
+            }
         }
         if restartPolicy == .always {
             guard behaviour.crashes else { return nil }

@@ -78,11 +78,12 @@ struct ClusterClient: Sendable {
 
     /// Deletes an object; a missing one is not an error.
     func delete(_ resource: GroupResource, _ key: ObjectKey, uid: String? = nil,
-                propagation: PropagationPolicy? = nil) throws(APIError) {
+                propagation: PropagationPolicy? = nil, gracePeriodSeconds: Int? = nil) throws(APIError) {
         let type = try type(resource)
+        var options = DeleteOptions(propagationPolicy: propagation, preconditionUID: uid)
+        options.gracePeriodSeconds = gracePeriodSeconds
         do {
-            _ = try registry.delete(type, namespace: key.namespace, name: key.name,
-                                    options: DeleteOptions(propagationPolicy: propagation, preconditionUID: uid))
+            _ = try registry.delete(type, namespace: key.namespace, name: key.name, options: options)
         } catch where error.code == 404 {
             return
         }
