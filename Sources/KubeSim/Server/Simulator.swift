@@ -153,6 +153,7 @@ public final class Simulator: Sendable {
         subresources["serviceaccounts/token"] = subresources["serviceaccounts/token"]
             ?? TokenRequestResponder(tokens: serviceAccounts)
         if let workloads, subresources["pods/log"] == nil { subresources["pods/log"] = workloads.logResponder }
+        for path in StreamingSubresources.paths where subresources[path] == nil { subresources[path] = StreamingSubresources() }
         let api = APIServices(registry: registry, authenticator: authenticator,
                               authorizer: RBACAuthorizer(store: store),
                               openAPI: CatalogOpenAPI(), watchSettings: configuration.watch,

@@ -46,6 +46,12 @@ public final class BuiltinDefaults: AdmissionPlugin {
             object["spec"] = spec
             try Self.validateWorkload(object, type: type, name: request.name)
         case ("apps", "ReplicaSet"), ("", "ReplicationController"):
+            if type.kind == "ReplicationController", case .object(let labels) = object["spec"]["template"]["metadata"]["labels"],
+               !labels.isEmpty {
+                // SetDefaults_ReplicationController: selector and labels from the template's labels.
+                if (object["spec"]["selector"].objectValue ?? [:]).isEmpty { object[path: ["spec", "selector"]] = .object(labels) }
+                if (object["metadata"]["labels"].objectValue ?? [:]).isEmpty { object[path: ["metadata", "labels"]] = .object(labels) }
+            }
             Self.setIfAbsent(&object["spec"], "replicas", 1)
             Self.defaultPodSpec(&object["spec"]["template"]["spec"])
             try Self.validateWorkload(object, type: type, name: request.name)

@@ -10,6 +10,7 @@ enum WorkloadResource {
     static let namespaces = GroupResource(group: "", resource: "namespaces")
     static let deployments = GroupResource(group: "apps", resource: "deployments")
     static let replicaSets = GroupResource(group: "apps", resource: "replicasets")
+    static let replicationControllers = GroupResource(group: "", resource: "replicationcontrollers")
     static let jobs = GroupResource(group: "batch", resource: "jobs")
     static let cronJobs = GroupResource(group: "batch", resource: "cronjobs")
     static let endpointSlices = GroupResource(group: "discovery.k8s.io", resource: "endpointslices")
