@@ -22,7 +22,7 @@ struct PodLifecycleTests {
         try await client.get(.pods, name: name, namespace: ns)["status"]["phase"].stringValue
     }
 
-    @Test("sleep N keeps a Never pod Running; exit N, true and false end it Succeeded or Failed by their code")
+    @Test("sleep N keeps a Never pod Running; exit N, true and false end it Succeeded or Failed by their code; an unknown server runs on")
     func commands() async throws {
         let client = try await WorkloadCluster.client()
         let ns = try await WorkloadCluster.namespace("commands")
@@ -30,6 +30,9 @@ struct PodLifecycleTests {
         _ = try await client.create(.pods, pod("exits", command: ["sh", "-c", "sleep 1; exit 3"], restartPolicy: "Never"), namespace: ns)
         _ = try await client.create(.pods, pod("yes", command: ["true"], restartPolicy: "Never"), namespace: ns)
         _ = try await client.create(.pods, pod("no", command: ["false"], restartPolicy: "Never"), namespace: ns)
+        // A command the simulator does not know, outside a Job, is a long-running server.
+        _ = try await client.create(.pods, pod("server", command: ["python", "-u", "server.py"], restartPolicy: "Never"),
+                                    namespace: ns)
 
         _ = try await waitFor("exits fails") { try await phase(client, "exits", ns) == "Failed" ? true : nil }
         let exits = try await client.get(.pods, name: "exits", namespace: ns)
@@ -42,6 +45,11 @@ struct PodLifecycleTests {
 
         // "exits" ran a simulated second and more; the sleeper still runs (its 3600 s are far off).
         #expect(try await phase(client, "sleeper", ns) == "Running")
+        // The server outlives the 2 s a Job's unknown command would run: a 3 s sleep started after it ends first.
+        _ = try await waitFor("server runs") { try await phase(client, "server", ns) == "Running" ? true : nil }
+        _ = try await client.create(.pods, pod("timer", command: ["sh", "-c", "sleep 3"], restartPolicy: "Never"), namespace: ns)
+        _ = try await waitFor("timer succeeds") { try await phase(client, "timer", ns) == "Succeeded" ? true : nil }
+        #expect(try await phase(client, "server", ns) == "Running")
         let sleeper = try await client.get(.pods, name: "sleeper", namespace: ns)
         #expect(!sleeper["status"]["containerStatuses"][0]["state"]["running"].isNull)
     }

@@ -58,8 +58,14 @@ struct ContainerRuntime: Sendable {
     /// Whether the container ever started.
     var hasStarted = false
 
+    /// Whether a command the simulator does not understand ends by itself under restartPolicy
+    /// Never/OnFailure (after run-seconds): a Job's pod, or one with the run-seconds annotation.
+    /// Any other pod runs it as a long-running server.
+    let runsToCompletion: Bool
+
     init(container: JSONValue, annotations: [String: String], podUID: String, podDescription: String, start: Date,
-         clock: SimulationClock) {
+         clock: SimulationClock, ownedByJob: Bool = true) {
+        runsToCompletion = ownedByJob || annotations[BehaviourAnnotation.runSeconds] != nil
         name = container["name"].stringValue ?? ""
         image = container["image"].stringValue ?? ""
         let probe = container["readinessProbe"]
@@ -113,7 +119,7 @@ struct ContainerRuntime: Sendable {
                 break
             }
         }
-        if restartPolicy == .always {
+        if restartPolicy == .always || (!runsToCompletion && !behaviour.crashes) {
             guard behaviour.crashes else { return nil }
             return (since.addingTimeInterval(clock.wall(ContainerTimings.crashAfter)), "Error", 1)
         }
