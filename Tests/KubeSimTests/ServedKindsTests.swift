@@ -25,6 +25,10 @@ struct ServedKindsTests {
         #expect(core["spec"]["version"] == "v1")
         let listed = try await kubectl.run("get", "apiservices", "-o", "name")
         #expect(listed.stdout.contains("apiservice.apiregistration.k8s.io/v1.batch"), "\(listed)")
+        let table = try await kubectl.run("get", "apiservice", "v1.apps")
+        let lines = table.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
+        #expect(lines.first?.prefix(3) == ["NAME", "SERVICE", "AVAILABLE"], "\(table)")
+        #expect(lines.last?.prefix(3) == ["v1.apps", "Local", "True"], "\(table)")
     }
 
     @Test("a ReplicationController gets its pods and a status, like a ReplicaSet")
@@ -63,6 +67,10 @@ struct ServedKindsTests {
         _ = try await client.create(.pods, ["apiVersion": "v1", "kind": "Pod", "metadata": ["name": "shell"],
                                             "spec": ["containers": [["name": "c", "image": "busybox:1.37", "command": ["sleep", "3600"]]]]],
                                     namespace: ns)
+        // kubectl checks that the pod runs before it asks the server.
+        _ = try await waitFor("the pod runs") {
+            try await client.get(.pods, name: "shell", namespace: ns)["status"]["phase"] == "Running" ? true : nil
+        }
         let exec = try await kubectl.run("exec", "shell", "-n", ns, "--", "ls")
         #expect(!exec.succeeded)
         #expect(exec.stderr.contains("cannot run commands in containers (kubectl exec)"), "\(exec)")

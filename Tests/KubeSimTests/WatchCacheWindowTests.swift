@@ -142,4 +142,40 @@ struct WatchCacheWindowTests {
         }
         #expect(status.message?.hasPrefix("too old resource version: \(old) (") == true)
     }
+
+    @Test("a custom resource type's window begins when its CRD is established")
+    func customResourceWindow() async throws {
+        let sim = try await Simulator.start(.init(port: 0, tls: true, workloads: nil))
+        defer { Task { await sim.stop() } }
+        let client = KubernetesClient(configuration: try ClusterConfiguration.load(kubeconfigPath: sim.kubeconfigPath))
+        let before = try await client.list(Self.configMapsV1, namespace: "default").resourceVersion
+        _ = try await client.create(GroupVersionResource(group: "apiextensions.k8s.io", version: "v1",
+                                                         resource: "customresourcedefinitions"),
+                                    CRDValidationTests.crd(schema: ["type": "object", "x-kubernetes-preserve-unknown-fields": true]))
+        let things = GroupVersionResource(group: "example.com", version: "v1", resource: "things")
+        let listed = try await waitFor("the CRD is served") { try? await client.list(things, namespace: "default") }
+        var events: [KubeClient.WatchEvent] = []
+        for try await event in try await client.watch(things, namespace: "default",
+                                                      options: WatchOptions(resourceVersion: before, timeoutSeconds: 5)) {
+            events.append(event)
+        }
+        guard case .expired? = events.first, events.count == 1 else {
+            Issue.record("expected one expired event, got \(events)")
+            return
+        }
+        // From the list the informer then makes, the watch is fine.
+        let resumed = try await client.watch(things, namespace: "default",
+                                             options: WatchOptions(resourceVersion: listed.resourceVersion, timeoutSeconds: 5))
+        _ = try await client.create(things, ["apiVersion": "example.com/v1", "kind": "Thing", "metadata": ["name": "one"]],
+                                    namespace: "default")
+        var first: KubeClient.WatchEvent?
+        for try await event in resumed {
+            first = event
+            break
+        }
+        guard case .added? = first else {
+            Issue.record("expected ADDED, got \(String(describing: first))")
+            return
+        }
+    }
 }

@@ -183,6 +183,14 @@ public final class ObjectStore: Sendable {
         state.withLockedValue { s in s.history.compact(through: min(revision ?? s.revision, s.revision)) }
     }
 
+    /// Starts the watch window of a resource type served from now on (a CRD just established):
+    /// like the watch cache a new type gets, it begins at the current revision.
+    public func beginWatchWindow(_ resource: GroupResource) {
+        state.withLockedValue { s in
+            s.windows[resource] = WatchWindow(listRevision: s.revision, capacity: watchCache.lowerBoundCapacity)
+        }
+    }
+
     /// The oldest resourceVersion a watch can still resume from.
     public var compactedRevision: UInt64 { state.withLockedValue { $0.history.compactedRevision } }
 
