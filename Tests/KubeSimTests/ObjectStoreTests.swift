@@ -13,7 +13,7 @@ struct ObjectStoreTests {
                                  "metadata": ["name": .string(name), "namespace": "ns", "uid": .string(name),
                                               "labels": .object(labels.mapValues { .string($0) })],
                                  "data": ["k": .string(data)]]
-        return try store.mutate(configMaps, ObjectKey(namespace: "ns", name: name), indexing: .plain) { _ in .put(object) }.object!
+        return try store.mutate(configMaps, StoreKey(namespace: "ns", name: name), indexing: .plain) { _ in .put(object) }.object!
     }
 
     @Test("every write takes the next global resourceVersion; a kept write takes none")
@@ -22,7 +22,7 @@ struct ObjectStoreTests {
         let a = try put(store, "a")
         let b = try put(store, "b")
         #expect(b.resourceVersion == a.resourceVersion + 1)
-        let kept = try store.mutate(configMaps, ObjectKey(namespace: "ns", name: "a"), indexing: .plain) { _ in .keep }
+        let kept = try store.mutate(configMaps, StoreKey(namespace: "ns", name: "a"), indexing: .plain) { _ in .keep }
         #expect(kept.object?.resourceVersion == a.resourceVersion)
         #expect(store.revision == b.resourceVersion)
         #expect(a.object["metadata"]["resourceVersion"] == .string(String(a.resourceVersion)))

@@ -3,7 +3,7 @@ import Testing
 
 /// The Endpoints controller's index of Service selectors: which services select a pod.
 @Suite struct SelectorIndexTests {
-    func key(_ name: String, _ namespace: String = "default") -> ObjectKey { ObjectKey(namespace: namespace, name: name) }
+    func key(_ name: String, _ namespace: String = "default") -> StoreKey { StoreKey(namespace: namespace, name: name) }
 
     @Test func findsExactlyTheServicesWhoseWholeSelectorMatches() {
         var index = SelectorIndex()

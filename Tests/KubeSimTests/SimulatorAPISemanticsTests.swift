@@ -296,8 +296,8 @@ struct SimulatorAPISemanticsTests {
             _ = try await client.patch(Self.configMaps, name: "preconditions", namespace: "default", type: .merge,
                                        body: ["metadata": ["resourceVersion": staleVersion], "data": ["k": "3"]])
         }
-        for options in [KubeClient.DeleteOptions(preconditionUID: "00000000-0000-4000-8000-000000000000"),
-                        KubeClient.DeleteOptions(preconditionResourceVersion: staleVersion.stringValue)] {
+        for options in [DeleteOptions(preconditionUID: "00000000-0000-4000-8000-000000000000"),
+                        DeleteOptions(preconditionResourceVersion: staleVersion.stringValue)] {
             do {
                 _ = try await client.delete(Self.configMaps, name: "preconditions", namespace: "default", options: options)
                 Issue.record("a delete with a failed precondition went through")
@@ -324,7 +324,7 @@ struct SimulatorAPISemanticsTests {
         defer { Task { await sim.stop() } }
         let client = KubernetesClient(configuration: try ClusterConfiguration.load(kubeconfigPath: sim.kubeconfigPath))
         for i in 0..<3 { _ = try await client.create(Self.configMaps, configMap("page-\(i)"), namespace: "default") }
-        var options = KubeClient.ListOptions()
+        var options = ListOptions()
         options.limit = 1
         let first = try await client.list(Self.configMaps, namespace: "default", options: options)
         let token = try #require(first.continueToken)
@@ -338,7 +338,7 @@ struct SimulatorAPISemanticsTests {
             #expect(error.httpCode == 410 && error.isGone, "\(error)")
             #expect(error.description.contains("The provided continue parameter is too old"), "\(error)")
         }
-        var match = KubeClient.ListOptions()
+        var match = ListOptions()
         match.resourceVersionMatch = "NotOlderThan"
         do {
             _ = try await client.list(Self.configMaps, namespace: "default", options: match)
@@ -436,7 +436,7 @@ struct SimulatorAPISemanticsTests {
         let kubectl = Kubectl(kubeconfig: sim.kubeconfigPath)
         let result = try await kubectl.run("create", "configmap", "dry", "--from-literal=a=b", "--dry-run=server", "-o", "name")
         #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "configmap/dry", "\(result)")
-        #expect(sim.store.get(GroupResource(group: "", resource: "configmaps"), ObjectKey(namespace: "default", name: "dry")) == nil)
+        #expect(sim.store.get(GroupResource(group: "", resource: "configmaps"), StoreKey(namespace: "default", name: "dry")) == nil)
     }
 
     @Test("an immediate delete answers Status Success naming the object; a namespace being deleted refuses new objects")

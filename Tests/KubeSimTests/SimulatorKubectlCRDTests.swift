@@ -266,7 +266,7 @@ struct SimulatorKubectlCRDTests {
         let manifest = Self.widget("held", extra: "  finalizers: [example.com/cleanup]")
         #expect(try await kubectl.run("apply", "-f", "-", input: manifest).succeeded)
         let deleting = Task { try await kubectl.run("delete", "widget", "held", "--timeout=30s", timeout: 40) }
-        let key = ObjectKey(namespace: "default", name: "held")
+        let key = StoreKey(namespace: "default", name: "held")
         #expect(await eventually { sim.store.get(Self.widgets, key)?.isTerminating == true })
         #expect(sim.store.get(Self.widgets, key) != nil)
         #expect(try await kubectl.run("patch", "widget", "held", "--type", "json",

@@ -75,7 +75,7 @@ struct SimulatorKubectlCoreTests {
         let sim = try await Self.shared.get()
         // The namespace gets its default ServiceAccount from the controller.
         #expect(await eventually {
-            sim.store.get(GroupResource(group: "", resource: "serviceaccounts"), ObjectKey(namespace: "doomed", name: "default")) != nil
+            sim.store.get(GroupResource(group: "", resource: "serviceaccounts"), StoreKey(namespace: "doomed", name: "default")) != nil
         })
         let result = try await kubectl.run("delete", "namespace", "doomed", "--timeout=20s")
         #expect(result.succeeded, "\(result)")

@@ -141,7 +141,7 @@ struct SimulatorWriteSemanticsTests {
         let client = try await client()
         _ = try await client.create(Self.gadgets, gadget("blue-one", color: "blue"), namespace: "default")
         _ = try await client.create(Self.gadgets, gadget("red-one", color: "red"), namespace: "default")
-        var options = KubeClient.ListOptions()
+        var options = ListOptions()
         options.fieldSelector = "spec.color=blue"
         let blue = try await client.list(Self.gadgets, namespace: "default", options: options)
         #expect(blue.items.compactMap { $0["metadata"]["name"].stringValue } == ["blue-one"])
@@ -155,7 +155,7 @@ struct SimulatorWriteSemanticsTests {
         _ = try await client.create(Self.pods, ["apiVersion": "v1", "kind": "Pod", "metadata": ["name": "phase-pod"],
                                                 "spec": ["containers": [["name": "c", "image": "busybox:1.36"]]]],
                                     namespace: "default")
-        var pods = KubeClient.ListOptions()
+        var pods = ListOptions()
         pods.fieldSelector = "status.phase!=Failed,metadata.name=phase-pod"
         #expect(try await client.list(Self.pods, namespace: "default", options: pods).items.count == 1)
         pods.fieldSelector = "status.phase=Failed,metadata.name=phase-pod"

@@ -16,7 +16,7 @@ struct WatchCacheWindowTests {
     func put(_ store: ObjectStore, _ name: String, resource: GroupResource = configMaps, data: String = "v") throws -> StoredObject {
         let object: JSONValue = ["apiVersion": "v1", "metadata": ["name": .string(name), "namespace": "ns"],
                                  "data": ["k": .string(data)]]
-        return try store.mutate(resource, ObjectKey(namespace: "ns", name: name), indexing: .plain) { _ in .put(object) }.object!
+        return try store.mutate(resource, StoreKey(namespace: "ns", name: name), indexing: .plain) { _ in .put(object) }.object!
     }
 
     func expectExpired(_ store: ObjectStore, after revision: UInt64, message: String,

@@ -313,7 +313,7 @@ struct WorkloadDeploymentTests {
         // When the pods became Ready, exactly, as the kubelet knows it (the API keeps whole seconds).
         let kubelet = try #require(try await WorkloadCluster.simulator().workloads?.kubelet)
         let readyTimes = try await client.items(.pods, namespace: ns).compactMap { pod in
-            kubelet.readySince(ObjectKey(namespace: ns, name: pod["metadata"]["name"].stringValue ?? ""),
+            kubelet.readySince(StoreKey(namespace: ns, name: pod["metadata"]["name"].stringValue ?? ""),
                                uid: pod["metadata"]["uid"].stringValue ?? "")
         }
         try #require(readyTimes.count == 2)

@@ -8,7 +8,7 @@ import Testing
 struct WorkloadRuntimeTests {
     @Test("the work queue hands a key out once however often it is added, and again when added while processing")
     func workQueueDeduplicates() async throws {
-        let queue = WorkQueue<String>()
+        let queue = SimWorkQueue<String>()
         queue.add("a")
         queue.add("a")
         queue.add("b")
@@ -26,7 +26,7 @@ struct WorkloadRuntimeTests {
 
     @Test("delayed adds wait their turn on one timer, earliest first, and an earlier add wins")
     func workQueueDelays() async throws {
-        let queue = WorkQueue<String>()
+        let queue = SimWorkQueue<String>()
         let start = ContinuousClock.now
         queue.add("late", after: .milliseconds(1500))
         queue.add("soon", after: .milliseconds(100))
@@ -73,7 +73,7 @@ struct WorkloadRuntimeTests {
         let sim = try await WorkloadCluster.simulator()
         let client = try await WorkloadCluster.client()
         let ns = try await WorkloadCluster.namespace("events")
-        let recorder = EventRecorder(client: ClusterClient(registry: sim.registry, fieldManager: "test"), ttl: 600,
+        let recorder = SimEventRecorder(client: ClusterClient(registry: sim.registry, fieldManager: "test"), ttl: 600,
                                      logger: .init(label: "test"))
         let task = Task { await recorder.run() }
         defer { recorder.stop(); task.cancel() }

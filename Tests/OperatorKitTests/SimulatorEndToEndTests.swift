@@ -8,7 +8,6 @@ import Testing
 /// OperatorKit against the embedded API server over HTTPS, through the real client.
 @Suite("End to end on the embedded cluster")
 struct SimulatorEndToEndTests {
-    typealias Key = OperatorKit.ObjectKey
 
     static let widgetCRD: JSONValue = [
         "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
@@ -72,7 +71,7 @@ struct SimulatorEndToEndTests {
         let child = try await client.get(.configmaps, name: "first-config", namespace: "default")
         #expect(child["metadata"]["ownerReferences"][0]["kind"] == "Widget")
         #expect(tallyB.total == 0, "the follower does not reconcile")
-        #expect(b.cache.get(Fixtures.widgets, Key(namespace: "default", name: "first")) != nil, "but its cache is warm")
+        #expect(b.cache.get(Fixtures.widgets, ObjectKey(namespace: "default", name: "first")) != nil, "but its cache is warm")
 
         let stopped = ContinuousClock.now
         a.stop()
@@ -121,7 +120,7 @@ struct SimulatorEndToEndTests {
         try await eventually(timeout: .seconds(20)) {
             log.all.contains(.deleted("default/gone", finalStateUnknown: true)) && log.all.contains(.added("default/new"))
         }
-        #expect(informer.cache.get(Key(namespace: "default", name: "gone")) == nil)
-        #expect(informer.cache.get(Key(namespace: "default", name: "keep")) != nil)
+        #expect(informer.cache.get(ObjectKey(namespace: "default", name: "gone")) == nil)
+        #expect(informer.cache.get(ObjectKey(namespace: "default", name: "keep")) != nil)
     }
 }

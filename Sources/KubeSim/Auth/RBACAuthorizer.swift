@@ -61,8 +61,8 @@ public struct RBACAuthorizer: Authorizing {
         guard let name = ref["name"].stringValue else { return [] }
         let role: StoredObject?
         switch ref["kind"].stringValue {
-        case "ClusterRole": role = store.get(Self.clusterRoles, ObjectKey(namespace: "", name: name))
-        case "Role" where !namespace.isEmpty: role = store.get(Self.roles, ObjectKey(namespace: namespace, name: name))
+        case "ClusterRole": role = store.get(Self.clusterRoles, StoreKey(namespace: "", name: name))
+        case "Role" where !namespace.isEmpty: role = store.get(Self.roles, StoreKey(namespace: namespace, name: name))
         default: role = nil
         }
         return role?.object["rules"].arrayValue ?? []

@@ -32,7 +32,7 @@ final class ClusterMetrics: Sendable {
             .sorted { $0.key < $1.key }
         let podObjects = client.list(WorkloadResource.pods, namespace: namespace)
         let summaries = pods.summaries(podObjects, complete: namespace == nil)
-        var images: [ObjectKey: [String: String]] = [:]
+        var images: [StoreKey: [String: String]] = [:]
         for object in podObjects {
             var byName: [String: String] = [:]
             for container in object.object["spec"]["containers"].arrayValue ?? [] {

@@ -41,7 +41,7 @@ struct MetricsServer: Sendable {
             let resourceName = GroupResource(group: Self.group, resource: "pods")
             if let name {
                 guard let namespace,
-                      let item = podMetrics(ObjectKey(namespace: namespace, name: name), now: now) else {
+                      let item = podMetrics(StoreKey(namespace: namespace, name: name), now: now) else {
                     throw APIError.notFound(resourceName, name: "\(namespace ?? "")/\(name)")
                 }
                 return item
@@ -79,7 +79,7 @@ struct MetricsServer: Sendable {
         ["kind": .string(kind), "apiVersion": .string(Self.apiVersion), "metadata": .emptyObject, "items": .array(items)]
     }
 
-    private func podMetrics(_ key: ObjectKey, now: Date) -> JSONValue? {
+    private func podMetrics(_ key: StoreKey, now: Date) -> JSONValue? {
         guard let runtime = kubelet.pod(key), let pod = client.object(WorkloadResource.pods, key),
               pod.sim.uid == runtime.uid else { return nil }
         let containers: [JSONValue] = runtime.containers.compactMap { container in

@@ -70,7 +70,7 @@ struct DeploymentSummary: Sendable {
 /// Parsed summaries of stored objects, re-parsed only when an object's resourceVersion
 /// changes, so a scrape of a large cluster costs a dictionary lookup per unchanged object.
 final class SummaryCache<Summary: Sendable>: Sendable {
-    private let entries = NIOLockedValueBox<[ObjectKey: (version: UInt64, summary: Summary)]>([:])
+    private let entries = NIOLockedValueBox<[StoreKey: (version: UInt64, summary: Summary)]>([:])
     private let make: @Sendable (JSONValue) -> Summary
 
     init(_ make: @escaping @Sendable (JSONValue) -> Summary) { self.make = make }
@@ -78,7 +78,7 @@ final class SummaryCache<Summary: Sendable>: Sendable {
     /// Summaries of `objects`; forgets objects no longer present when `complete`.
     func summaries(_ objects: [StoredObject], complete: Bool) -> [Summary] {
         let known = entries.withLockedValue { $0 }
-        var fresh: [ObjectKey: (version: UInt64, summary: Summary)] = [:]
+        var fresh: [StoreKey: (version: UInt64, summary: Summary)] = [:]
         fresh.reserveCapacity(objects.count)
         var out: [Summary] = []
         out.reserveCapacity(objects.count)

@@ -14,7 +14,7 @@ enum OpenAPISchemas {
         "\(meta).ListMeta": loose("ListMeta describes metadata that synthetic resources must have, including lists and various status objects."),
         "\(meta).Status": loose("Status is a return value for calls that don't return other objects."),
         "\(meta).Patch": ["type": "object", "description": "Patch is provided to give a concrete name and type to the Kubernetes PATCH request body."],
-        "\(meta).DeleteOptions": loose("DeleteOptions may be provided when deleting an API object."),
+        "\(meta).DeleteOptions": loose("StoreDeleteOptions may be provided when deleting an API object."),
     ]
 
     static let scale: JSONValue = [

@@ -142,8 +142,8 @@ struct Call {
 
     // MARK: Options from the query string
 
-    var listOptions: ListOptions {
-        var options = ListOptions(labelSelector: query["labelSelector"], fieldSelector: query["fieldSelector"],
+    var listOptions: StoreListOptions {
+        var options = StoreListOptions(labelSelector: query["labelSelector"], fieldSelector: query["fieldSelector"],
                                   resourceVersion: query["resourceVersion"],
                                   resourceVersionMatch: query["resourceVersionMatch"],
                                   limit: query.int("limit"), continueToken: query["continue"])
@@ -234,7 +234,7 @@ struct Call {
     func get() throws(APIError) -> Reply {
         // `resourceVersion=N`: not older than N, by the rules of a list. The store is always
         // current, so only a version it has not reached is refused, as the watch cache does.
-        _ = try Registry.listRevision(ListOptions(resourceVersion: query["resourceVersion"]), current: registry.store.revision)
+        _ = try Registry.listRevision(StoreListOptions(resourceVersion: query["resourceVersion"]), current: registry.store.revision)
         let object = try registry.get(type, namespace: namespace, name: name!)
         if subresource == "scale" { return Responses.json(try Scale.of(object.object, type: type)) }
         return try respond(object)
@@ -325,8 +325,8 @@ struct Call {
         return try respond(result.object, status: result.created ? .created : .ok, warnings: result.warnings)
     }
 
-    func deleteOptions() throws(APIError) -> DeleteOptions {
-        var options = DeleteOptions()
+    func deleteOptions() throws(APIError) -> StoreDeleteOptions {
+        var options = StoreDeleteOptions()
         if !body.isEmpty, let decoded = try? JSONValue(parsing: body), case .object = decoded {
             if let policy = decoded["propagationPolicy"].stringValue {
                 guard let parsed = PropagationPolicy(rawValue: policy) else {

@@ -127,7 +127,7 @@ public final class Simulator: Sendable {
         store.restore(restored.objects.compactMap { resource, object in
             guard let name = object["metadata"]["name"].stringValue,
                   let rv = object["metadata"]["resourceVersion"].stringValue.flatMap({ UInt64($0) }) else { return nil }
-            let key = ObjectKey(namespace: object["metadata"]["namespace"].stringValue ?? "", name: name)
+            let key = StoreKey(namespace: object["metadata"]["namespace"].stringValue ?? "", name: name)
             let indexing = catalog.type(resource)?.indexing ?? .plain
             return (resource, StoredObject(object: object, key: key, resourceVersion: rv, indexing: indexing))
         }, revision: restored.revision)
@@ -144,7 +144,7 @@ public final class Simulator: Sendable {
         let faults = try FaultInjector(store: store, rules: configuration.faults)
 
         let serviceAccounts = ServiceAccountTokens(key: credentials.serviceAccountKey) { namespace, name in
-            store.get(ServiceAccountController.serviceAccounts, ObjectKey(namespace: namespace, name: name))?.uid
+            store.get(ServiceAccountController.serviceAccounts, StoreKey(namespace: namespace, name: name))?.uid
         }
         let authenticator = Authenticator(
             staticTokens: [credentials.adminToken: UserInfo(name: "opsagent-sim-token-admin", groups: [UserInfo.mastersGroup])],
@@ -240,7 +240,7 @@ public final class Simulator: Sendable {
 
     /// A token for a ServiceAccount, as `kubectl create token` gets one.
     public func serviceAccountToken(namespace: String, name: String, lifetime: Int = 3600) throws -> String {
-        guard let account = store.get(ServiceAccountController.serviceAccounts, ObjectKey(namespace: namespace, name: name)) else {
+        guard let account = store.get(ServiceAccountController.serviceAccounts, StoreKey(namespace: namespace, name: name)) else {
             throw APIError.notFound(ServiceAccountController.serviceAccounts, name: name)
         }
         let tokens = ServiceAccountTokens(key: credentials.serviceAccountKey) { _, _ in account.uid }

@@ -9,7 +9,7 @@ struct StreamingSubresources: SubresourceResponder {
     static let paths = ["pods/exec", "pods/attach", "pods/portforward"]
 
     func respond(to request: SubresourceRequest) async throws(APIError) -> Response {
-        let key = ObjectKey(namespace: request.namespace, name: request.name)
+        let key = StoreKey(namespace: request.namespace, name: request.name)
         guard request.registry.store.get(request.type.groupResource, key) != nil else {
             throw APIError.notFound(request.type.groupResource, name: request.name)
         }

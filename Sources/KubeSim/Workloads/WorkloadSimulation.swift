@@ -15,7 +15,7 @@ public final class WorkloadSimulation: Sendable {
     public let clock: SimulationClock
     let client: ClusterClient
     let pool: NodePool
-    let recorder: EventRecorder?
+    let recorder: SimEventRecorder?
     let kubelet: Kubelet
     let metrics: ClusterMetrics
     let metricsServer: MetricsServer
@@ -34,30 +34,30 @@ public final class WorkloadSimulation: Sendable {
         clock = SimulationClock(timeScale: options.timeScale)
         client = ClusterClient(registry: registry, fieldManager: "kube-controller-manager")
         pool = NodePool()
-        recorder = options.recordEvents ? EventRecorder(client: client, ttl: options.eventTTL, logger: logger) : nil
+        recorder = options.recordEvents ? SimEventRecorder(client: client, ttl: options.eventTTL, logger: logger) : nil
 
-        let kubeletQueue = WorkQueue<ObjectKey>()
+        let kubeletQueue = SimWorkQueue<StoreKey>()
         kubelet = Kubelet(client: ClusterClient(registry: registry, fieldManager: "kubelet"), pool: pool, clock: clock,
                           recorder: recorder, queue: kubeletQueue)
-        let schedulerQueue = WorkQueue<ObjectKey>()
+        let schedulerQueue = SimWorkQueue<StoreKey>()
         let scheduler = Scheduler(client: ClusterClient(registry: registry, fieldManager: "kube-scheduler"), pool: pool,
                                   recorder: recorder, queue: schedulerQueue, capacity: options.nodeCapacity,
                                   maxNodes: options.maxNodes)
-        let replicaSetQueue = WorkQueue<ObjectKey>()
+        let replicaSetQueue = SimWorkQueue<StoreKey>()
         let kubelet = self.kubelet
         let replicaSets = ReplicaSetController(client: client, clock: clock, recorder: recorder, queue: replicaSetQueue,
                                                exactReadySince: { kubelet.readySince($0, uid: $1) })
-        let replicationControllerQueue = WorkQueue<ObjectKey>()
+        let replicationControllerQueue = SimWorkQueue<StoreKey>()
         let replicationControllers = ReplicaSetController(client: client, clock: clock, recorder: recorder,
                                                           queue: replicationControllerQueue, flavor: .replicationControllers,
                                                           exactReadySince: { kubelet.readySince($0, uid: $1) })
-        let deploymentQueue = WorkQueue<ObjectKey>()
+        let deploymentQueue = SimWorkQueue<StoreKey>()
         let deployments = DeploymentController(client: client, clock: clock, recorder: recorder, queue: deploymentQueue)
-        let endpointsQueue = WorkQueue<ObjectKey>()
+        let endpointsQueue = SimWorkQueue<StoreKey>()
         let endpoints = EndpointsController(client: client, pool: pool, queue: endpointsQueue)
-        let jobQueue = WorkQueue<ObjectKey>()
+        let jobQueue = SimWorkQueue<StoreKey>()
         let jobs = JobController(client: client, clock: clock, recorder: recorder, queue: jobQueue)
-        let cronJobQueue = WorkQueue<ObjectKey>()
+        let cronJobQueue = SimWorkQueue<StoreKey>()
         let cronJobs = CronJobController(client: client, clock: clock, recorder: recorder, queue: cronJobQueue)
 
         loops = [
@@ -105,7 +105,7 @@ public final class WorkloadSimulation: Sendable {
     private func registerNodes() {
         for index in 0..<options.initialNodes {
             let name = NodeTemplate.name(index)
-            if client.stored(WorkloadResource.nodes, ObjectKey(namespace: "", name: name)) != nil { continue }
+            if client.stored(WorkloadResource.nodes, StoreKey(namespace: "", name: name)) != nil { continue }
             do {
                 try client.create(WorkloadResource.nodes, NodeTemplate.node(index: index, capacity: options.nodeCapacity))
             } catch {

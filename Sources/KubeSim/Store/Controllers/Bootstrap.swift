@@ -8,7 +8,7 @@ enum Bootstrap {
         let catalog = registry.catalog
         func ensure(_ resource: GroupResource, namespace: String = "", _ object: JSONValue) throws {
             guard let type = catalog.type(resource), let name = object["metadata"]["name"].stringValue else { return }
-            if registry.store.get(resource, ObjectKey(namespace: type.namespaced ? namespace : "", name: name)) != nil { return }
+            if registry.store.get(resource, StoreKey(namespace: type.namespaced ? namespace : "", name: name)) != nil { return }
             var labeled = object
             if resource.group == "rbac.authorization.k8s.io" {
                 labeled[path: ["metadata", "labels", "kubernetes.io/bootstrapping"]] = "rbac-defaults"
@@ -96,7 +96,7 @@ enum Bootstrap {
         }
         for (group, version) in versions {
             let name = group.isEmpty ? "\(version)." : "\(version).\(group)"
-            if registry.store.get(resource, ObjectKey(namespace: "", name: name)) != nil { continue }
+            if registry.store.get(resource, StoreKey(namespace: "", name: name)) != nil { continue }
             let object: JSONValue = [
                 "apiVersion": "apiregistration.k8s.io/v1", "kind": "APIService",
                 "metadata": ["name": .string(name), "labels": ["kube-aggregator.kubernetes.io/automanaged": "onstart"]],

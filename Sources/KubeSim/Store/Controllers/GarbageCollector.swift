@@ -71,7 +71,7 @@ final class GarbageCollector: Sendable {
         var found: [Owner] = []
         for reference in object.ownerReferences {
             guard let type = registry.catalog.type(apiVersion: reference.apiVersion, kind: reference.kind) else { continue }
-            let key = ObjectKey(namespace: type.namespaced ? object.key.namespace : "", name: reference.name)
+            let key = StoreKey(namespace: type.namespaced ? object.key.namespace : "", name: reference.name)
             guard let owner = registry.store.get(type.groupResource, key), owner.uid == reference.uid else { continue }
             found.append(Owner(ref: ObjectRef(resource: type.groupResource, key: key), uid: owner.uid, type: type,
                                finalizers: owner.finalizers, terminating: owner.isTerminating))
@@ -120,7 +120,7 @@ final class GarbageCollector: Sendable {
         // the chain unwinds from the leaves.
         let blocking = stored.ownerReferences.contains { $0.blockOwnerDeletion }
         _ = try? registry.delete(type, namespace: ref.key.namespace, name: ref.key.name,
-                                 options: DeleteOptions(propagationPolicy: blocking ? .foreground : .background,
+                                 options: StoreDeleteOptions(propagationPolicy: blocking ? .foreground : .background,
                                                         preconditionUID: stored.uid))
     }
 

@@ -39,7 +39,7 @@ final class TerminationController: Sendable {
         }
     }
 
-    private func drain(_ key: ObjectKey) async {
+    private func drain(_ key: StoreKey) async {
         var delay: Duration = .milliseconds(20)
         while !Task.isCancelled {
             guard let container = registry.store.get(cleanup.container, key), container.isTerminating else { return }
@@ -58,8 +58,8 @@ final class TerminationController: Sendable {
             deleteContents: { registry, namespace in
                 var remaining = 0
                 for type in registry.catalog.allTypes where type.namespaced && !type.isVirtual {
-                    _ = try? registry.deleteCollection(type, namespace: namespace.key.name, listOptions: ListOptions(),
-                                                       options: DeleteOptions(propagationPolicy: .background))
+                    _ = try? registry.deleteCollection(type, namespace: namespace.key.name, listOptions: StoreListOptions(),
+                                                       options: StoreDeleteOptions(propagationPolicy: .background))
                     remaining += registry.store.count(type.groupResource, namespace: namespace.key.name)
                 }
                 return remaining
@@ -83,8 +83,8 @@ final class TerminationController: Sendable {
             deleteContents: { registry, crd in
                 guard let defined = CustomResourceDefinitions.resourceType(crd.object),
                       let type = registry.catalog.type(defined.groupResource), type.isCustom else { return 0 }
-                _ = try? registry.deleteCollection(type, namespace: nil, listOptions: ListOptions(),
-                                                   options: DeleteOptions(propagationPolicy: .background))
+                _ = try? registry.deleteCollection(type, namespace: nil, listOptions: StoreListOptions(),
+                                                   options: StoreDeleteOptions(propagationPolicy: .background))
                 return registry.store.count(type.groupResource)
             },
             release: { registry, crd in
@@ -103,10 +103,10 @@ final class TerminationController: Sendable {
 
 /// Keys being worked on, so one container is cleaned by one task at a time.
 actor InFlight {
-    private var keys: Set<ObjectKey> = []
+    private var keys: Set<StoreKey> = []
 
-    func begin(_ key: ObjectKey) -> Bool { keys.insert(key).inserted }
-    func end(_ key: ObjectKey) { keys.remove(key) }
+    func begin(_ key: StoreKey) -> Bool { keys.insert(key).inserted }
+    func end(_ key: StoreKey) { keys.remove(key) }
 }
 
 /// Gives every new namespace its `default` ServiceAccount, as the serviceaccounts controller does.
@@ -122,7 +122,7 @@ final class ServiceAccountController: Sendable {
         for await item in watch.events {
             guard case .change(let eventType, let namespace, _) = item, eventType != .deleted,
                   !namespace.isTerminating else { continue }
-            let key = ObjectKey(namespace: namespace.key.name, name: "default")
+            let key = StoreKey(namespace: namespace.key.name, name: "default")
             if registry.store.get(Self.serviceAccounts, key) != nil { continue }
             _ = try? registry.create(type, namespace: namespace.key.name,
                                      object: ["apiVersion": "v1", "kind": "ServiceAccount",

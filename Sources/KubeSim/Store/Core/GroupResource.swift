@@ -22,7 +22,7 @@ public struct GroupResource: Hashable, Sendable, Comparable, CustomStringConvert
 /// Where one object lives: namespace (empty for cluster-scoped objects) and name.
 ///
 /// Ordered as etcd orders keys (`namespace/name`), which is the order lists are served in.
-public struct ObjectKey: Hashable, Sendable, Comparable, CustomStringConvertible {
+public struct StoreKey: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var namespace: String
     public var name: String
 
@@ -33,7 +33,7 @@ public struct ObjectKey: Hashable, Sendable, Comparable, CustomStringConvertible
 
     public var description: String { namespace.isEmpty ? name : "\(namespace)/\(name)" }
 
-    public static func < (lhs: ObjectKey, rhs: ObjectKey) -> Bool {
+    public static func < (lhs: StoreKey, rhs: StoreKey) -> Bool {
         if lhs.namespace != rhs.namespace { return lhs.namespace < rhs.namespace }
         return lhs.name < rhs.name
     }

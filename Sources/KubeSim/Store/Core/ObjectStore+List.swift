@@ -4,7 +4,7 @@ public struct ListPage: Sendable {
     /// The resourceVersion the page reflects (the same for every page of one list).
     public var revision: UInt64
     /// Set when more items follow: the key to continue after.
-    public var continueAfter: ObjectKey?
+    public var continueAfter: StoreKey?
     /// How many items follow, when the list is not filtered by a selector.
     public var remainingItemCount: Int?
 }
@@ -17,13 +17,13 @@ extension ObjectStore {
     /// so every page of a paginated list shows one consistent state; a revision older than
     /// the history throws 410 Expired.
     public func list(_ resource: GroupResource, filter: ObjectFilter = .everything, at revision: UInt64? = nil,
-                     after start: ObjectKey? = nil, limit: Int? = nil) throws(APIError) -> ListPage {
+                     after start: StoreKey? = nil, limit: Int? = nil) throws(APIError) -> ListPage {
         try locked { s throws(APIError) -> ListPage in
             let target = revision ?? s.revision
             if target > s.revision {
                 throw APIError.tooLargeResourceVersion(requested: target, current: s.revision)
             }
-            var overlay: [ObjectKey: StoredObject?] = [:]
+            var overlay: [StoreKey: StoredObject?] = [:]
             if target < s.revision {
                 guard s.history.covers(after: target) else {
                     throw APIError.expired("too old resource version: \(target) (\(s.history.compactedRevision + 1))")
@@ -55,7 +55,7 @@ extension ObjectStore {
             if overlay.isEmpty {
                 s.tables[resource]?.forEachSorted(namespace: filter.namespace, after: start, consider)
             } else {
-                var objects: [ObjectKey: StoredObject] = [:]
+                var objects: [StoreKey: StoredObject] = [:]
                 for object in s.tables[resource]?.allObjects(namespace: filter.namespace) ?? [] {
                     objects[object.key] = object
                 }

@@ -94,7 +94,7 @@ public final class ObjectStore: Sendable {
     /// The current global resourceVersion.
     public var revision: UInt64 { state.withLockedValue { $0.revision } }
 
-    public func get(_ resource: GroupResource, _ key: ObjectKey) -> StoredObject? {
+    public func get(_ resource: GroupResource, _ key: StoreKey) -> StoredObject? {
         state.withLockedValue { $0.tables[resource]?.object(at: key) }
     }
 
@@ -125,7 +125,7 @@ public final class ObjectStore: Sendable {
     /// `decide` runs under the store's lock with the current object (nil when absent) and
     /// must neither block nor touch the store. It throws to reject the write.
     @discardableResult
-    public func mutate(_ resource: GroupResource, _ key: ObjectKey, indexing: ObjectIndexing,
+    public func mutate(_ resource: GroupResource, _ key: StoreKey, indexing: ObjectIndexing,
                        _ decide: (StoredObject?) throws -> StoreMutation) throws -> MutationOutcome {
         try state.withLockedValue { s in
             if s.closed { throw APIError.serviceUnavailable("the API server is shutting down") }
@@ -237,9 +237,9 @@ public final class ObjectStore: Sendable {
 /// Where an object is stored: its resource type and key.
 public struct ObjectRef: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var resource: GroupResource
-    public var key: ObjectKey
+    public var key: StoreKey
 
-    public init(resource: GroupResource, key: ObjectKey) {
+    public init(resource: GroupResource, key: StoreKey) {
         self.resource = resource
         self.key = key
     }

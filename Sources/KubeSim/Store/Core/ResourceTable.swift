@@ -10,7 +10,7 @@ struct ResourceTable {
         var sortedNames: [String]?
     }
 
-    func object(at key: ObjectKey) -> StoredObject? {
+    func object(at key: StoreKey) -> StoredObject? {
         namespaces[key.namespace]?.objects[key.name]
     }
 
@@ -30,7 +30,7 @@ struct ResourceTable {
     }
 
     @discardableResult
-    mutating func remove(_ key: ObjectKey) -> StoredObject? {
+    mutating func remove(_ key: StoreKey) -> StoredObject? {
         guard var ns = namespaces.removeValue(forKey: key.namespace) else { return nil }
         let previous = ns.objects.removeValue(forKey: key.name)
         if previous != nil {
@@ -48,7 +48,7 @@ struct ResourceTable {
     func count(inNamespace namespace: String) -> Int { namespaces[namespace]?.objects.count ?? 0 }
 
     /// Objects in key order, optionally within one namespace and after a given key.
-    mutating func forEachSorted(namespace: String?, after start: ObjectKey?,
+    mutating func forEachSorted(namespace: String?, after start: StoreKey?,
                                 _ body: (StoredObject) -> Bool) {
         let spaces: [String]
         if let namespace {

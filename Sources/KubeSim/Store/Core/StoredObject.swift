@@ -8,7 +8,7 @@ import Synchronization
 /// Immutable and shared: the same instance sits in the table, in the event history and in
 /// every watcher's queue, so an event costs one allocation however many clients watch.
 public final class StoredObject: Sendable {
-    public let key: ObjectKey
+    public let key: StoreKey
     public let uid: String
     public let resourceVersion: UInt64
     /// Compact JSON as served to clients, `metadata.resourceVersion` included.
@@ -31,7 +31,7 @@ public final class StoredObject: Sendable {
     /// The `uid`s in `metadata.ownerReferences`.
     public var ownerUIDs: [String] { ownerReferences.map(\.uid) }
 
-    init(key: ObjectKey, uid: String, resourceVersion: UInt64, bytes: [UInt8], labels: [String: String],
+    init(key: StoreKey, uid: String, resourceVersion: UInt64, bytes: [UInt8], labels: [String: String],
          fields: [String: String], ownerReferences: [StoredOwnerReference], finalizers: [String], isTerminating: Bool) {
         self.key = key
         self.uid = uid
@@ -55,7 +55,7 @@ public final class StoredObject: Sendable {
 
     /// Builds the stored form of `object`, stamping `resourceVersion` into its metadata.
     /// A resourceVersion of 0 stamps none (a dry-run create answers without one, as nothing was stored).
-    convenience init(object: JSONValue, key: ObjectKey, resourceVersion: UInt64, indexing: ObjectIndexing) {
+    convenience init(object: JSONValue, key: StoreKey, resourceVersion: UInt64, indexing: ObjectIndexing) {
         var object = object
         object[path: ["metadata", "resourceVersion"]] = resourceVersion == 0 ? .null : .string(String(resourceVersion))
         let metadata = object["metadata"]

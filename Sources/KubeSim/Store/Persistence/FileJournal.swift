@@ -58,7 +58,7 @@ public final class FileJournal: StoreJournal {
     private static func ref(_ entry: JSONValue) -> ObjectRef? {
         guard let resource = entry["resource"].stringValue, let name = entry["name"].stringValue else { return nil }
         return ObjectRef(resource: GroupResource(group: entry["group"].stringValue ?? "", resource: resource),
-                         key: ObjectKey(namespace: entry["namespace"].stringValue ?? "", name: name))
+                         key: StoreKey(namespace: entry["namespace"].stringValue ?? "", name: name))
     }
 
     /// Writes a snapshot of `store` and starts a new, empty log.
@@ -91,7 +91,7 @@ public final class FileJournal: StoreJournal {
         try? FileManager.default.removeItem(at: previousLogURL)
     }
 
-    private static func header(resource: GroupResource, key: ObjectKey) -> [UInt8] {
+    private static func header(resource: GroupResource, key: StoreKey) -> [UInt8] {
         let fields: JSONValue = ["group": .string(resource.group), "resource": .string(resource.resource),
                                  "namespace": .string(key.namespace), "name": .string(key.name)]
         var bytes = fields.serializedBytes()

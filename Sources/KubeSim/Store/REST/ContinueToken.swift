@@ -6,7 +6,7 @@ import KubeClient
 struct ContinueToken: Equatable {
     var revision: UInt64
     /// The key of the last item served; the next page starts after it.
-    var after: ObjectKey
+    var after: StoreKey
 
     func encoded() -> String {
         let start = after.namespace.isEmpty ? after.name : "\(after.namespace)/\(after.name)"
@@ -16,7 +16,7 @@ struct ContinueToken: Equatable {
             .replacingOccurrences(of: "=", with: "")
     }
 
-    init(revision: UInt64, after: ObjectKey) {
+    init(revision: UInt64, after: StoreKey) {
         self.revision = revision
         self.after = after
     }
@@ -32,9 +32,9 @@ struct ContinueToken: Equatable {
         }
         if start.hasSuffix("\u{0}") { start.removeLast() }
         if namespaced, let slash = start.firstIndex(of: "/") {
-            after = ObjectKey(namespace: String(start[..<slash]), name: String(start[start.index(after: slash)...]))
+            after = StoreKey(namespace: String(start[..<slash]), name: String(start[start.index(after: slash)...]))
         } else {
-            after = ObjectKey(namespace: "", name: start)
+            after = StoreKey(namespace: "", name: start)
         }
         revision = UInt64(rv)
     }

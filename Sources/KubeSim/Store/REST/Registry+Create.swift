@@ -93,7 +93,7 @@ extension Registry {
 
     /// Refuses writes into a namespace that does not exist (404) or is being deleted (403).
     func requireActiveNamespace(_ namespace: String, type: ResourceType, name: String) throws(APIError) {
-        guard let ns = store.get(Self.namespaces, ObjectKey(namespace: "", name: namespace)) else {
+        guard let ns = store.get(Self.namespaces, StoreKey(namespace: "", name: namespace)) else {
             throw APIError.notFound(Self.namespaces, name: namespace)
         }
         if ns.isTerminating {

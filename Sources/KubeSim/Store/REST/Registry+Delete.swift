@@ -8,7 +8,7 @@ extension Registry {
     /// Deletes an object. With finalizers (or a Foreground/Orphan policy, which adds one)
     /// the object only gets `deletionTimestamp` and stays until they are removed.
     public func delete(_ type: ResourceType, namespace: String, name: String,
-                       options: DeleteOptions = .init()) throws(APIError) -> DeleteResult {
+                       options: StoreDeleteOptions = .init()) throws(APIError) -> DeleteResult {
         let key = key(type, namespace: namespace, name: name)
         for _ in 0..<16 {
             guard let current = store.get(type.groupResource, key) else {
@@ -143,8 +143,8 @@ extension Registry {
     }
 
     /// Deletes every object a list with `listOptions` would return; answers with their last states.
-    public func deleteCollection(_ type: ResourceType, namespace: String?, listOptions: ListOptions,
-                                 options: DeleteOptions = .init()) throws(APIError) -> [StoredObject] {
+    public func deleteCollection(_ type: ResourceType, namespace: String?, listOptions: StoreListOptions,
+                                 options: StoreDeleteOptions = .init()) throws(APIError) -> [StoredObject] {
         var listing = listOptions
         listing.limit = nil
         listing.continueToken = nil

@@ -28,8 +28,8 @@ public final class Registry: Sendable {
 
     static let namespaces = GroupResource(group: "", resource: "namespaces")
 
-    func key(_ type: ResourceType, namespace: String, name: String) -> ObjectKey {
-        ObjectKey(namespace: type.namespaced ? namespace : "", name: name)
+    func key(_ type: ResourceType, namespace: String, name: String) -> StoreKey {
+        StoreKey(namespace: type.namespaced ? namespace : "", name: name)
     }
 
     // MARK: Reads
@@ -42,7 +42,7 @@ public final class Registry: Sendable {
     }
 
     /// The filter a list or watch applies.
-    public func filter(_ type: ResourceType, namespace: String?, options: ListOptions) throws(APIError) -> ObjectFilter {
+    public func filter(_ type: ResourceType, namespace: String?, options: StoreListOptions) throws(APIError) -> ObjectFilter {
         let scope = type.namespaced ? namespace.flatMap { $0.isEmpty ? nil : $0 } : nil
         let predicate = try selectors.predicate(labelSelector: options.labelSelector,
                                                 fieldSelector: options.fieldSelector, type: type)
@@ -52,12 +52,12 @@ public final class Registry: Sendable {
     /// Lists with kube-apiserver's resourceVersion semantics: unset or "0" serve the latest
     /// state; "N" serves a state at least as new (exactly N with `resourceVersionMatch=Exact`
     /// or with `limit`); a continue token serves the next page of the state it came from.
-    public func list(_ type: ResourceType, namespace: String?, options: ListOptions) throws(APIError)
+    public func list(_ type: ResourceType, namespace: String?, options: StoreListOptions) throws(APIError)
         -> (page: ListPage, continueToken: String?)
     {
         let filter = try filter(type, namespace: namespace, options: options)
         var revision: UInt64?
-        var after: ObjectKey?
+        var after: StoreKey?
         if let token = options.continueToken, !token.isEmpty {
             if let rv = options.resourceVersion, !rv.isEmpty {
                 throw APIError.badRequest("specifying resource version is not allowed when using continue")
@@ -78,11 +78,11 @@ public final class Registry: Sendable {
 
     /// The revision a list without a continue token reads at (nil: the latest); a GET checks
     /// its resourceVersion by the same rules.
-    static func listRevision(_ options: ListOptions, current: UInt64) throws(APIError) -> UInt64? {
+    static func listRevision(_ options: StoreListOptions, current: UInt64) throws(APIError) -> UInt64? {
         let match = options.resourceVersionMatch.flatMap { $0.isEmpty ? nil : $0 }
         guard let text = options.resourceVersion, !text.isEmpty else {
             if match != nil {
-                throw APIError.invalid(kind: "ListOptions", group: "meta.k8s.io", name: "",
+                throw APIError.invalid(kind: "StoreListOptions", group: "meta.k8s.io", name: "",
                                        causes: [.init(type: "FieldValueForbidden",
                                                       message: "Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided",
                                                       field: "resourceVersionMatch")])
@@ -103,14 +103,14 @@ public final class Registry: Sendable {
             return nil
         case "Exact":
             if rv == 0 {
-                throw APIError.invalid(kind: "ListOptions", group: "meta.k8s.io", name: "",
+                throw APIError.invalid(kind: "StoreListOptions", group: "meta.k8s.io", name: "",
                                        causes: [.init(type: "FieldValueForbidden",
                                                       message: "Forbidden: resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\"",
                                                       field: "resourceVersionMatch")])
             }
             return rv
         case let other?:
-            throw APIError.invalid(kind: "ListOptions", group: "meta.k8s.io", name: "",
+            throw APIError.invalid(kind: "StoreListOptions", group: "meta.k8s.io", name: "",
                                    causes: [.init(type: "FieldValueNotSupported",
                                                   message: "Unsupported value: \"\(other)\": supported values: \"Exact\", \"NotOlderThan\"",
                                                   field: "resourceVersionMatch")])
@@ -118,19 +118,19 @@ public final class Registry: Sendable {
     }
 
     /// Starts a watch with kube-apiserver's semantics for resourceVersion and sendInitialEvents.
-    public func watch(_ type: ResourceType, namespace: String?, options: ListOptions) throws(APIError) -> StoreWatch {
+    public func watch(_ type: ResourceType, namespace: String?, options: StoreListOptions) throws(APIError) -> StoreWatch {
         let filter = try filter(type, namespace: namespace, options: options)
         let rv = options.resourceVersion.flatMap { $0.isEmpty ? nil : $0 }
         if let sendInitialEvents = options.sendInitialEvents {
             guard options.resourceVersionMatch == "NotOlderThan" else {
-                throw APIError.invalid(kind: "ListOptions", group: "meta.k8s.io", name: "",
+                throw APIError.invalid(kind: "StoreListOptions", group: "meta.k8s.io", name: "",
                                        causes: [.init(type: "FieldValueForbidden",
                                                       message: "Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
                                                       field: "resourceVersionMatch")])
             }
             if sendInitialEvents {
                 if !options.allowWatchBookmarks {
-                    throw APIError.invalid(kind: "ListOptions", group: "meta.k8s.io", name: "",
+                    throw APIError.invalid(kind: "StoreListOptions", group: "meta.k8s.io", name: "",
                                            causes: [.init(type: "FieldValueForbidden",
                                                           message: "Forbidden: sendInitialEvents requires setting allowWatchBookmarks to true",
                                                           field: "allowWatchBookmarks")])

@@ -1,5 +1,5 @@
 /// Query parameters of a list or watch (`metav1.ListOptions`).
-public struct ListOptions: Sendable, Equatable {
+public struct StoreListOptions: Sendable, Equatable {
     public var labelSelector: String?
     public var fieldSelector: String?
     public var resourceVersion: String?
@@ -61,7 +61,7 @@ public enum PropagationPolicy: String, Sendable {
 }
 
 /// `metav1.DeleteOptions`.
-public struct DeleteOptions: Sendable {
+public struct StoreDeleteOptions: Sendable {
     public var propagationPolicy: PropagationPolicy?
     public var orphanDependents: Bool?
     public var preconditionUID: String?

@@ -12,11 +12,11 @@ final class CronJobController: Reconciler, FeedObserver {
     static let scheduledTimestamp = "batch.kubernetes.io/cronjob-scheduled-timestamp"
     private let client: ClusterClient
     private let clock: SimulationClock
-    private let recorder: EventRecorder?
-    private let queue: WorkQueue<ObjectKey>
+    private let recorder: SimEventRecorder?
+    private let queue: SimWorkQueue<StoreKey>
     private let owners = OwnerIndex()
 
-    init(client: ClusterClient, clock: SimulationClock, recorder: EventRecorder?, queue: WorkQueue<ObjectKey>) {
+    init(client: ClusterClient, clock: SimulationClock, recorder: SimEventRecorder?, queue: SimWorkQueue<StoreKey>) {
         self.client = client
         self.clock = clock
         self.recorder = recorder
@@ -37,7 +37,7 @@ final class CronJobController: Reconciler, FeedObserver {
         InvolvedObject(cronJob, kind: "CronJob", apiVersion: "batch/v1")
     }
 
-    func reconcile(_ key: ObjectKey) throws -> ReconcileResult {
+    func reconcile(_ key: StoreKey) throws -> ReconcileResult {
         guard let cronJob = client.object(WorkloadResource.cronJobs, key) else { return .done }
         let uid = cronJob.sim.uid
         let spec = cronJob["spec"]
@@ -155,7 +155,7 @@ final class CronJobController: Reconciler, FeedObserver {
                              source: .cronJobController)
         } catch {
             guard error.reason == "AlreadyExists",
-                  let existing = client.object(WorkloadResource.jobs, ObjectKey(namespace: cronJob.sim.namespace, name: name))
+                  let existing = client.object(WorkloadResource.jobs, StoreKey(namespace: cronJob.sim.namespace, name: name))
             else {
                 recorder?.record(involved(cronJob), .warning, reason: "FailedCreate",
                                  message: "Error creating job: \(error.message)", source: .cronJobController)

@@ -10,14 +10,14 @@ final class DeploymentController: Reconciler, FeedObserver {
     let name = "deployment-controller"
     let client: ClusterClient
     let clock: SimulationClock
-    let recorder: EventRecorder?
-    private let queue: WorkQueue<ObjectKey>
+    let recorder: SimEventRecorder?
+    private let queue: SimWorkQueue<StoreKey>
     private let owners = OwnerIndex()
     /// The exact time behind each `Progressing` condition's `lastUpdateTime` this controller
     /// wrote (the API keeps whole seconds, too coarse for a fast simulated clock), by uid.
     let progressTimes = NIOLockedValueBox<[String: (stamp: String, date: Date)]>([:])
 
-    init(client: ClusterClient, clock: SimulationClock, recorder: EventRecorder?, queue: WorkQueue<ObjectKey>) {
+    init(client: ClusterClient, clock: SimulationClock, recorder: SimEventRecorder?, queue: SimWorkQueue<StoreKey>) {
         self.client = client
         self.clock = clock
         self.recorder = recorder
@@ -42,7 +42,7 @@ final class DeploymentController: Reconciler, FeedObserver {
 
     // MARK: Reconcile
 
-    func reconcile(_ key: ObjectKey) throws -> ReconcileResult {
+    func reconcile(_ key: StoreKey) throws -> ReconcileResult {
         guard let object = client.object(WorkloadResource.deployments, key) else { return .done }
         let deployment = DeploymentView(json: object)
         let replicaSets = client.dependents(of: deployment.uid, WorkloadResource.replicaSets)

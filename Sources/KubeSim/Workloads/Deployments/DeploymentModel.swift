@@ -75,7 +75,7 @@ struct ReplicaSetView {
 
     var name: String { json.sim.name }
     var uid: String { json.sim.uid }
-    var key: ObjectKey { json.sim.key }
+    var key: StoreKey { json.sim.key }
     var specReplicas: Int { json["spec"]["replicas"].intValue ?? 0 }
     var statusReplicas: Int { json["status"]["replicas"].intValue ?? 0 }
     var readyReplicas: Int { json["status"]["readyReplicas"].intValue ?? 0 }

@@ -120,7 +120,7 @@ struct DeploymentSync {
         do {
             created = ReplicaSetView(json: try client.create(WorkloadResource.replicaSets, rs).object)
         } catch where error.reason == "AlreadyExists" {
-            guard let existing = client.object(WorkloadResource.replicaSets, ObjectKey(namespace: deployment.namespace, name: name)) else {
+            guard let existing = client.object(WorkloadResource.replicaSets, StoreKey(namespace: deployment.namespace, name: name)) else {
                 throw error
             }
             let sameTemplate = PodTemplateHash.withoutHash(existing["spec"]["template"])

@@ -12,11 +12,11 @@ final class JobController: Reconciler, FeedObserver {
     static let completionIndex = "batch.kubernetes.io/job-completion-index"
     private let client: ClusterClient
     private let clock: SimulationClock
-    private let recorder: EventRecorder?
-    private let queue: WorkQueue<ObjectKey>
+    private let recorder: SimEventRecorder?
+    private let queue: SimWorkQueue<StoreKey>
     private let owners = OwnerIndex()
 
-    init(client: ClusterClient, clock: SimulationClock, recorder: EventRecorder?, queue: WorkQueue<ObjectKey>) {
+    init(client: ClusterClient, clock: SimulationClock, recorder: SimEventRecorder?, queue: SimWorkQueue<StoreKey>) {
         self.client = client
         self.clock = clock
         self.recorder = recorder
@@ -39,7 +39,7 @@ final class JobController: Reconciler, FeedObserver {
         }
     }
 
-    func reconcile(_ key: ObjectKey) throws -> ReconcileResult {
+    func reconcile(_ key: StoreKey) throws -> ReconcileResult {
         guard let job = client.object(WorkloadResource.jobs, key) else { return .done }
         let now = clock.now
         if let finished = Self.finishedCondition(job) {

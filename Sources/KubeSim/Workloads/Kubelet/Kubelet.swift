@@ -13,9 +13,9 @@ final class Kubelet: Reconciler, FeedObserver {
     private let client: ClusterClient
     private let pool: NodePool
     private let clock: SimulationClock
-    private let recorder: EventRecorder?
-    private let queue: WorkQueue<ObjectKey>
-    private let runtimes = NIOLockedValueBox<[ObjectKey: Entry]>([:])
+    private let recorder: SimEventRecorder?
+    private let queue: SimWorkQueue<StoreKey>
+    private let runtimes = NIOLockedValueBox<[StoreKey: Entry]>([:])
 
     private struct Entry: Sendable {
         var runtime: PodRuntime
@@ -25,8 +25,8 @@ final class Kubelet: Reconciler, FeedObserver {
         var stopsAt: Date?
     }
 
-    init(client: ClusterClient, pool: NodePool, clock: SimulationClock, recorder: EventRecorder?,
-         queue: WorkQueue<ObjectKey>) {
+    init(client: ClusterClient, pool: NodePool, clock: SimulationClock, recorder: SimEventRecorder?,
+         queue: SimWorkQueue<StoreKey>) {
         self.client = client
         self.pool = pool
         self.clock = clock
@@ -76,7 +76,7 @@ final class Kubelet: Reconciler, FeedObserver {
 
     // MARK: Reconcile
 
-    func reconcile(_ key: ObjectKey) throws -> ReconcileResult {
+    func reconcile(_ key: StoreKey) throws -> ReconcileResult {
         guard let stored = client.stored(WorkloadResource.pods, key) else {
             runtimes.withLockedValue { _ = $0.removeValue(forKey: key) }
             return .done
@@ -162,7 +162,7 @@ final class Kubelet: Reconciler, FeedObserver {
             return nil
         }
         pool.account(key, node: node, requests: PodRequests(pod: pod))
-        let hostIP = client.object(WorkloadResource.nodes, ObjectKey(namespace: "", name: node))
+        let hostIP = client.object(WorkloadResource.nodes, StoreKey(namespace: "", name: node))
             .flatMap { node in
                 (node["status"]["addresses"].arrayValue ?? []).first { $0["type"].stringValue == "InternalIP" }?["address"]
                     .stringValue
@@ -183,10 +183,10 @@ final class Kubelet: Reconciler, FeedObserver {
     /// The pods running now, for metrics and logs.
     var pods: [PodRuntime] { runtimes.withLockedValue { $0.values.map(\.runtime) } }
 
-    func pod(_ key: ObjectKey) -> PodRuntime? { runtimes.withLockedValue { $0[key]?.runtime } }
+    func pod(_ key: StoreKey) -> PodRuntime? { runtimes.withLockedValue { $0[key]?.runtime } }
 
     /// When the pod (this uid of it) last became Ready, exactly; nil when it is not Ready.
-    func readySince(_ key: ObjectKey, uid: String) -> Date? {
+    func readySince(_ key: StoreKey, uid: String) -> Date? {
         guard let runtime = pod(key), runtime.uid == uid else { return nil }
         let now = clock.now
         guard runtime.isReady(at: now, clock: clock) else { return nil }

@@ -4,7 +4,7 @@ import KubeClient
 /// One pod as the simulated kubelet runs it: its containers, its address and the traffic
 /// it serves while Ready.
 struct PodRuntime: Sendable {
-    let key: ObjectKey
+    let key: StoreKey
     let uid: String
     let node: String
     let hostIP: String

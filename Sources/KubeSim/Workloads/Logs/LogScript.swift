@@ -16,7 +16,7 @@ struct LogScript: Sendable {
     /// At most this many periodic lines are kept per run, as after log rotation.
     static let retainedLines = 10_000
 
-    let pod: ObjectKey
+    let pod: StoreKey
     let podUID: String
     let podIP: String
     let container: ContainerRuntime

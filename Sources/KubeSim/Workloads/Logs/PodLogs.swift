@@ -21,7 +21,7 @@ struct PodLogs: Sendable {
 
     /// The script of the run being asked for, or the error kubelet would answer.
     func script(namespace: String, name: String, options: Options) throws(APIError) -> LogScript {
-        let key = ObjectKey(namespace: namespace, name: name)
+        let key = StoreKey(namespace: namespace, name: name)
         guard let pod = client.object(WorkloadResource.pods, key) else {
             throw APIError.notFound(WorkloadResource.pods, name: name)
         }

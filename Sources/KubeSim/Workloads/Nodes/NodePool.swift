@@ -34,9 +34,9 @@ final class NodePool: Sendable {
     private struct State: Sendable {
         var nodes: [String: Node] = [:]
         var usage: [String: Usage] = [:]
-        var bound: [ObjectKey: Bound] = [:]
+        var bound: [StoreKey: Bound] = [:]
         var addresses: [String: AddressRange] = [:]
-        var podIPs: [ObjectKey: (node: String, ip: String)] = [:]
+        var podIPs: [StoreKey: (node: String, ip: String)] = [:]
     }
 
     private let state = NIOLockedValueBox(State())
@@ -85,7 +85,7 @@ final class NodePool: Sendable {
     // MARK: Placement
 
     /// Picks the least allocated schedulable node that fits the pod and books its requests there.
-    func place(_ pod: ObjectKey, requests: PodRequests, nodeSelector: [String: String]) -> Placement {
+    func place(_ pod: StoreKey, requests: PodRequests, nodeSelector: [String: String]) -> Placement {
         state.withLockedValue { s in
             if let bound = s.bound[pod] { return .placed(bound.node) }
             var reasons: [String: Int] = [:]
@@ -134,7 +134,7 @@ final class NodePool: Sendable {
     }
 
     /// Records a pod already bound to a node (idempotent).
-    func account(_ pod: ObjectKey, node: String, requests: PodRequests) {
+    func account(_ pod: StoreKey, node: String, requests: PodRequests) {
         state.withLockedValue { s in
             if let bound = s.bound[pod], bound.node == node { return }
             Self.unbook(&s, pod)
@@ -143,14 +143,14 @@ final class NodePool: Sendable {
     }
 
     /// Frees what a pod booked and the IP it held (deleted, or finished).
-    func release(_ pod: ObjectKey) {
+    func release(_ pod: StoreKey) {
         state.withLockedValue { s in
             Self.unbook(&s, pod)
             if let held = s.podIPs.removeValue(forKey: pod) { s.addresses[held.node]?.free(held.ip) }
         }
     }
 
-    func node(of pod: ObjectKey) -> String? { state.withLockedValue { $0.bound[pod]?.node } }
+    func node(of pod: StoreKey) -> String? { state.withLockedValue { $0.bound[pod]?.node } }
 
     /// The labels of a node (its zone, hostname…).
     func labels(of node: String) -> [String: String] { state.withLockedValue { $0.nodes[node]?.labels ?? [:] } }
@@ -158,7 +158,7 @@ final class NodePool: Sendable {
     /// Pods bound per node, and what they request.
     var usage: [String: Usage] { state.withLockedValue { $0.usage } }
 
-    private static func book(_ s: inout State, _ pod: ObjectKey, _ bound: Bound) {
+    private static func book(_ s: inout State, _ pod: StoreKey, _ bound: Bound) {
         s.bound[pod] = bound
         var used = s.usage[bound.node] ?? Usage()
         used.pods += 1
@@ -167,7 +167,7 @@ final class NodePool: Sendable {
         s.usage[bound.node] = used
     }
 
-    private static func unbook(_ s: inout State, _ pod: ObjectKey) {
+    private static func unbook(_ s: inout State, _ pod: StoreKey) {
         guard let bound = s.bound.removeValue(forKey: pod) else { return }
         var used = s.usage[bound.node] ?? Usage()
         used.pods = max(0, used.pods - 1)
@@ -180,7 +180,7 @@ final class NodePool: Sendable {
 
     /// The pod's IP on `node`: the one it already holds, `preferred` when it is free (a pod
     /// adopted after a restart keeps its address), or the next free one.
-    func address(for pod: ObjectKey, on node: String, preferred: String? = nil) -> String? {
+    func address(for pod: StoreKey, on node: String, preferred: String? = nil) -> String? {
         state.withLockedValue { s in
             if let held = s.podIPs[pod], held.node == node { return held.ip }
             guard var range = s.addresses[node] else { return nil }

@@ -12,16 +12,16 @@ final class Scheduler: Reconciler, FeedObserver {
     static let schedulerName = "default-scheduler"
     private let client: ClusterClient
     private let pool: NodePool
-    private let recorder: EventRecorder?
-    private let queue: WorkQueue<ObjectKey>
+    private let recorder: SimEventRecorder?
+    private let queue: SimWorkQueue<StoreKey>
     private let capacity: NodeCapacity
     private let maxNodes: Int
     /// Pods that fit nowhere, retried when room appears.
-    private let waiting = NIOLockedValueBox<Set<ObjectKey>>([])
+    private let waiting = NIOLockedValueBox<Set<StoreKey>>([])
     /// Serializes node creation (one scale-up at a time).
     private let growth = NIOLock()
 
-    init(client: ClusterClient, pool: NodePool, recorder: EventRecorder?, queue: WorkQueue<ObjectKey>,
+    init(client: ClusterClient, pool: NodePool, recorder: SimEventRecorder?, queue: SimWorkQueue<StoreKey>,
          capacity: NodeCapacity, maxNodes: Int) {
         self.client = client
         self.pool = pool
@@ -71,7 +71,7 @@ final class Scheduler: Reconciler, FeedObserver {
     }
 
     private func retryWaiting() {
-        let keys = waiting.withLockedValue { w -> Set<ObjectKey> in
+        let keys = waiting.withLockedValue { w -> Set<StoreKey> in
             defer { w.removeAll() }
             return w
         }
@@ -80,7 +80,7 @@ final class Scheduler: Reconciler, FeedObserver {
 
     // MARK: Reconcile
 
-    func reconcile(_ key: ObjectKey) throws -> ReconcileResult {
+    func reconcile(_ key: StoreKey) throws -> ReconcileResult {
         guard let pod = client.object(WorkloadResource.pods, key) else { return .done }
         let spec = pod["spec"]
         guard (spec["nodeName"].stringValue ?? "").isEmpty, !pod.sim.isDeleting else { return .done }
@@ -161,7 +161,7 @@ final class Scheduler: Reconciler, FeedObserver {
             } catch let error as APIError where error.code == 409 {
                 // Registered meanwhile: learn it below.
             }
-            if let stored = client.object(WorkloadResource.nodes, ObjectKey(namespace: "", name: NodeTemplate.name(index))) {
+            if let stored = client.object(WorkloadResource.nodes, StoreKey(namespace: "", name: NodeTemplate.name(index))) {
                 pool.upsert(node: stored)
             }
             return pool.nodeCount

@@ -29,15 +29,15 @@ final class ReplicaSetController: Reconciler, FeedObserver {
     static let burstReplicas = 500
     private let client: ClusterClient
     private let clock: SimulationClock
-    private let recorder: EventRecorder?
-    private let queue: WorkQueue<ObjectKey>
+    private let recorder: SimEventRecorder?
+    private let queue: SimWorkQueue<StoreKey>
     private let owners = OwnerIndex()
     /// When a pod became Ready, to the millisecond (the kubelet knows; the API keeps whole seconds).
-    private let exactReadySince: @Sendable (ObjectKey, String) -> Date?
+    private let exactReadySince: @Sendable (StoreKey, String) -> Date?
 
-    init(client: ClusterClient, clock: SimulationClock, recorder: EventRecorder?, queue: WorkQueue<ObjectKey>,
+    init(client: ClusterClient, clock: SimulationClock, recorder: SimEventRecorder?, queue: SimWorkQueue<StoreKey>,
          flavor: Flavor = .replicaSets,
-         exactReadySince: @escaping @Sendable (ObjectKey, String) -> Date? = { _, _ in nil }) {
+         exactReadySince: @escaping @Sendable (StoreKey, String) -> Date? = { _, _ in nil }) {
         self.flavor = flavor
         self.exactReadySince = exactReadySince
         self.client = client
@@ -60,7 +60,7 @@ final class ReplicaSetController: Reconciler, FeedObserver {
 
     // MARK: Reconcile
 
-    func reconcile(_ key: ObjectKey) throws -> ReconcileResult {
+    func reconcile(_ key: StoreKey) throws -> ReconcileResult {
         guard let rs = client.object(flavor.resource, key) else { return .done }
         let uid = rs.sim.uid
         let spec = rs["spec"]

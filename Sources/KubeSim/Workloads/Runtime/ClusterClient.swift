@@ -33,11 +33,11 @@ struct ClusterClient: Sendable {
         return type
     }
 
-    func stored(_ resource: GroupResource, _ key: ObjectKey) -> StoredObject? {
+    func stored(_ resource: GroupResource, _ key: StoreKey) -> StoredObject? {
         store.get(resource, key)
     }
 
-    func object(_ resource: GroupResource, _ key: ObjectKey) -> JSONValue? {
+    func object(_ resource: GroupResource, _ key: StoreKey) -> JSONValue? {
         store.get(resource, key)?.object
     }
 
@@ -78,10 +78,10 @@ struct ClusterClient: Sendable {
     }
 
     /// Deletes an object; a missing one is not an error.
-    func delete(_ resource: GroupResource, _ key: ObjectKey, uid: String? = nil,
+    func delete(_ resource: GroupResource, _ key: StoreKey, uid: String? = nil,
                 propagation: PropagationPolicy? = nil, gracePeriodSeconds: Int? = nil) throws(APIError) {
         let type = try type(resource)
-        var options = DeleteOptions(propagationPolicy: propagation, preconditionUID: uid)
+        var options = StoreDeleteOptions(propagationPolicy: propagation, preconditionUID: uid)
         options.gracePeriodSeconds = gracePeriodSeconds
         do {
             _ = try registry.delete(type, namespace: key.namespace, name: key.name, options: options)

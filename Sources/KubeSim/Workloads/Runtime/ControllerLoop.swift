@@ -22,10 +22,10 @@ protocol Reconciler: Sendable {
 /// back-off, conflicts at once (the next read sees the newer object).
 final class ControllerLoop<R: Reconciler>: Sendable {
     let reconciler: R
-    let queue: WorkQueue<R.Key>
+    let queue: SimWorkQueue<R.Key>
     private let logger: Logger
 
-    init(_ reconciler: R, queue: WorkQueue<R.Key>, logger: Logger) {
+    init(_ reconciler: R, queue: SimWorkQueue<R.Key>, logger: Logger) {
         self.reconciler = reconciler
         self.queue = queue
         var logger = logger

@@ -3,7 +3,7 @@ import NIOConcurrencyHelpers
 /// uid → key of the objects of one kind a controller owns, so a dependent's change (which
 /// names its owner by uid) finds the owner to look at without a scan.
 final class OwnerIndex: Sendable {
-    private let keys = NIOLockedValueBox<[String: ObjectKey]>([:])
+    private let keys = NIOLockedValueBox<[String: StoreKey]>([:])
 
     func observe(_ type: WatchEventType, _ object: StoredObject) {
         keys.withLockedValue { k in
@@ -18,10 +18,10 @@ final class OwnerIndex: Sendable {
         }
     }
 
-    func key(of uid: String) -> ObjectKey? { keys.withLockedValue { $0[uid] } }
+    func key(of uid: String) -> StoreKey? { keys.withLockedValue { $0[uid] } }
 
     /// The owners among `uids` that this index knows.
-    func owners(_ uids: [String]) -> [ObjectKey] {
+    func owners(_ uids: [String]) -> [StoreKey] {
         keys.withLockedValue { k in uids.compactMap { k[$0] } }
     }
 }
@@ -30,7 +30,7 @@ extension OwnerIndex {
     /// The feed of a controller for the owners this index holds, which also follows the
     /// kind they own: a change to an owner queues it, a change to an owned object queues its
     /// owners (as controller-runtime's `Owns` does).
-    func route(_ type: WatchEventType, _ object: StoredObject, isOwner: Bool, into queue: WorkQueue<ObjectKey>) {
+    func route(_ type: WatchEventType, _ object: StoredObject, isOwner: Bool, into queue: SimWorkQueue<StoreKey>) {
         if isOwner {
             observe(type, object)
             if type != .deleted { queue.add(object.key) }
@@ -40,7 +40,7 @@ extension OwnerIndex {
     }
 
     /// A relist of the owners: the index starts over and every owner is queued.
-    func relist(_ objects: [StoredObject], into queue: WorkQueue<ObjectKey>) {
+    func relist(_ objects: [StoredObject], into queue: SimWorkQueue<StoreKey>) {
         reset(objects)
         for object in objects { queue.add(object.key) }
     }

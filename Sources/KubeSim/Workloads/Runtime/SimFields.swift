@@ -9,7 +9,7 @@ struct SimFields {
     var name: String { json["metadata"]["name"].stringValue ?? "" }
     var namespace: String { json["metadata"]["namespace"].stringValue ?? "" }
     var uid: String { json["metadata"]["uid"].stringValue ?? "" }
-    var key: ObjectKey { ObjectKey(namespace: namespace, name: name) }
+    var key: StoreKey { StoreKey(namespace: namespace, name: name) }
     var resourceVersion: String { json["metadata"]["resourceVersion"].stringValue ?? "" }
     var generation: Int { json["metadata"]["generation"].intValue ?? 0 }
     var isDeleting: Bool { !json["metadata"]["deletionTimestamp"].isNull }

@@ -12,14 +12,14 @@ final class EndpointsController: Reconciler, FeedObserver {
     static let maxEndpointsPerSlice = 100
     private let client: ClusterClient
     private let pool: NodePool
-    private let queue: WorkQueue<ObjectKey>
+    private let queue: SimWorkQueue<StoreKey>
     private struct Indexes: Sendable {
         var pods = LabelIndex()
         var services = SelectorIndex()
     }
     private let indexes = NIOLockedValueBox(Indexes())
 
-    init(client: ClusterClient, pool: NodePool, queue: WorkQueue<ObjectKey>) {
+    init(client: ClusterClient, pool: NodePool, queue: SimWorkQueue<StoreKey>) {
         self.client = client
         self.pool = pool
         self.queue = queue
@@ -38,7 +38,7 @@ final class EndpointsController: Reconciler, FeedObserver {
             queue.add(object.key)
             return
         }
-        let affected = indexes.withLockedValue { i -> Set<ObjectKey> in
+        let affected = indexes.withLockedValue { i -> Set<StoreKey> in
             let old = type == .deleted ? i.pods.remove(object.key) : i.pods.set(object.key, labels: object.labels)
             var services = i.services.selecting(namespace: object.key.namespace, labels: object.labels)
             if let old, old != object.labels {
@@ -68,7 +68,7 @@ final class EndpointsController: Reconciler, FeedObserver {
 
     // MARK: Reconcile
 
-    func reconcile(_ key: ObjectKey) throws -> ReconcileResult {
+    func reconcile(_ key: StoreKey) throws -> ReconcileResult {
         guard let service = client.object(WorkloadResource.services, key) else {
             // The Service is gone: so are its Endpoints (its slices go with it by ownerReference).
             if let endpoints = client.object(WorkloadResource.endpoints, key), isManaged(endpoints) {

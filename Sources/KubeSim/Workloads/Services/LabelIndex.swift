@@ -9,11 +9,11 @@ struct LabelIndex: Sendable {
     }
 
     private var postings: [Term: Set<String>] = [:]
-    private var labels: [ObjectKey: [String: String]] = [:]
+    private var labels: [StoreKey: [String: String]] = [:]
 
     /// Records an object's current labels; returns its previous ones.
     @discardableResult
-    mutating func set(_ key: ObjectKey, labels new: [String: String]) -> [String: String]? {
+    mutating func set(_ key: StoreKey, labels new: [String: String]) -> [String: String]? {
         let old = labels[key]
         if old == new { return old }
         if let old { unindex(key, old) }
@@ -23,7 +23,7 @@ struct LabelIndex: Sendable {
     }
 
     @discardableResult
-    mutating func remove(_ key: ObjectKey) -> [String: String]? {
+    mutating func remove(_ key: StoreKey) -> [String: String]? {
         guard let old = labels.removeValue(forKey: key) else { return nil }
         unindex(key, old)
         return old
@@ -34,10 +34,10 @@ struct LabelIndex: Sendable {
         labels.removeAll()
     }
 
-    func labels(of key: ObjectKey) -> [String: String]? { labels[key] }
+    func labels(of key: StoreKey) -> [String: String]? { labels[key] }
 
     /// The objects in `namespace` whose labels include every pair of `selector` (non-empty).
-    func matching(namespace: String, selector: [String: String]) -> [ObjectKey] {
+    func matching(namespace: String, selector: [String: String]) -> [StoreKey] {
         guard !selector.isEmpty else { return [] }
         var smallest: Set<String>?
         for (k, v) in selector {
@@ -46,13 +46,13 @@ struct LabelIndex: Sendable {
             if names.isEmpty { return [] }
         }
         return (smallest ?? []).compactMap { name in
-            let key = ObjectKey(namespace: namespace, name: name)
+            let key = StoreKey(namespace: namespace, name: name)
             guard let labels = labels[key], selector.allSatisfy({ labels[$0.key] == $0.value }) else { return nil }
             return key
         }
     }
 
-    private mutating func unindex(_ key: ObjectKey, _ old: [String: String]) {
+    private mutating func unindex(_ key: StoreKey, _ old: [String: String]) {
         for (k, v) in old {
             let term = Term(namespace: key.namespace, key: k, value: v)
             postings[term]?.remove(key.name)
@@ -75,14 +75,14 @@ struct SelectorIndex: Sendable {
         var value: String
     }
 
-    private var selectors: [ObjectKey: [String: String]] = [:]
-    private var anchors: [ObjectKey: Term] = [:]
+    private var selectors: [StoreKey: [String: String]] = [:]
+    private var anchors: [StoreKey: Term] = [:]
     /// anchor pair → names of the services filed under it.
     private var byAnchor: [Term: Set<String>] = [:]
     /// pair → how many selectors include it (to pick the rarest pair as a new anchor).
     private var usage: [Term: Int] = [:]
 
-    mutating func set(_ key: ObjectKey, selector: [String: String]) {
+    mutating func set(_ key: StoreKey, selector: [String: String]) {
         if selectors[key] == selector { return }
         remove(key)
         guard !selector.isEmpty else { return }
@@ -99,7 +99,7 @@ struct SelectorIndex: Sendable {
         byAnchor[anchor.term, default: []].insert(key.name)
     }
 
-    mutating func remove(_ key: ObjectKey) {
+    mutating func remove(_ key: StoreKey) {
         guard let old = selectors.removeValue(forKey: key) else { return }
         for (k, v) in old {
             let term = Term(namespace: key.namespace, key: k, value: v)
@@ -119,12 +119,12 @@ struct SelectorIndex: Sendable {
     }
 
     /// Services in `namespace` whose selector matches `labels`.
-    func selecting(namespace: String, labels: [String: String]) -> Set<ObjectKey> {
-        var out = Set<ObjectKey>()
+    func selecting(namespace: String, labels: [String: String]) -> Set<StoreKey> {
+        var out = Set<StoreKey>()
         for (k, v) in labels {
             guard let names = byAnchor[Term(namespace: namespace, key: k, value: v)] else { continue }
             for name in names {
-                let key = ObjectKey(namespace: namespace, name: name)
+                let key = StoreKey(namespace: namespace, name: name)
                 if let selector = selectors[key], selector.allSatisfy({ labels[$0.key] == $0.value }) { out.insert(key) }
             }
         }

@@ -68,7 +68,7 @@ struct InvolvedObject: Sendable, Hashable {
 ///
 /// Recording never blocks a controller: events queue up and one task writes them. Events
 /// older than the time-to-live are deleted, as kube-apiserver's `--event-ttl` does.
-final class EventRecorder: Sendable {
+final class SimEventRecorder: Sendable {
     private struct Pending: Sendable {
         var involved: InvolvedObject
         var type: EventType
@@ -89,9 +89,9 @@ final class EventRecorder: Sendable {
 
     private struct State: Sendable {
         var pending: [Pending] = []
-        var aggregates: [AggregateKey: ObjectKey] = [:]
+        var aggregates: [AggregateKey: StoreKey] = [:]
         var aggregateOrder: [AggregateKey] = []
-        var expiries: [(at: Date, key: ObjectKey)] = []
+        var expiries: [(at: Date, key: StoreKey)] = []
         var expiryStart = 0
         var lastNanos: UInt64 = 0
         var stopped = false
@@ -192,7 +192,7 @@ final class EventRecorder: Sendable {
             logger.debug("could not record event", metadata: ["reason": "\(event.reason)", "error": "\(error)"])
             return
         }
-        let key = ObjectKey(namespace: namespace, name: name)
+        let key = StoreKey(namespace: namespace, name: name)
         state.withLockedValue { s in
             if s.aggregates.updateValue(key, forKey: aggregate) == nil {
                 s.aggregateOrder.append(aggregate)
@@ -209,8 +209,8 @@ final class EventRecorder: Sendable {
     /// Deletes events past their time-to-live.
     private func expire() {
         let now = Date()
-        let due = state.withLockedValue { s -> [ObjectKey] in
-            var out: [ObjectKey] = []
+        let due = state.withLockedValue { s -> [StoreKey] in
+            var out: [StoreKey] = []
             while s.expiryStart < s.expiries.count, s.expiries[s.expiryStart].at <= now {
                 out.append(s.expiries[s.expiryStart].key)
                 s.expiryStart += 1

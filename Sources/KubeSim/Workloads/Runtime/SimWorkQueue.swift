@@ -1,11 +1,16 @@
 import NIOConcurrencyHelpers
 import NIOCore
 
-/// A work queue with client-go's guarantees: a key is queued at most once however often
-/// it is added, never handed to two workers at once, and re-queued once when it was added
-/// again while being processed. Delayed adds wait on one shared timer, so thousands of
-/// pending "look again in N seconds" cost a heap entry each, not a task each.
-final class WorkQueue<Key: Hashable & Sendable>: Sendable {
+/// The simulated controllers' work queue, with client-go's guarantees: a key is queued at
+/// most once however often it is added, never handed to two workers at once, and re-queued
+/// once when it was added again while being processed. Delayed adds wait on one shared
+/// timer, so thousands of pending "look again in N seconds" cost a heap entry each, not a
+/// task each.
+///
+/// It is the simulator's own, not OperatorKit's `WorkQueue`: kube-controller-manager's
+/// controllers here run on the simulation's continuous time with no rate limiter, metrics
+/// or leader terms, and the embedded API server must not depend on the operator runtime.
+final class SimWorkQueue<Key: Hashable & Sendable>: Sendable {
     private struct Delayed: Comparable, Sendable {
         var deadline: ContinuousClock.Instant
         var sequence: UInt64
