@@ -36,10 +36,12 @@ public struct OperatorProcess: Sendable {
             api: api, configuration: configuration, clock: clock,
             metricsFactory: OperatorMetrics.factory(registry: registry), logger: logger)
         for controller in controllers { try controller.register(with: manager) }
+        let manager = self.manager
         endpoints = OperatorEndpoints(
             probes: OperatorEndpoints.Probes(manager: manager), registry: registry,
-            metricsAddress: settings.metricsAddress, healthAddress: settings.healthAddress, logger: logger,
-            onBound: onBound)
+            metricsAddress: settings.metricsAddress, healthAddress: settings.healthAddress,
+            metricsAccess: settings.metricsAuth == .kubernetes ? MetricsAccess(api: api, clock: clock, logger: logger) : nil,
+            collect: { manager.collectMetrics() }, logger: logger, onBound: onBound)
         self.registry = registry
         self.logger = logger
     }
