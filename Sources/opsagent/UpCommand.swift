@@ -178,15 +178,17 @@ struct Up: AsyncParsableCommand {
             console.line("")
             console.line("Rolling out a bad version: checkout → \(bad) (the simulator fails half of its requests)")
             let before = try await client.get(bgd, name: "checkout", namespace: "default")
-            let container = before["spec"]["template"]["spec"]["containers"][0]["name"].stringValue ?? "checkout"
-            var patch: JSONValue = ["spec": ["template": ["spec": ["containers": [["name": .string(container), "image": .string(bad)]]]]]]
             if before["status"]["abortedRevision"].stringValue != nil {
                 // An earlier `make up` already rolled this version back; the operator keeps a failed
                 // revision back until asked to retry it (what `opsagent retry checkout` does).
                 let token = ISO8601DateFormatter().string(from: Date())
-                patch.setValue(["annotations": ["opsagent.dev/retry": .string(token)]], forKey: "metadata")
+                let retry: JSONValue = ["metadata": ["annotations": ["opsagent.dev/retry": .string(token)]]]
+                _ = try await client.patch(bgd, name: "checkout", namespace: "default", type: .merge, body: retry)
             }
-            _ = try await client.patch(bgd, name: "checkout", namespace: "default", type: .merge, body: patch)
+            // A JSON patch on the image path: a merge patch of `containers` would replace the
+            // whole list, dropping the container's ports and resource limits.
+            let patch: JSONValue = [["op": "replace", "path": "/spec/template/spec/containers/0/image", "value": .string(bad)]]
+            _ = try await client.patch(bgd, name: "checkout", namespace: "default", type: .json, body: patch)
             let generation = try await client.get(bgd, name: "checkout", namespace: "default")["metadata"]["generation"].intValue ?? 0
             try await view.run(until: "checkout rolled back", seconds: timeout) { rows in
                 guard let row = rows.first(where: { $0.name == "checkout" }) else { return false }
@@ -206,7 +208,7 @@ struct Up: AsyncParsableCommand {
               \(k) get deploy,svc,pods
               \(k) get events --sort-by=.lastTimestamp
             Start a new rollout by changing the image:
-              \(k) patch bgd web --type merge -p '{"spec":{"template":{"spec":{"containers":[{"name":"web","image":"registry.example/web:1.1"}]}}}}'
+              \(k) patch bgd web --type json -p '[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"registry.example/web:1.1"}]'
             Promote the rollout waiting for a person (catalog has manual promotion):
               \(Self.displayPath(executable)) promote catalog -n default --kubeconfig \(kubeconfig)
             Logs: \(directory)/operator.log, \(directory)/sim.log\(prometheusURL == nil ? "" : ", \(directory)/prometheus.log; Prometheus UI: \(prometheusURL!)")
