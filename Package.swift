@@ -216,6 +216,17 @@ let package = Package(
             dependencies: ["KubeSim", "KubeClient", "TestSupport"],
             swiftSettings: strict
         ),
+        // The operator as `opsagent run` assembles it, and what ships beside it: the image,
+        // manifests, RBAC (run as the manifests' ServiceAccount), Argo CD health check.
+        .testTarget(
+            name: "OpsagentTests",
+            dependencies: [
+                "opsagent", "OperatorKit", "KubeClient", "KubeSim", "OpsAPI", "TestSupport",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "AnalysisTests",
             dependencies: [
