@@ -180,6 +180,52 @@ struct OperationsTests {
     }
 }
 
+extension OperationsTests {
+    @Test("each Event recorded is a lifecycle log line: info (warning for Warning Events), with the object's key and the reconcile ID")
+    func eventsAreLogged() async throws {
+        let lines = NIOLockedValueBox<[(Logger.Level, String, Logger.Metadata)]>([])
+        var handler = CapturingLogHandler(lines: lines)
+        handler.metadataProvider = .reconcile
+        let logger = Logger(label: "test") { _ in handler }
+        let cluster = InMemoryCluster()
+        let widget = try await cluster.create(Fixtures.widgets.resource, Fixtures.widget("w"), namespace: nil)
+        let recorder = EventRecorder(configuration: .init(component: "test", instance: "host"), api: cluster, logger: logger)
+        let context = ReconcileContext(controller: "widgets", key: ObjectKey(namespace: "default", name: "w"), reconcileID: "r-1")
+        ReconcileContext.$current.withValue(context) {
+            recorder.normal(widget, reason: "Promoted", message: "switched traffic to green")
+            recorder.warning(widget, reason: "RolledBack", message: "analysis failed")
+        }
+        let captured = lines.withLockedValue { $0 }
+        #expect(captured.count == 2)
+        #expect(captured.first?.0 == .info && captured.first?.1 == "switched traffic to green")
+        #expect(captured.last?.0 == .warning)
+        #expect(captured.first?.2["object"] == "default/w")
+        #expect(captured.first?.2["reason"] == "Promoted")
+        #expect(captured.first?.2["reconcileID"] == "r-1")
+        recorder.finish()
+    }
+}
+
+/// Keeps what is logged, merged with its metadata provider's.
+struct CapturingLogHandler: LogHandler {
+    let lines: NIOLockedValueBox<[(Logger.Level, String, Logger.Metadata)]>
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+    var metadataProvider: Logger.MetadataProvider?
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var all = metadata
+        if let provided = metadataProvider?.get() { all.merge(provided) { _, new in new } }
+        if let own = event.metadata { all.merge(own) { _, new in new } }
+        lines.withLockedValue { $0.append((event.level, "\(event.message)", all)) }
+    }
+}
+
 /// Answers every request with `status` and an empty JSON object.
 final class StubTransport: HTTPTransport {
     let status = NIOLockedValueBox(200)
