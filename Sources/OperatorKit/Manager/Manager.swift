@@ -226,7 +226,7 @@ public final class Manager: ServiceLifecycle.Service, Sendable {
 
     private func shutDown(_ controllers: [Controller], leading: Task<Void, Never>) async {
         logger.info("shutting down: no new reconciles; waiting for those in flight",
-                    metadata: ["timeout": "\(configuration.gracefulShutdownTimeout)"])
+                    metadata: ["timeout": .stringConvertible(configuration.gracefulShutdownTimeout)])
         for controller in controllers { controller.stop() }
         // A candidate stops campaigning; a leader releases the lease once its reconciles end.
         elector?.resign()
