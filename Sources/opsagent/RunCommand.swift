@@ -72,6 +72,12 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Who may read /metrics: none (anyone who reaches the port) or kubernetes (bearer tokens checked with TokenReview and SubjectAccessReview for get /metrics) (default none).")
     var metricsAuth: String?
 
+    @Flag(inversion: .prefixedNo, help: "Serve /metrics over TLS, with --metrics-cert-dir's certificate or a self-signed one (default off).")
+    var metricsSecure: Bool?
+
+    @Option(help: "A folder with tls.crt and tls.key for /metrics (default: a self-signed certificate).")
+    var metricsCertDir: String?
+
     @Option(name: .customLong("shutdown-timeout"), help: "Seconds reconciles in flight get to finish on shutdown (default 25).")
     var shutdownTimeoutSeconds: Int?
 
@@ -93,6 +99,8 @@ struct Run: AsyncParsableCommand {
         flags.metricsBindAddress = metricsBindAddress
         flags.healthProbeBindAddress = healthProbeBindAddress
         flags.metricsAuth = metricsAuth
+        flags.metricsSecure = metricsSecure
+        flags.metricsCertDirectory = metricsCertDir
         flags.shutdownTimeoutSeconds = shutdownTimeoutSeconds
         flags.logFormat = logFormat
         flags.logLevel = logLevel

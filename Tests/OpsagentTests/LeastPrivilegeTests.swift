@@ -101,7 +101,7 @@ struct LeastPrivilegeTests {
          "the values of Secrets that analysed pods reference are read to redact them (issue 15, the redaction half, being merged)"),
     ]
 
-    @Test("run as its ServiceAccount through every example: 0 Forbidden, no unused rule, /metrics behind TokenReview + SubjectAccessReview")
+    @Test("run as its ServiceAccount through every example: 0 Forbidden, no unused rule, /metrics over TLS behind TokenReview + SubjectAccessReview")
     func leastPrivilege() async throws {
         let sim = try await Simulator.start(.init(port: 0, workloads: SimulationOptions(timeScale: 0.05)))
         let admin = Kubectl(kubeconfig: sim.kubeconfigPath)
@@ -130,6 +130,7 @@ struct LeastPrivilegeTests {
         settings.metricsAddress = BindAddressSpec(host: "127.0.0.1", port: 0)
         settings.healthAddress = BindAddressSpec(host: "127.0.0.1", port: 0)
         settings.metricsAuth = .kubernetes
+        settings.metricsSecure = true
         settings.workers = 2
         let requests = RequestLog()
         let ports = NIOLockedValueBox<[OperatorEndpoints.Endpoint: Int]>([:])
@@ -252,6 +253,8 @@ struct LeastPrivilegeTests {
     private func scrapeMetrics(sim: Simulator, admin: Kubectl, requests: RequestLog,
                                ports: NIOLockedValueBox<[OperatorEndpoints.Endpoint: Int]>) async throws {
         let port = try #require(ports.withLockedValue { $0[.metrics] })
+        #expect((try? await CurlTransport.shared.send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/metrics")))?.status != 200,
+                "plain HTTP is not served")
         #expect(try await scrape(port, token: nil).status == 401)
         #expect(try await scrape(port, token: "not-a-token").status == 401)
         let stranger = try sim.serviceAccountToken(namespace: Self.workloads, name: "default")
@@ -289,11 +292,15 @@ struct LeastPrivilegeTests {
         #expect(requests.contains { $0.resource == "tokenreviews" } && requests.contains { $0.resource == "subjectaccessreviews" })
     }
 
+    /// GET /metrics over HTTPS (the operator's self-signed certificate, as Prometheus scrapes
+    /// it with `insecureSkipVerify`).
     private func scrape(_ port: Int, token: String?) async throws -> (status: Int, body: String) {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/metrics")!)
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+        var headers: HTTPHeaders = [:]
+        if let token { headers.set("Authorization", "Bearer \(token)") }
+        let response = try await CurlTransport.shared.send(
+            HTTPRequest(method: "GET", url: "https://127.0.0.1:\(port)/metrics", headers: headers,
+                        tls: TLSConfiguration(insecureSkipVerify: true)))
+        return (response.status, response.bodyText)
     }
 
     private func waitFor(_ client: KubernetesClient, _ name: String, _ what: String, timeout: Duration,

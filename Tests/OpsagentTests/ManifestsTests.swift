@@ -48,6 +48,7 @@ struct ManifestsTests {
         let deployment = try Self.one(objects, kind: "Deployment", name: "opsagent")
         let args = deployment["spec"]["template"]["spec"]["containers"][0]["args"].arrayValue?.compactMap(\.stringValue) ?? []
         #expect(args.contains("--metrics-auth=kubernetes"))
+        #expect(args.contains("--metrics-secure"))
         let reader = try Self.one(objects, kind: "ClusterRole", name: "opsagent-metrics-reader")
         #expect(reader["rules"] == [["nonResourceURLs": ["/metrics"], "verbs": ["get"]]])
         let service = try Self.one(objects, kind: "Service", name: "opsagent-metrics")
@@ -56,6 +57,7 @@ struct ManifestsTests {
         let monitor = try Self.one(withMonitor, kind: "ServiceMonitor", name: "opsagent")
         #expect(monitor["spec"]["selector"]["matchLabels"] == service["metadata"]["labels"])
         #expect(monitor["spec"]["endpoints"][0]["port"] == service["spec"]["ports"][0]["name"])
+        #expect(monitor["spec"]["endpoints"][0]["scheme"] == "https")
         let binding = try Self.one(withMonitor, kind: "ClusterRoleBinding", name: "opsagent-metrics-reader")
         #expect(binding["roleRef"]["name"] == "opsagent-metrics-reader")
         #expect(!objects.contains { $0["kind"] == "ServiceMonitor" }, "the ServiceMonitor is optional")

@@ -1,8 +1,11 @@
 import HTTPServing
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOSSL
 import Prometheus
 import ServiceLifecycle
 
@@ -45,18 +48,23 @@ public struct OperatorEndpoints: ServiceLifecycle.Service {
     private let bound = NIOLockedValueBox<[Endpoint: Int]>([:])
     private let onBound: (@Sendable (Endpoint, Int) -> Void)?
     private let metricsAccess: MetricsAccess?
+    private let metricsCertificate: ServingCertificate?
     private let collect: (@Sendable () -> Void)?
 
     /// - Parameters:
     ///   - metricsAccess: who may read `/metrics`; nil serves it to anyone who reaches it.
+    ///   - metricsCertificate: serves `/metrics` over TLS with it (and the probes too when they
+    ///     share its address); nil serves plain HTTP.
     ///   - collect: updates the series computed at scrape time, before each scrape.
     public init(
         probes: Probes, registry: PrometheusCollectorRegistry, metricsAddress: BindAddressSpec?,
-        healthAddress: BindAddressSpec?, metricsAccess: MetricsAccess? = nil, collect: (@Sendable () -> Void)? = nil,
+        healthAddress: BindAddressSpec?, metricsAccess: MetricsAccess? = nil, metricsCertificate: ServingCertificate? = nil,
+        collect: (@Sendable () -> Void)? = nil,
         logger: Logger = Logger(label: "opsagent.endpoints"),
         onBound: (@Sendable (Endpoint, Int) -> Void)? = nil
     ) {
         self.metricsAccess = metricsAccess
+        self.metricsCertificate = metricsCertificate
         self.collect = collect
         self.probes = probes
         self.registry = registry
@@ -86,14 +94,14 @@ public struct OperatorEndpoints: ServiceLifecycle.Service {
         }
         try await withThrowingDiscardingTaskGroup { group in
             for (address, endpoints) in servers {
-                let application = makeApplication(address: address, endpoints: endpoints)
+                let application = try makeApplication(address: address, endpoints: endpoints)
                 // `run()`, not `runService()`: the enclosing service group owns signals and shutdown.
                 group.addTask { try await application.run() }
             }
         }
     }
 
-    private func makeApplication(address: BindAddressSpec, endpoints: Set<Endpoint>) -> some ApplicationProtocol {
+    private func makeApplication(address: BindAddressSpec, endpoints: Set<Endpoint>) throws -> some ApplicationProtocol {
         let router = Router()
         let probes = self.probes
         if endpoints.contains(.health) {
@@ -130,9 +138,17 @@ public struct OperatorEndpoints: ServiceLifecycle.Service {
         let bound = self.bound
         let onBound = self.onBound
         let logger = self.logger
+        var server = HTTPServerBuilder.http1ClosingUnserved()
+        if let certificate = metricsCertificate, endpoints.contains(.metrics) {
+            var tls = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(certificate.certificatePEM.utf8)).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(certificate.privateKeyPEM.utf8), format: .pem)))
+            tls.applicationProtocols = ["http/1.1"]
+            server = try .tls(server, tlsConfiguration: tls)
+        }
         return Application(
             router: router,
-            server: .http1ClosingUnserved(),
+            server: server,
             configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port)),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? address.port
