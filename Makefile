@@ -42,7 +42,9 @@ sim: build ## run the embedded cluster in the foreground
 image: ## build the container image (needs a Docker engine)
 	docker build -t $(IMAGE) .
 
-image-check: ## the Dockerfile's build stage without a Docker engine (release build: ~TIME on 2 cores)
+# A cold release build: 1,195 CPU seconds (20 min of one core; about 10–12 min wall on 2 idle
+# cores), measured on the 2-core machine; 75 min wall when it shared them with three other builds.
+image-check: ## the Dockerfile's build stage without a Docker engine (a cold release build, see above)
 	./scripts/image-check.sh
 
 deploy: ## install the CRDs and the operator into the cluster kubectl points at (manifests/ includes crds/)
