@@ -42,7 +42,7 @@ sim: build ## run the embedded cluster in the foreground
 image: ## build the container image (needs a Docker engine)
 	docker build -t $(IMAGE) .
 
-# A cold release build: 1,195 CPU seconds (20 min of one core; about 10–12 min wall on 2 idle
+# A cold release build: 1,195 CPU seconds (20 min of one core; an estimated 10–12 min wall on 2 idle
 # cores), measured on the 2-core machine; 75 min wall when it shared them with three other builds.
 image-check: ## the Dockerfile's build stage without a Docker engine (a cold release build, see above)
 	./scripts/image-check.sh
