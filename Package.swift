@@ -44,6 +44,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "Scheduling",
+            dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+        .target(
             name: "HTTPServing",
             dependencies: [
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -59,6 +64,7 @@ let package = Package(
             name: "KubeSim",
             dependencies: [
                 "KubeClient",
+                "Scheduling",
                 "HTTPServing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -79,6 +85,7 @@ let package = Package(
             name: "OperatorKit",
             dependencies: [
                 "KubeClient",
+                "Scheduling",
                 "HTTPServing",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -100,9 +107,15 @@ let package = Package(
             name: "Analysis",
             dependencies: [
                 "KubeClient",
+                "Scheduling",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "AuditChecks",
+            dependencies: ["KubeClient"],
             swiftSettings: strict
         ),
         .target(
@@ -113,7 +126,8 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "KubeClient", "HTTPServing",
+                "KubeClient", "HTTPServing", "Analysis",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -218,8 +232,13 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "AuditChecksTests",
+            dependencies: ["AuditChecks", "KubeClient"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "KubeSimTests",
-            dependencies: ["KubeSim", "KubeClient", "TestSupport"],
+            dependencies: ["KubeSim", "KubeClient", "Scheduling", "TestSupport"],
             swiftSettings: strict
         ),
         // The operator as `opsagent run` assembles it, and what ships beside it: the image,
@@ -237,13 +256,13 @@ let package = Package(
             name: "AnalysisTests",
             dependencies: [
                 "Analysis",
+                "Scheduling",
                 "KubeClient",
                 "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
     ],

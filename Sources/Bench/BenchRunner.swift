@@ -62,7 +62,7 @@ struct BenchRunner {
         logger.logLevel = .warning  // the table, not the manager's start/stop lines
         let manager = Manager(api: api, configuration: ManagerConfiguration(
             workersPerController: workers, resyncPeriod: .seconds(resyncPeriod)), logger: logger)
-        try BlueGreenController.register(in: manager, options: BlueGreenOptions(workers: workers))
+        try BlueGreenController.register(in: OperatorContext(manager: manager, configuration: .init(workers: workers)))
         let runTask = Task { try await manager.run() }
         try await until("the manager is ready", seconds: 30, poll: .milliseconds(1)) { manager.isReady }
         f["startup_ms"] = seconds(ContinuousClock.now - startup) * 1000

@@ -32,14 +32,10 @@ struct OperatorAssembly {
             configMap: analysisConfigMap, overrides: analysisOverrides, environment: environment, client: client,
             logger: logger
         ).makeAnalyzer()
-        let options = BlueGreenOptions(
-            prometheusURL: prometheusURL, analyzer: analyzer,
-            logReader: { namespace, pod, container in
-                (try? await client.logs(pod: pod, namespace: namespace, options: LogOptions(container: container, tailLines: 20)))?
-                    .split(separator: "\n").map(String.init)
-            },
-            workers: settings.workers)
-        let controllers = Run.installedControllers(options)
+        let controllerConfiguration = OperatorContext.Configuration(
+            prometheusURL: prometheusURL, analyzer: analyzer, workers: settings.workers)
+        // Every installed controller (Controllers/Shared/InstalledControllers.swift).
+        let controllers = InstalledControllers.setups(controllerConfiguration)
         if controllers.isEmpty {
             logger.warning("no controllers are installed; serving health and metrics only")
         }

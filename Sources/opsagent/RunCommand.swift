@@ -20,13 +20,6 @@ struct Run: AsyncParsableCommand {
             flight finish (up to --shutdown-timeout), releases the lease and exits 0.
             """)
 
-    /// Every controller `opsagent run` starts. A new controller adds its `ControllerSetup` here.
-    static func installedControllers(_ options: BlueGreenOptions) -> [any ControllerSetup] {
-        [ControllerRegistration(name: "bluegreendeployment") { manager in
-            try BlueGreenController.register(in: manager, options: options)
-        }]
-    }
-
     @Option(help: "Prometheus base URL that analysis checks query by default (env OPSAGENT_PROMETHEUS_URL).")
     var prometheusURL: String?
 

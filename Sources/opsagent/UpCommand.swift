@@ -178,16 +178,17 @@ struct Up: AsyncParsableCommand {
             console.line("")
             console.line("Rolling out a bad version: checkout → \(bad) (the simulator fails half of its requests)")
             let before = try await client.get(bgd, name: "checkout", namespace: "default")
+            // A JSON patch of the image alone: a merge patch would replace the containers list
+            // and drop the ports and limits.
+            var patch: JSONValue = [["op": "replace", "path": "/spec/template/spec/containers/0/image", "value": .string(bad)]]
             if before["status"]["abortedRevision"].stringValue != nil {
                 // An earlier `make up` already rolled this version back; the operator keeps a failed
                 // revision back until asked to retry it (what `opsagent retry checkout` does).
                 let token = ISO8601DateFormatter().string(from: Date())
-                let retry: JSONValue = ["metadata": ["annotations": ["opsagent.dev/retry": .string(token)]]]
-                _ = try await client.patch(bgd, name: "checkout", namespace: "default", type: .merge, body: retry)
+                let annotations = before["metadata"]["annotations"].isNull ? "/metadata/annotations" : "/metadata/annotations/opsagent.dev~1retry"
+                let value: JSONValue = before["metadata"]["annotations"].isNull ? ["opsagent.dev/retry": .string(token)] : .string(token)
+                patch = .array((patch.arrayValue ?? []) + [["op": "add", "path": .string(annotations), "value": value]])
             }
-            // A JSON patch on the image path: a merge patch of `containers` would replace the
-            // whole list, dropping the container's ports and resource limits.
-            let patch: JSONValue = [["op": "replace", "path": "/spec/template/spec/containers/0/image", "value": .string(bad)]]
             _ = try await client.patch(bgd, name: "checkout", namespace: "default", type: .json, body: patch)
             let generation = try await client.get(bgd, name: "checkout", namespace: "default")["metadata"]["generation"].intValue ?? 0
             try await view.run(until: "checkout rolled back", seconds: timeout) { rows in

@@ -1,5 +1,7 @@
+import TestSupport
 import KubeClient
 import Testing
+import Scheduling
 @testable import Analysis
 
 @Suite("Anthropic provider")
@@ -55,7 +57,7 @@ struct AnthropicProviderTests {
     @Test func overloadedIsRetried() async throws {
         try await withFakeServer { server in
             server.enqueue(.status(529, message: "Overloaded"), .status(429, message: "rate limited", headers: ["retry-after": "3"]))
-            let clock = ManualClock()
+            let clock = ManualClock(advancesOnSleep: true)
             let result = await (try Harness.anthropic(server, clock: clock)).analyze(FactSets.request(FactSets.healthy))
             #expect(result.degraded == nil)
             #expect(server.requestCount == 3)

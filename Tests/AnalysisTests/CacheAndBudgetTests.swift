@@ -1,4 +1,6 @@
+import TestSupport
 import Testing
+import Scheduling
 @testable import Analysis
 
 @Suite("Cache, budget and incident deduplication")
@@ -28,7 +30,7 @@ struct CacheAndBudgetTests {
 
     @Test func cachedAnswersExpireAfterTheirTTL() async throws {
         try await withFakeServer { server in
-            let clock = ManualClock()
+            let clock = ManualClock(advancesOnSleep: true)
             let analyzer = try Harness.openAI(server, clock: clock)
             _ = await analyzer.analyze(FactSets.request(FactSets.healthy))
             clock.advance(by: .seconds(599))
@@ -56,7 +58,7 @@ struct CacheAndBudgetTests {
 
     @Test func providerFailuresAreRememberedBrieflySoTheProviderIsNotHammered() async throws {
         try await withFakeServer(defaultReply: .status(500, message: "down")) { server in
-            let clock = ManualClock()
+            let clock = ManualClock(advancesOnSleep: true)
             let analyzer = try Harness.openAI(server, settings: Harness.settings(maxRetries: 0), clock: clock)
             let first = await analyzer.analyze(FactSets.request(FactSets.healthy))
             let again = await analyzer.analyze(FactSets.request(FactSets.healthy))
@@ -71,7 +73,7 @@ struct CacheAndBudgetTests {
 
     @Test func theCallBudgetStopsCallsAndRefillsAfterAMinute() async throws {
         try await withFakeServer { server in
-            let clock = ManualClock()
+            let clock = ManualClock(advancesOnSleep: true)
             let budget = AnalysisBudget(callsPerMinute: 1, tokensPerHour: nil, clock: clock)
             let analyzer = try Harness.openAI(server, budget: budget, clock: clock)
             let first = await analyzer.analyze(FactSets.request(FactSets.healthy))
@@ -91,7 +93,7 @@ struct CacheAndBudgetTests {
 
     @Test func retriesCountAgainstTheCallBudget() async throws {
         try await withFakeServer(defaultReply: .status(503, message: "busy")) { server in
-            let clock = ManualClock()
+            let clock = ManualClock(advancesOnSleep: true)
             let budget = AnalysisBudget(callsPerMinute: 2, tokensPerHour: nil, clock: clock)
             let result = await (try Harness.openAI(server, budget: budget, clock: clock)).analyze(FactSets.request(FactSets.healthy))
             #expect(server.requestCount == 2)
@@ -101,7 +103,7 @@ struct CacheAndBudgetTests {
 
     @Test func theTokenBudgetStopsCallsThatWouldExceedIt() async throws {
         try await withFakeServer(defaultReply: .analysis(FakeLLMServer.passing, usage: .init(input: 3000, output: 500))) { server in
-            let clock = ManualClock()
+            let clock = ManualClock(advancesOnSleep: true)
             let budget = AnalysisBudget(callsPerMinute: nil, tokensPerHour: 8000, clock: clock)
             let analyzer = try Harness.openAI(server, budget: budget, clock: clock)
             _ = await analyzer.analyze(FactSets.request(FactSets.healthy))
@@ -130,7 +132,7 @@ struct CacheAndBudgetTests {
     }
 
     @Test func anIncidentIsNotifiedOncePerTTL() async {
-        let clock = ManualClock()
+        let clock = ManualClock(advancesOnSleep: true)
         let gate = NotificationGate(ttl: .seconds(600), clock: clock)
         #expect(await gate.admit("shop/checkout#abc"))
         #expect(!(await gate.admit("shop/checkout#abc")))
@@ -140,7 +142,7 @@ struct CacheAndBudgetTests {
     }
 
     @Test func theCacheKeepsItsCapacity() async {
-        let clock = ManualClock()
+        let clock = ManualClock(advancesOnSleep: true)
         let cache = AnalysisCache(capacity: 2, clock: clock)
         let result = BuiltinAnalyzer().evaluate(FactSets.request(FactSets.healthy))
         await cache.store(result, for: "a", ttl: .seconds(10))

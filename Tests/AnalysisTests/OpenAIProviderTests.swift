@@ -1,6 +1,8 @@
+import TestSupport
 import Foundation
 import KubeClient
 import Testing
+import Scheduling
 @testable import Analysis
 
 @Suite("OpenAI-compatible provider")
@@ -150,7 +152,7 @@ struct OpenAIProviderTests {
     @Test func a429IsRetriedAfterTheTimeTheServerAsked() async throws {
         try await withFakeServer { server in
             server.enqueue(.status(429, message: "Rate limit reached for gpt-4o-mini", headers: ["retry-after": "7"]))
-            let clock = ManualClock()
+            let clock = ManualClock(advancesOnSleep: true)
             let result = await (try Harness.openAI(server, clock: clock)).analyze(FactSets.request(FactSets.healthy))
             #expect(result.degraded == nil)
             #expect(server.requestCount == 2)
@@ -161,7 +163,7 @@ struct OpenAIProviderTests {
     @Test func retryAfterMillisecondsIsPreferred() async throws {
         try await withFakeServer { server in
             server.enqueue(.status(429, message: "slow down", headers: ["retry-after-ms": "1500", "retry-after": "2"]))
-            let clock = ManualClock()
+            let clock = ManualClock(advancesOnSleep: true)
             _ = await (try Harness.openAI(server, clock: clock)).analyze(FactSets.request(FactSets.healthy))
             #expect(clock.sleeps == [.milliseconds(1500)])
         }
@@ -169,7 +171,7 @@ struct OpenAIProviderTests {
 
     @Test func serverErrorsAreRetriedWithGrowingBackoffThenFallBack() async throws {
         try await withFakeServer(defaultReply: .status(500, message: "The server had an error while processing your request")) { server in
-            let clock = ManualClock()
+            let clock = ManualClock(advancesOnSleep: true)
             let result = await (try Harness.openAI(server, clock: clock)).analyze(FactSets.request(FactSets.healthy))
             #expect(server.requestCount == 3)   // the call and two retries
             #expect(result.degraded?.reason == .providerUnavailable)
@@ -184,7 +186,7 @@ struct OpenAIProviderTests {
 
     @Test func badCredentialsAreNotRetried() async throws {
         try await withFakeServer(defaultReply: .status(401, message: "Incorrect API key provided")) { server in
-            let clock = ManualClock()
+            let clock = ManualClock(advancesOnSleep: true)
             let result = await (try Harness.openAI(server, clock: clock)).analyze(FactSets.request(FactSets.healthy))
             #expect(server.requestCount == 1)
             #expect(clock.sleeps.isEmpty)
@@ -195,7 +197,7 @@ struct OpenAIProviderTests {
 
     @Test func aRetryAfterBeyondTheDeadlineFallsBackAtOnce() async throws {
         try await withFakeServer(defaultReply: .status(429, message: "quota", headers: ["retry-after": "120"])) { server in
-            let clock = ManualClock()
+            let clock = ManualClock(advancesOnSleep: true)
             let analyzer = try Harness.openAI(server, settings: Harness.settings(timeout: .seconds(30)), clock: clock)
             let result = await analyzer.analyze(FactSets.request(FactSets.healthy))
             #expect(server.requestCount == 1)
@@ -208,7 +210,7 @@ struct OpenAIProviderTests {
         // A port nothing listens on: bind a server, note its port, stop it.
         let server = try await FakeLLMServer.start()
         await server.stop()
-        let clock = ManualClock()
+        let clock = ManualClock(advancesOnSleep: true)
         let result = await (try Harness.openAI(server, clock: clock)).analyze(FactSets.request(FactSets.crashLoop))
         #expect(result.degraded?.reason == .providerUnavailable)
         #expect(result.verdict == .fail)

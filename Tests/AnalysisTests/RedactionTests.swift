@@ -114,12 +114,39 @@ struct RedactionTests {
         ("token: ghp_abcdefghijklmnopqrstuvwxyz0123456789", "ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
         ("key sk-proj-abcdefghijklmnopqrstuvwxyz012345 rejected", "sk-proj-abcdefghijklmnopqrstuvwxyz012345"),
         ("X-Api-Key = 0123456789abcdef", "0123456789abcdef"),
+        // The token shapes providers issue, found in free text without a field name.
+        ("calling with sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789 now", "sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"),
+        ("cloned with github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz", "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz"),
+        ("slack xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx", "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"),
+        ("slack xoxp-123456789012-abcdefabcdef", "xoxp-123456789012-abcdefabcdef"),
+        ("slack xoxa-2-123456789012-abcdefabcd", "xoxa-2-123456789012-abcdefabcd"),
+        ("slack xoxr-123456789012-abcdefabcd", "xoxr-123456789012-abcdefabcd"),
+        ("maps AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW used", "AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW"),
+        ("git glpat-AbCdEfGhIjKlMnOpQrSt12 push", "glpat-AbCdEfGhIjKlMnOpQrSt12"),
+        ("sts issued ASIAIOSFODNN7EXAMPLE for the session", "ASIAIOSFODNN7EXAMPLE"),
     ])
     func freeTextCredentialsAreRedacted(line: String, secret: String) {
         var session = Redactor.builtin.session()
         let redacted = session.redact(line)
         #expect(!redacted.contains(secret), "\(redacted)")
         #expect(redacted.contains("[REDACTED:"))
+    }
+
+    @Test(arguments: ["RSA PRIVATE KEY", "EC PRIVATE KEY", "OPENSSH PRIVATE KEY", "PRIVATE KEY", "ENCRYPTED PRIVATE KEY"])
+    func privateKeysOfEveryPEMKindAreRemoved(kind: String) {
+        var session = Redactor.builtin.session()
+        let body = "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW"
+        let text = session.redact("loaded key:\n-----BEGIN \(kind)-----\n\(body)\n-----END \(kind)-----\ndone")
+        #expect(!text.contains(body), "\(kind): \(text)")
+        #expect(text.hasSuffix("done"))
+    }
+
+    @Test func anUnpaddedBase64FormOfAKnownValueIsRemoved() {
+        let value = "the-service-password-17"  // base64 ends in "=" when padded
+        let unpadded = Data(value.utf8).base64EncodedString().replacingOccurrences(of: "=", with: "")
+        var session = Redactor.builtin.session(sensitiveValues: [value])
+        let text = session.redact("header x-auth: \(unpadded) (unpadded)")
+        #expect(!text.contains(unpadded), "\(text)")
     }
 
     @Test func aPrivateKeyCutByTheLogTailIsStillRemoved() {

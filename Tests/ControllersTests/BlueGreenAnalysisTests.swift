@@ -44,12 +44,13 @@ import TestSupport
             resourceVersion: service["metadata"]["resourceVersion"].stringValue, fieldSelector: "metadata.name=checkout"))
         let watcher = Task {
             for try await event in stream {
+                if case .error(let status) = event { throw KubeError.decoding("the Service watch failed: \(status.message ?? "")") }
                 if let color = event.object?["spec"]["selector"]["opsagent.dev/color"].stringValue {
                     seen.withLock { $0.append(color) }
                 }
             }
+            throw KubeError.decoding("the Service watch ended before the test did: changes may have been missed")
         }
-        defer { watcher.cancel() }
 
         // A version whose pods fail half of their requests.
         try await cluster.patch("checkout", ns, ["spec": ["template": ["metadata": ["annotations": ["sim.opsagent.dev/error-rate": "0.5"]]]]])
@@ -66,6 +67,13 @@ import TestSupport
         #expect(status["history"][0]["outcome"] == "RolledBack")
         try await eventually("green is scaled down") { try await cluster.replicas("checkout-green", ns) == 0 }
         #expect(seen.withLock { $0 }.allSatisfy { $0 == "blue" }, "the active Service pointed at \(seen.withLock { $0 })")
+        // The watch was alive throughout: a dead one would have proved nothing.
+        watcher.cancel()
+        switch await watcher.result {
+        case .success: break
+        case .failure(let error):
+            if !(error is CancellationError) && (error as? KubeError)?.isCancelled != true { Issue.record("\(error)") }
+        }
     }
 
     @Test func anOperatorRestartMidAnalysisResumesWithoutRepeatingWork() async throws {
@@ -82,7 +90,10 @@ import TestSupport
             ($0["analysis"]["checks"][0]["measurements"].arrayValue?.count ?? 0) >= 2
         }
         await cluster.stopOperator()
-        let atStop = try await cluster.rollout("orders", ns)["status"]["analysis"]["checks"][0]["measurements"].arrayValue?.count ?? 0
+        let takenBefore = (try await cluster.rollout("orders", ns)["status"]["analysis"]["checks"][0]["measurements"].arrayValue ?? [])
+            .compactMap { $0["at"].stringValue }
+        let atStop = takenBefore.count
+        #expect(atStop >= 2 && atStop < 6)
 
         let restarted = try await RolloutCluster.start(sim: sim)
         defer { Task { await restarted.stopOperator() } }
@@ -94,6 +105,8 @@ import TestSupport
         #expect(measurements.count == 6, "exactly the configured count, none repeated: \(measurements.count) (had \(atStop) at the restart)")
         let times = measurements.compactMap { $0["at"].stringValue }
         #expect(Set(times).count == times.count)
+        // Resumed, not restarted: the measurements taken before the restart are the first ones.
+        #expect(Array(times.prefix(atStop)) == takenBefore, "before: \(takenBefore), after: \(times)")
         #expect((status["history"].arrayValue ?? []).filter { $0["outcome"] == "Promoted" && $0["revision"] == status["activeRevision"] }.count == 1)
         #expect(try await restarted.client.list(.deployments, namespace: ns).items.count == 2, "no duplicate children")
     }

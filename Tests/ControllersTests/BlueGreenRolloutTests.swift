@@ -2,6 +2,7 @@ import Controllers
 import Foundation
 import KubeClient
 import KubeSim
+import OperatorKit
 import OpsAPI
 import Testing
 import TestSupport
@@ -43,6 +44,8 @@ import TestSupport
             try await cluster.replicas("web-blue", ns) == 0
         }
         #expect(try await cluster.replicas("web-green", ns) == 2)
+        // GitOps health: Current once the old color is gone (InProgress while it waited).
+        try await eventually("kstatus Current") { KStatus.of(try await cluster.rollout("web", ns)) == .current }
     }
 
     @Test func aNeverReadyPreviewHitsTheDeadlineAndTrafficStays() async throws {
@@ -56,6 +59,12 @@ import TestSupport
         let status = failed["status"]
         #expect(status.condition("Ready")?.status == .false)
         #expect(status.condition("Ready")?.reason == "ProgressDeadlineExceeded")
+        // kstatus: a rolled-back rollout is Failed, not Current; nothing of the rollout in progress lingers.
+        #expect(status.condition("Stalled")?.reason == "ProgressDeadlineExceeded")
+        #expect(status.condition("Reconciling") == nil)
+        #expect(KStatus.of(failed) == .failed)
+        #expect(status.condition("Promoted")?.reason == "StableRevisionServes")
+        #expect(status.condition("AnalysisPassed") == nil)
         #expect(status["activeColor"] == "blue")
         #expect(status["abortedRevision"].stringValue != nil)
         #expect(status["history"][0]["outcome"] == "RolledBack")
@@ -212,16 +221,34 @@ import TestSupport
         let cluster = try await RolloutCluster.shared.get()
         let ns = try await cluster.namespace("delete")
         try await cluster.create(Rollouts.manifest("gone"), namespace: ns)
-        try await cluster.waitFor("gone", ns, "Healthy") { Rollouts.phase($0) == "Healthy" }
-        _ = try await cluster.client.create(.configmaps, ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "gone-settings"]], namespace: ns)
+        let rollout = try await cluster.waitFor("gone", ns, "Healthy") { Rollouts.phase($0) == "Healthy" }
+        // Things garbage collection or a careless controller could take: a Deployment with the
+        // rollout's pod labels that it does not own, and a ConfigMap the rollout co-owns with
+        // an object that stays (the collector keeps a dependent while one owner remains).
+        _ = try await cluster.client.create(.deployments, [
+            "apiVersion": "apps/v1", "kind": "Deployment", "metadata": ["name": "gone-worker", "labels": ["app": "gone"]],
+            "spec": ["replicas": 0, "selector": ["matchLabels": ["app": "gone", "role": "worker"]],
+                     "template": ["metadata": ["labels": ["app": "gone", "role": "worker"]],
+                                  "spec": ["containers": [["name": "w", "image": "registry.example/worker:1"]]]]],
+        ], namespace: ns)
+        let anchor = try await cluster.client.create(.configmaps, ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "anchor"]], namespace: ns)
+        _ = try await cluster.client.create(.configmaps, [
+            "apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": ["name": "gone-settings", "ownerReferences": [
+                ["apiVersion": "opsagent.dev/v1alpha1", "kind": "BlueGreenDeployment", "name": "gone", "uid": rollout["metadata"]["uid"]],
+                ["apiVersion": "v1", "kind": "ConfigMap", "name": "anchor", "uid": anchor["metadata"]["uid"]],
+            ]],
+        ], namespace: ns)
 
         _ = try await cluster.client.delete(BlueGreenDeployment.groupVersionResource, name: "gone", namespace: ns)
-        try await eventually("the Deployments and Services are collected") {
-            let deployments = try await cluster.client.list(.deployments, namespace: ns).items
+        try await eventually("the rollout's Deployments and Services are collected") {
+            let deployments = try await cluster.client.list(.deployments, namespace: ns).items.compactMap { $0["metadata"]["name"].stringValue }
             let services = try await cluster.client.list(.services, namespace: ns).items
-            return deployments.isEmpty && services.isEmpty
+            return Set(deployments) == ["gone-worker"] && services.isEmpty
         }
-        #expect((try? await cluster.client.get(.configmaps, name: "gone-settings", namespace: ns)) != nil)
+        let settings = try await cluster.client.get(.configmaps, name: "gone-settings", namespace: ns)
+        #expect(settings["metadata"]["deletionTimestamp"].isNull)
+        _ = try await cluster.client.get(.deployments, name: "gone-worker", namespace: ns)
     }
 
     @Test func kubectlWaitsForReady() async throws {
@@ -274,13 +301,13 @@ import TestSupport
         ], namespace: ns)
         // The autoscaler scales the live color up; the rollout must not undo it.
         _ = try await cluster.client.scale(.deployments, name: "news-blue", namespace: ns, replicas: 5)
-        try await cluster.patch("news", ns, ["metadata": ["labels": ["touched": "yes"]]]) // wake the controller
-        try await eventually("the HPA's replica count stands") {
-            let rollout = try await cluster.rollout("news", ns)
-            let replicas = try await cluster.replicas("news-blue", ns)
-            return rollout["status"]["observedGeneration"] == rollout["metadata"]["generation"] && replicas == 5
-        }
+        // The controller has seen the scaled Deployment once it reports its 5 ready pods…
         try await cluster.waitFor("news", ns, "all 5 pods of the live color ready") { $0["readyText"] == "5/5" }
+        #expect(try await cluster.replicas("news-blue", ns) == 5)
+        // …and a spec change (a new generation, so a full pass over the children) leaves them too.
+        try await cluster.patch("news", ns, ["spec": ["scaleDownDelaySeconds": 2]])
+        let after = try await cluster.waitFor("news", ns, "the spec change is observed") { $0["observedGeneration"] == 2 }
+        #expect(after["status"]["readyText"] == "5/5")
         #expect(try await cluster.replicas("news-blue", ns) == 5)
     }
 }

@@ -1,5 +1,7 @@
+import Analysis
 import Foundation
 import KubeClient
+import KubeSim
 import OpsAPI
 import Testing
 import TestSupport
@@ -26,5 +28,67 @@ import TestSupport
             let done = try await cluster.waitFor(name, ns, "\(name) becomes Healthy", timeout: .seconds(90)) { Rollouts.phase($0) == "Healthy" }
             #expect(done["status"].condition("Ready")?.status == .true)
         }
+    }
+}
+
+/// The examples through a second revision, where their gates run: checkout's Prometheus
+/// error-rate check against a real Prometheus scraping the cluster, and the LLM step (gate
+/// for checkout, advisory for web) against the local OpenAI-compatible test server; catalog
+/// waits for a person. The first revision skips analysis by design, so this is where the
+/// examples' analysis is proven.
+@Suite(.serialized) struct ExamplesSecondRevisionTests {
+    @Test func everyExampleRollsOutASecondRevisionThroughItsGates() async throws {
+        let sim = try await Simulator.start(.init(port: 0, workloads: SimulationOptions(timeScale: RolloutCluster.timeScale)))
+        defer { Task { await sim.stop() } }
+        let prometheus = try await PrometheusServer.start(
+            targets: ["127.0.0.1:\(sim.port)"], metricsPath: "/metrics/cluster", scheme: "https", bearerToken: sim.adminToken)
+        defer { prometheus.stop() }
+        let llm = try await FakeLLMServer.start()
+        var configuration = AnalysisConfiguration()
+        configuration.provider = .openAI
+        configuration.baseURL = llm.baseURL + "/v1"
+        configuration.model = "gpt-4o-mini"
+        let cluster = try await RolloutCluster.start(
+            prometheusURL: prometheus.url, analyzer: AnalyzerFactory.makeAnalyzer(configuration, apiKey: "sk-examples-test"), sim: sim)
+        defer { Task { await cluster.stopOperator(); await llm.stop() } }
+
+        let ns = try await cluster.namespace("examples2")
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("kubectl-cache-\(UUID().uuidString)").path
+        let kubectl = KubectlRunner(kubeconfig: cluster.sim.kubeconfigPath, cacheDir: cache)
+        let applied = try await kubectl.run("-n", ns, "apply", "-f", ExamplesTests.root.appendingPathComponent("examples/bluegreen").path)
+        #expect(applied.status == 0, "kubectl apply failed: \(applied.stderr)")
+        var first: [String: String] = [:]
+        for name in ["web", "checkout", "catalog"] {
+            let healthy = try await cluster.waitFor(name, ns, "\(name) Healthy", timeout: .seconds(90)) { Rollouts.phase($0) == "Healthy" }
+            first[name] = healthy["status"]["activeRevision"].stringValue
+        }
+        // The README's way to start a new revision: a JSON patch of the image.
+        for (name, image) in [("web", "registry.example/web:1.1"), ("checkout", "registry.example/shop:1.1"), ("catalog", "registry.example/catalog:3.3")] {
+            let patch = #"[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"\#(image)"}]"#
+            let result = try await kubectl.run("-n", ns, "patch", "bgd", name, "--type", "json", "-p", patch)
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        let catalog = try await cluster.waitFor("catalog", ns, "catalog analysed and waiting for a person", timeout: .seconds(90)) {
+            Rollouts.phase($0) == "Paused" && $0["analysis"]["phase"] == "Successful"
+        }
+        #expect(catalog["status"]["activeRevision"] == first["catalog"].map(JSONValue.string))
+        try await cluster.annotate("catalog", ns, "opsagent.dev/promote", "examples-test")
+        for name in ["web", "checkout", "catalog"] {
+            let promoted = try await cluster.waitFor(name, ns, "\(name)'s second revision promoted", timeout: .seconds(150)) {
+                $0["activeRevision"].stringValue != first[name] && Rollouts.phase($0) == "Healthy"
+            }
+            let status = promoted["status"]
+            #expect(status["history"][0]["outcome"] == "Promoted")
+            if name != "catalog" {
+                #expect(status["analysis"]["phase"] == "Successful", "\(name): \(status["analysis"])")
+                #expect(status["analysis"]["analyzer"]["provider"] == "openai", "\(name)'s LLM step answered")
+            }
+        }
+        // checkout's gate measured a real error rate (a number, not an empty result).
+        let checkout = try await cluster.rollout("checkout", ns)["status"]["analysis"]["checks"]
+        let errorRate = (checkout.arrayValue ?? []).first { $0["name"] == "error-rate" }
+        let values = (errorRate?["measurements"].arrayValue ?? []).compactMap { $0["value"].stringValue.flatMap(Double.init) }
+        #expect(!values.isEmpty && values.allSatisfy { $0 < 0.05 }, "error-rate measurements: \(String(describing: errorRate))")
+        #expect(llm.requests.contains { $0.bodyText.contains(#"\"name\":\"checkout\""#) })
     }
 }

@@ -1,3 +1,4 @@
+import Analysis
 import Controllers
 import Foundation
 import KubeClient
@@ -17,24 +18,23 @@ final class RolloutCluster: Sendable {
 
     static let shared = SharedRolloutCluster()
 
-    static func start(prometheusURL: String? = nil, sim existing: Simulator? = nil) async throws -> RolloutCluster {
+    static func start(prometheusURL: String? = nil, analyzer: (any Analyzer)? = nil, sim existing: Simulator? = nil) async throws -> RolloutCluster {
         let sim: Simulator
         if let existing { sim = existing } else {
             sim = try await Simulator.start(.init(port: 0, workloads: SimulationOptions(timeScale: timeScale)))
         }
         let client = try KubernetesClient(kubeconfigPath: sim.kubeconfigPath)
-        if (try? await client.get(.customResourceDefinitions, name: BlueGreenDeployment.definition.name)) == nil {
+        do {
+            _ = try await client.get(.customResourceDefinitions, name: BlueGreenDeployment.definition.name)
+        } catch let error as KubeError where error.isNotFound {
             _ = try await client.create(.customResourceDefinitions, BlueGreenDeployment.definition.json)
         }
         try await eventually("the BlueGreenDeployment CRD is served") {
             (try? await client.list(BlueGreenDeployment.groupVersionResource, namespace: "default")) != nil
         }
         let manager = Manager(api: client, configuration: ManagerConfiguration())
-        let logs: @Sendable (String, String, String) async -> [String]? = { ns, pod, container in
-            (try? await client.logs(pod: pod, namespace: ns, options: LogOptions(container: container, tailLines: 20)))?
-                .split(separator: "\n").map(String.init)
-        }
-        try BlueGreenController.register(in: manager, options: BlueGreenOptions(prometheusURL: prometheusURL, logReader: logs))
+        try BlueGreenController.register(in: OperatorContext(manager: manager, configuration: .init(
+            prometheusURL: prometheusURL, analyzer: analyzer ?? BuiltinAnalyzer())))
         let run = Task { try await manager.run() }
         try await eventually("the manager's caches sync") { manager.isReady }
         return RolloutCluster(sim: sim, client: client, manager: manager, run: run)
@@ -98,7 +98,11 @@ final class RolloutCluster: Sendable {
     }
 
     func replicas(_ deployment: String, _ namespace: String) async throws -> Int? {
-        try? await client.get(.deployments, name: deployment, namespace: namespace)["spec"]["replicas"].intValue
+        do {
+            return try await client.get(.deployments, name: deployment, namespace: namespace)["spec"]["replicas"].intValue
+        } catch let error as KubeError where error.isNotFound {
+            return nil
+        }
     }
 }
 

@@ -114,7 +114,11 @@ import Testing
         #expect(body == "404 page not found")
         #expect(e.isNotFound)
         let long = error(502, String(repeating: "x", count: 5000))
-        if case .http(_, let body, _) = long { #expect(body.count <= KubeError.bodySnippetLimit + 1) }
+        guard case .http(_, let longBody, _) = long else {
+            Issue.record("a 502 with a non-Status body should be .http, got \(long)")
+            return
+        }
+        #expect(longBody.count <= KubeError.bodySnippetLimit + 1)
         #expect(long.isRetryable)
         // An unknown reason falls back on the code, as client-go does.
         let odd = error(409, #"{"kind":"Status","apiVersion":"v1","metadata":{},"reason":"Weird","code":409}"#)

@@ -1,5 +1,6 @@
 import Foundation
 import KubeClient
+import Scheduling
 import Testing
 @testable import KubeSim
 

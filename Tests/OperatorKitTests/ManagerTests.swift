@@ -177,7 +177,11 @@ struct ManagerTests {
 
         running.manager.stop()
         _ = try await cluster.create(widgets, Fixtures.widget("after-stop"), namespace: nil)
-        try await eventually { running.manager.cache.get(Fixtures.widgets, ObjectKey(namespace: "default", name: "after-stop")) != nil || !running.manager.isRunning }
+        // The informers run until the reconcile in flight is done: wait until the new widget has
+        // reached the cache, so its event was handed to the (closed) queue before the check below.
+        try await eventually("the informer delivers the widget created after stop") {
+            running.manager.cache.get(Fixtures.widgets, ObjectKey(namespace: "default", name: "after-stop")) != nil
+        }
         #expect(!running.manager.isRunning, "/healthz reports stopping at once")
         #expect(running.tally.running == 1, "the reconcile in flight is still running")
         gate.open()
@@ -269,5 +273,16 @@ struct ManagerTests {
         #expect(throws: ManagerError.self) {
             try manager.addController(named: "a", for: Fixtures.widgets, reconciler: ReconcilerFunction { _ in .done })
         }
+        let run = Task { try await manager.run() }
+        try await eventually("the manager runs") { manager.isRunning }
+        do {
+            try manager.addController(named: "late", for: Fixtures.widgets, reconciler: ReconcilerFunction { _ in .done })
+            Issue.record("a controller was added to a running manager")
+        } catch let error as ManagerError {
+            #expect("\(error)".contains("register controllers before run()"))
+        }
+        #expect(manager.controllers.map(\.name) == ["a"])
+        manager.stop()
+        try await run.value
     }
 }

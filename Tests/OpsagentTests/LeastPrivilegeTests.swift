@@ -97,8 +97,6 @@ struct LeastPrivilegeTests {
          "setting blockOwnerDeletion on owned children needs it where the OwnerReferencesPermissionEnforcement admission plugin runs (OpenShift); the embedded cluster does not run that plugin"),
         ("ClusterRole/opsagent-manager", "pods/log", "get",
          "log tails are read only for pods that are unready or restarted when a revision's checks have all passed; the embedded cluster cannot hold a pod in that state on purpose (a pod deleted during the analysis, or one whose status says it restarted, did not get there)"),
-        ("ClusterRole/opsagent-workload-secrets", "secrets", "get",
-         "the values of Secrets that analysed pods reference are read to redact them (issue 15, the redaction half, being merged)"),
     ]
 
     @Test("run as its ServiceAccount through every example: 0 Forbidden, no unused rule, /metrics over TLS behind TokenReview + SubjectAccessReview")
@@ -243,6 +241,49 @@ struct LeastPrivilegeTests {
         }
         try await eventually("built-in CPU checks read PodMetrics", timeout: .seconds(60)) {
             requests.contains { $0.apiGroup == "metrics.k8s.io" && $0.verb == "list" }
+        }
+
+        // A rollout whose pods read a Secret through env: its analysis reads the Secret's
+        // values to redact them from what the analyzer is sent.
+        result = try await admin.run("create", "secret", "generic", "payments-db", "-n", ns, "--from-literal=password=hunter2-not-real")
+        #expect(result.status == 0, "\(result.stderr)")
+        let payments = """
+            apiVersion: opsagent.dev/v1alpha1
+            kind: BlueGreenDeployment
+            metadata: {name: payments}
+            spec:
+              replicas: 1
+              template:
+                metadata: {labels: {app: payments}}
+                spec:
+                  containers:
+                    - name: app
+                      image: registry.example/payments:1.0
+                      env:
+                        - name: DB_PASSWORD
+                          valueFrom: {secretKeyRef: {name: payments-db, key: password}}
+              activeService: {name: payments}
+              prePromotionAnalysis:
+                checks:
+                  - name: pods-ready
+                    builtin: {type: PodReadiness}
+                    interval: 1s
+                    count: 2
+                llm: {mode: advisory}
+            """
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("payments-\(UUID().uuidString).yaml")
+        try payments.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        result = try await admin.run("apply", "-n", ns, "-f", file.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        try await waitFor(client, "payments", "payments Healthy at generation 1", timeout: .seconds(120)) {
+            $0["status"]["phase"] == "Healthy" && $0["status"]["observedGeneration"] == 1
+        }
+        result = try await admin.run("patch", "bgd", "payments", "-n", ns, "--type", "json", "-p",
+                                     #"[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"registry.example/payments:1.1"}]"#)
+        #expect(result.status == 0, "\(result.stderr)")
+        try await eventually("the analysis reads the Secret the pods reference, to redact it", timeout: .seconds(60)) {
+            requests.contains { $0.verb == "get" && $0.resource == "secrets" && $0.namespace == ns && $0.name == "payments-db" }
         }
 
         try await scrapeMetrics(sim: sim, admin: admin, requests: requests, ports: ports)

@@ -1,3 +1,5 @@
+import Scheduling
+
 /// The operator's allowance of LLM calls: at most so many calls a minute and tokens an
 /// hour, counted over sliding windows. One budget is shared by every analyzer of the
 /// operator; when it is used up, analyses fall back to the built-in analyzer.
@@ -16,16 +18,16 @@ public actor AnalysisBudget {
 
     public nonisolated let callsPerMinute: Int?
     public nonisolated let tokensPerHour: Int?
-    private let clock: any AnalysisClock
-    private var calls: [ContinuousClock.Instant] = []
-    private var spent: [UInt64: (at: ContinuousClock.Instant, tokens: Int)] = [:]
+    private let clock: any OperatorClock
+    private var calls: [ClockInstant] = []
+    private var spent: [UInt64: (at: ClockInstant, tokens: Int)] = [:]
     private var nextID: UInt64 = 0
 
     static let minute = Duration.seconds(60)
     static let hour = Duration.seconds(3600)
 
     /// - Parameters: nil means no limit.
-    public init(callsPerMinute: Int?, tokensPerHour: Int?, clock: any AnalysisClock = SystemAnalysisClock()) {
+    public init(callsPerMinute: Int?, tokensPerHour: Int?, clock: any OperatorClock = SystemClock()) {
         self.callsPerMinute = callsPerMinute
         self.tokensPerHour = tokensPerHour
         self.clock = clock
@@ -33,7 +35,7 @@ public actor AnalysisBudget {
 
     /// Grants a new call that is expected to use `estimatedTokens`, or says why not.
     public func admit(estimatedTokens: Int) -> Result<Reservation, Exhausted> {
-        let now = clock.now()
+        let now = clock.now
         prune(now)
         if let failure = callLimitReached(now) { return .failure(failure) }
         if let limit = tokensPerHour {
@@ -54,7 +56,7 @@ public actor AnalysisBudget {
     /// Grants one more HTTP call (a retry or a repair) on an existing reservation: it
     /// counts against the calls a minute, its tokens are already reserved.
     public func admitAnotherCall() -> Result<Void, Exhausted> {
-        let now = clock.now()
+        let now = clock.now
         prune(now)
         if let failure = callLimitReached(now) { return .failure(failure) }
         calls.append(now)
@@ -76,7 +78,7 @@ public actor AnalysisBudget {
 
     /// Calls made in the last minute and tokens used in the last hour.
     public func usage() -> (callsLastMinute: Int, tokensLastHour: Int) {
-        prune(clock.now())
+        prune(clock.now)
         return (calls.count, tokensInWindow)
     }
 
@@ -84,14 +86,14 @@ public actor AnalysisBudget {
 
     private var tokensInWindow: Int { spent.values.reduce(0) { $0 + $1.tokens } }
 
-    private func callLimitReached(_ now: ContinuousClock.Instant) -> Exhausted? {
+    private func callLimitReached(_ now: ClockInstant) -> Exhausted? {
         guard let limit = callsPerMinute, calls.count >= limit else { return nil }
         let wait = calls.first.map { Self.minute - (now - $0) } ?? .zero
         let seconds = max(1, Int(wait.components.seconds))
         return Exhausted(description: "LLM call budget exhausted: \(calls.count) of \(limit) calls in the last minute; next call possible in \(seconds)s (raise analysis.budget.callsPerMinute to allow more)")
     }
 
-    private func prune(_ now: ContinuousClock.Instant) {
+    private func prune(_ now: ClockInstant) {
         calls.removeAll { now - $0 >= Self.minute }
         spent = spent.filter { now - $0.value.at < Self.hour }
     }

@@ -1,5 +1,6 @@
 import KubeClient
 import Logging
+import Scheduling
 
 /// Builds the operator's analyzer from its configuration.
 ///
@@ -18,7 +19,7 @@ public enum AnalyzerFactory {
     /// degraded with reason `Misconfigured` and what to fix, and the problem is logged.
     public static func makeAnalyzer(_ configuration: AnalysisConfiguration, apiKey: String?,
                                     transport: any HTTPTransport = CurlTransport.shared,
-                                    clock: any AnalysisClock = SystemAnalysisClock(),
+                                    clock: any OperatorClock = SystemClock(),
                                     logger: Logger = Logger(label: "opsagent.analysis")) -> any Analyzer {
         let redactor: Redactor
         do {

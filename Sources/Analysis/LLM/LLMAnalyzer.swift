@@ -1,5 +1,6 @@
 import KubeClient
 import Logging
+import Scheduling
 
 /// Asks an LLM provider, with everything a production call needs around it.
 ///
@@ -24,14 +25,14 @@ public struct LLMAnalyzer: Analyzer {
     let redactor: Redactor
     let cache: AnalysisCache
     let budget: AnalysisBudget
-    let clock: any AnalysisClock
+    let clock: any OperatorClock
     let inFlight = InFlightAnalyses()
     let logger: Logger
 
     public init(provider: any LLMProvider, transport: any HTTPTransport, settings: LLMAnalyzerSettings = LLMAnalyzerSettings(),
                 fallback: BuiltinAnalyzer = BuiltinAnalyzer(), redactor: Redactor = .builtin,
                 cache: AnalysisCache? = nil, budget: AnalysisBudget? = nil,
-                clock: any AnalysisClock = SystemAnalysisClock(),
+                clock: any OperatorClock = SystemClock(),
                 logger: Logger = Logger(label: "opsagent.analysis")) {
         self.provider = provider
         self.transport = transport

@@ -115,8 +115,9 @@ enum FactsDocument {
             }
             if let last = container.lastTermination { object["lastTermination"] = termination(last) }
             var limits: JSONValue = .emptyObject
-            if let cpu = container.limits.cpuCores { limits["cpuCores"] = number(cpu) }
-            if let memory = container.limits.memoryBytes { limits["memoryBytes"] = number(memory) }
+            // In Kubernetes notation, as the manifest has them (`500m`, `256Mi`), when known.
+            if let cpu = container.limits.cpu { limits["cpu"] = .string(cpu) } else if let cpu = container.limits.cpuCores { limits["cpuCores"] = number(cpu) }
+            if let memory = container.limits.memory { limits["memory"] = .string(memory) } else if let memory = container.limits.memoryBytes { limits["memoryBytes"] = number(memory) }
             if limits != .emptyObject { object["limits"] = limits }
             if !container.environment.isEmpty {
                 let redacted = session.redact(environment: container.environment)
@@ -203,9 +204,8 @@ enum FactsDocument {
 
         static func round(_ value: Double, significantDigits: Int) -> Double {
             guard value != 0 else { return 0 }
-            let magnitude = Int(Foundation.floor(Foundation.log10(Swift.abs(value))))
-            let scale = Foundation.pow(10.0, Double(significantDigits - 1 - magnitude))
-            return (value * scale).rounded() / scale
+            // Through decimal text, so 268435456 becomes 268400000 and not 268399999.99999997.
+            return Double(String(format: "%.\(max(1, significantDigits))g", value)) ?? value
         }
     }
 }

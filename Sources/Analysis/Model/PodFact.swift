@@ -105,9 +105,14 @@ public struct ResourceLimits: Sendable, Hashable {
     public var cpuCores: Double?
     /// Memory in bytes (`256Mi` is 268435456).
     public var memoryBytes: Double?
+    /// The limits as the manifest wrote them (`500m`, `256Mi`): what a prompt shows.
+    public var cpu: String?
+    public var memory: String?
 
-    public init(cpuCores: Double? = nil, memoryBytes: Double? = nil) {
+    public init(cpuCores: Double? = nil, memoryBytes: Double? = nil, cpu: String? = nil, memory: String? = nil) {
         self.cpuCores = cpuCores
         self.memoryBytes = memoryBytes
+        self.cpu = cpu
+        self.memory = memory
     }
 }

@@ -1,61 +1,53 @@
 import Analysis
 import Foundation
 import KubeClient
+import OperatorKit
 import OpsAPI
 
 /// Where an analysis stage stands after one step.
 enum AnalysisOutcome: Sendable, Equatable {
-    /// Measurements remain; look again after this delay.
+    /// Measurements remain, or the analyzer is still thinking; look again after this delay.
     case running(after: Duration)
     case passed
     case failed(reason: String, message: String)
 }
 
-/// Analyses whose LLM (or built-in) verdict is being computed off the work queue.
-actor PendingAnalyses {
-    private var results: [String: AnalysisResult] = [:]
-    private var running: Set<String> = []
-
-    /// The finished result for `key`, or nil after starting `work` (once) in the background;
-    /// `wake` is called when it finishes so the rollout is reconciled again.
-    func result(for key: String, start work: @escaping @Sendable () async -> AnalysisResult,
-                wake: @escaping @Sendable () -> Void) -> AnalysisResult? {
-        if let done = results[key] { return done }
-        if running.insert(key).inserted {
-            Task {
-                let result = await work()
-                self.finish(key, result)
-                wake()
-            }
-        }
-        return nil
-    }
-
-    private func finish(_ key: String, _ result: AnalysisResult) {
-        running.remove(key)
-        results[key] = result
-        // Bounded: old verdicts are already recorded in the rollouts' status.
-        if results.count > 2_000 { results.removeAll(keepingCapacity: true); results[key] = result }
-    }
+/// Before or after the switch of traffic.
+enum AnalysisStage: String, Sendable {
+    case pre, post
 }
 
 /// Advances a pre- or post-promotion analysis by one step: takes the measurements that are
-/// due, judges the checks, and once they all pass, asks the analyzer for its verdict.
+/// due, judges the checks, and once they all pass, asks the analyzer for its verdict — as a
+/// background job, so a slow LLM never holds a worker; the job wakes the rollout when done.
 struct AnalysisStepper: Sendable {
     let measurer: CheckMeasurer
     let analyzer: any Analyzer
-    let pending: PendingAnalyses
     let facts: FactsGatherer
+    let jobs: BackgroundJobs
 
     static let measurementsKept = 10
 
-    func advance(stage: String, spec: AnalysisSpec?, state: inout AnalysisStatus, rollout: BlueGreenDeployment,
-                 uid: String, pods: ColorPods, revision: String, now: Date,
-                 wake: @escaping @Sendable () -> Void) async -> AnalysisOutcome {
-        if state.stage != stage || state.revision != revision {
+    /// The prefix of every job id of the rollout at `key`.
+    static func jobPrefix(_ key: ObjectKey) -> String { "bluegreen/\(key)/" }
+
+    struct Subject: Sendable {
+        var key: ObjectKey
+        var rollout: BlueGreenDeployment
+        /// The uids whose Events count: the rollout's and its colored Deployment's.
+        var relatedUIDs: Set<String>
+        var color: Color
+        var revision: String
+        var target: MetricTarget
+        var now: Date
+        var wake: @Sendable () -> Void
+    }
+
+    func advance(stage: AnalysisStage, spec: AnalysisSpec?, state: inout AnalysisStatus, subject: Subject) async -> AnalysisOutcome {
+        if state.stage != stage.rawValue || state.revision != subject.revision {
             state = AnalysisStatus()
-            state.stage = stage
-            state.revision = revision
+            state.stage = stage.rawValue
+            state.revision = subject.revision
             state.phase = "Running"
             state.checks = (spec?.checks ?? []).map { CheckStatus(name: $0.name, phase: "Running") }
         }
@@ -70,46 +62,19 @@ struct AnalysisStepper: Sendable {
         var nextDue: Duration?
         var checkStates = state.checks ?? []
         for (index, check) in checks.enumerated() where index < checkStates.count {
-            var cs = checkStates[index]
-            guard cs.phase == "Running" else { continue }
+            guard checkStates[index].phase == "Running" else { continue }
             let interval = GoDuration.parse(check.interval ?? "10s") ?? .seconds(10)
-            if let last = cs.measurements?.last, let at = KubeTimestamp.parse(last.at) {
+            if let last = checkStates[index].measurements?.last, let at = KubeTimestamp.parse(last.at) {
                 let due = at.addingTimeInterval(interval.seconds)
-                if due > now {
-                    nextDue = min(nextDue ?? .seconds(3600), .seconds(due.timeIntervalSince(now)))
+                if due > subject.now {
+                    nextDue = min(nextDue ?? .seconds(3600), .seconds(fractional: due.timeIntervalSince(subject.now)))
                     continue
                 }
             }
-            let value = await measurer.measure(check, rollout: rollout, pods: pods, revision: revision)
-            let verdict = CheckMeasurer.judge(value, check: check)
-            var list = cs.measurements ?? []
-            list.append(Measurement(value: value.text, phase: verdict, at: KubeTimestamp.format(now)))
-            cs.measurements = Array(list.suffix(Self.measurementsKept))
-            switch verdict {
-            case "Successful": cs.successful = (cs.successful ?? 0) + 1
-            case "Failed": cs.failed = (cs.failed ?? 0) + 1
-            default: cs.inconclusive = (cs.inconclusive ?? 0) + 1
-            }
-            // Only conclusive measurements count toward `count`: missing data never passes a check.
-            let taken = (cs.successful ?? 0) + (cs.failed ?? 0)
-            if (cs.failed ?? 0) > (check.failureLimit ?? 0) {
-                cs.phase = "Failed"
-                cs.message = "\(cs.failed ?? 0) failed measurement(s), more than failureLimit \(check.failureLimit ?? 0); last value \(value.text)"
-            } else if (cs.inconclusive ?? 0) > (check.inconclusiveLimit ?? 0) {
-                cs.phase = "Inconclusive"
-                cs.message = "\(cs.inconclusive ?? 0) inconclusive measurement(s) (\(value.text)), more than inconclusiveLimit \(check.inconclusiveLimit ?? 0)"
-            } else if taken >= (check.count ?? 3) {
-                if (cs.successful ?? 0) == 0 {
-                    cs.phase = "Inconclusive"
-                    cs.message = "no measurement passed"
-                } else {
-                    cs.phase = "Successful"
-                    cs.message = "\(cs.successful ?? 0) of \(taken) measurements passed (\(cs.inconclusive ?? 0) inconclusive)"
-                }
-            } else {
+            let value = await measurer.measure(check, target: subject.target)
+            if Self.record(value, of: check, in: &checkStates[index], now: subject.now) {
                 nextDue = min(nextDue ?? .seconds(3600), interval)
             }
-            checkStates[index] = cs
         }
         state.checks = checkStates
 
@@ -122,29 +87,72 @@ struct AnalysisStepper: Sendable {
             return .failed(reason: "AnalysisInconclusive", message: failureMessage(state))
         }
         if let nextDue { return .running(after: max(nextDue, .milliseconds(200))) }
+        return judge(stage: stage, spec: spec, state: &state, subject: subject, checks: checks)
+    }
 
-        // Every check passed: the analysis step.
+    /// Records one measurement in a check's state; returns whether the check still runs.
+    static func record(_ value: MeasuredValue, of check: AnalysisCheck, in cs: inout CheckStatus, now: Date) -> Bool {
+        let verdict = CheckMeasurer.judge(value, check: check)
+        var list = cs.measurements ?? []
+        list.append(Measurement(value: value.text, phase: verdict.rawValue, at: KubeTimestamp.format(now, fractionalDigits: 3)))
+        cs.measurements = Array(list.suffix(measurementsKept))
+        switch verdict {
+        case .successful: cs.successful = (cs.successful ?? 0) + 1
+        case .failed: cs.failed = (cs.failed ?? 0) + 1
+        case .inconclusive, .error: cs.inconclusive = (cs.inconclusive ?? 0) + 1
+        }
+        // Only conclusive measurements count toward `count`: missing data never passes a check.
+        let taken = (cs.successful ?? 0) + (cs.failed ?? 0)
+        if (cs.failed ?? 0) > (check.failureLimit ?? 0) {
+            cs.phase = "Failed"
+            cs.message = "\(cs.failed ?? 0) failed measurement(s), more than failureLimit \(check.failureLimit ?? 0); last value \(value.text)"
+        } else if (cs.inconclusive ?? 0) > (check.inconclusiveLimit ?? 0) {
+            cs.phase = "Inconclusive"
+            cs.message = "\(cs.inconclusive ?? 0) inconclusive measurement(s) (\(value.text)), more than inconclusiveLimit \(check.inconclusiveLimit ?? 0)"
+        } else if taken >= (check.count ?? 3) {
+            if (cs.successful ?? 0) == 0 {
+                cs.phase = "Inconclusive"
+                cs.message = "no measurement passed"
+            } else {
+                cs.phase = "Successful"
+                cs.message = "\(cs.successful ?? 0) of \(taken) measurements passed (\(cs.inconclusive ?? 0) inconclusive)"
+            }
+        } else {
+            return true
+        }
+        return false
+    }
+
+    /// Every check passed: the analysis step, as a background job.
+    private func judge(stage: AnalysisStage, spec: AnalysisSpec?, state: inout AnalysisStatus, subject: Subject,
+                       checks: [AnalysisCheck]) -> AnalysisOutcome {
         let mode = spec?.llm?.mode ?? "advisory"
         if mode == "disabled" {
             state.phase = "Successful"
             return .passed
         }
-        let key = "\(uid)/\(stage)/\(revision)"
-        let question = stage == "pre"
-            ? "May revision \(revision) (the \(pods.color.rawValue) preview) be promoted to serve production traffic?"
-            : "Is revision \(revision), now serving production traffic, healthy enough to keep?"
-        let checkFacts = zip(checks, checkStates).map { check, cs in
+        let uid = subject.rollout.metadata.uid ?? ""
+        let id = Self.jobPrefix(subject.key) + "\(uid)/\(stage.rawValue)/\(subject.revision)"
+        let question = stage == .pre
+            ? "May revision \(subject.revision) (the \(subject.color.rawValue) preview) be promoted to serve production traffic?"
+            : "Is revision \(subject.revision), now serving production traffic, healthy enough to keep?"
+        let checkFacts = zip(checks, state.checks ?? []).map { check, cs in
             CheckResult(name: check.name, outcome: cs.phase == "Successful" ? .passed : .failed, detail: cs.message ?? "")
         }
-        let subject = AnalysisSubject(kind: BlueGreenDeployment.kind, namespace: rollout.metadata.namespace ?? "default",
-                                      name: rollout.metadata.name ?? "")
-        let gatherer = facts
-        let analyzer = self.analyzer
-        let snapshot = state
-        guard let result = await pending.result(for: key, start: {
-            let facts = await gatherer.facts(pods: pods, rollout: rollout, revision: revision, analysis: snapshot, checks: checks, results: checkFacts)
-            return await analyzer.analyze(AnalysisRequest(subject: subject, question: question, facts: facts))
-        }, wake: wake) else {
+        let metrics = zip(checks, state.checks ?? []).map { check, cs in
+            MetricSample(name: check.name, query: check.prometheus.map { subject.target.substitute($0.query) } ?? "builtin \(check.builtin?.type ?? "")",
+                         kind: Self.kind(of: check), values: (cs.measurements ?? []).map { Double($0.value) ?? .nan })
+        }
+        let analysisSubject = AnalysisSubject(kind: BlueGreenDeployment.kind, namespace: subject.key.namespace ?? "default",
+                                              name: subject.key.name)
+        let gatherer = facts, analyzer = self.analyzer, target = subject.target
+        let related = subject.relatedUIDs
+        guard let result = jobs.result(of: id, as: AnalysisResult.self, start: {
+            let gathered = await gatherer.gather(pods: target.pods, namespace: target.namespace, relatedUIDs: related,
+                                                 metrics: metrics, checks: checkFacts)
+            return await analyzer.analyze(AnalysisRequest(subject: analysisSubject, question: question, facts: gathered.facts,
+                                                          sensitiveValues: gathered.sensitiveValues))
+        }, then: subject.wake) else {
             return .running(after: .seconds(2))
         }
         var verdict = AnalyzerVerdict(verdict: result.verdict.rawValue, confidence: (result.confidence * 100).rounded() / 100,
@@ -166,11 +174,37 @@ struct AnalysisStepper: Sendable {
         guard !bad.isEmpty else { return "analysis did not pass" }
         return bad.map { "check \($0.name) \($0.phase.lowercased()): \($0.message ?? "")" }.joined(separator: "; ")
     }
+
+    static func kind(of check: AnalysisCheck) -> MetricKind {
+        if let builtin = check.builtin {
+            switch builtin.type {
+            case "CPU": return .cpuUtilization
+            case "Memory": return .memoryUtilization
+            default: return .other
+            }
+        }
+        let text = (check.name + " " + (check.prometheus?.query ?? "")).lowercased()
+        if text.contains("error") || text.contains("5..") { return .errorRate }
+        if text.contains("latency") || text.contains("duration") { return .latency }
+        return .other
+    }
 }
 
-extension Duration {
-    var seconds: Double {
-        let (s, atto) = components
-        return Double(s) + Double(atto) / 1e18
+extension RolloutPass {
+    /// Advances the `stage` analysis of the pods of `revision` on `color`.
+    mutating func analyse(stage: AnalysisStage, spec: AnalysisSpec?, color: Color, revision: String, desired: Int) async -> AnalysisOutcome {
+        let target = MetricTarget(
+            namespace: namespace, pods: await pods(color, revision: revision), desired: desired,
+            substitutions: ["name": name, "color": color.rawValue, "revision": revision])
+        var state = status.analysis ?? AnalysisStatus()
+        let outcome = await reconciler.stepper.advance(
+            stage: stage, spec: spec, state: &state,
+            subject: AnalysisStepper.Subject(
+                key: pass.key, rollout: rollout,
+                relatedUIDs: Set([uid, deployment(color)?.object["metadata"]["uid"].stringValue].compactMap { $0 }),
+                color: color, revision: revision, target: target, now: now, wake: pass.wake))
+        status.analysis = state
+        noteAnalyzer(state)
+        return outcome
     }
 }

@@ -1,10 +1,12 @@
 import KubeClient
+import OperatorKit
 import OpsAPI
 
 /// The objects a rollout owns, as the controller wants them.
 struct ChildObjects {
     let rollout: BlueGreenDeployment
-    let uid: String
+    /// The rollout as read from the API (for its owner reference).
+    let owner: JSONValue
 
     var name: String { rollout.metadata.name ?? "" }
     var namespace: String { rollout.metadata.namespace ?? "default" }
@@ -14,19 +16,22 @@ struct ChildObjects {
     /// The Deployment of `rollout`'s `color`: `web-blue`.
     static func deploymentName(_ rollout: String, _ color: Color) -> String { "\(rollout)-\(color.rawValue)" }
 
-    var ownerReference: JSONValue {
-        ["apiVersion": .string(BlueGreenDeployment.apiVersion), "kind": .string(BlueGreenDeployment.kind),
-         "name": .string(name), "uid": .string(uid), "controller": true, "blockOwnerDeletion": true]
-    }
+    var ownerReference: JSONValue { (try? OwnerReferences.controllerReference(to: owner)) ?? .null }
 
-    /// The pod template of `color` at `revision`: the user's template plus the color label.
-    func podTemplate(_ template: JSONValue, color: Color) -> JSONValue {
+    /// The pod template of `color` at `revision`: the user's template plus the color and
+    /// revision labels, so a Service and the analysis can select one revision's pods.
+    func podTemplate(_ template: JSONValue, color: Color, revision: String) -> JSONValue {
         var t = template
         t[path: ["metadata", "labels", BlueGreenLabels.color]] = .string(color.rawValue)
+        t[path: ["metadata", "labels", BlueGreenLabels.revision]] = .string(revision)
         return t
     }
 
-    /// The selector of one color's pods: the rollout's selector plus the color.
+    /// The rollout's pod labels (its selector's matchLabels, else the template's).
+    var podLabels: [String: String] { (try? rollout.spec.effectiveSelector().matchLabels) ?? [:] }
+
+    /// The selector of one color's pods: the rollout's selector plus the color. A
+    /// Deployment's selector cannot change, so the revision is not part of it.
     func selector(_ color: Color) throws -> JSONValue {
         var selector: JSONValue
         if let given = rollout.spec.selector, !given.isNull {
@@ -36,6 +41,15 @@ struct ChildObjects {
         }
         selector[path: ["matchLabels", BlueGreenLabels.color]] = .string(color.rawValue)
         return selector
+    }
+
+    /// The labels of one revision's pods on one color (of the color's pods when `revision`
+    /// is nil: pods deployed before revisions were labelled).
+    func revisionLabels(_ color: Color, _ revision: String?) -> [String: String] {
+        var labels = podLabels
+        labels[BlueGreenLabels.color] = color.rawValue
+        if let revision { labels[BlueGreenLabels.revision] = revision }
+        return labels
     }
 
     /// A Deployment running `template` as `color`.
@@ -56,7 +70,7 @@ struct ChildObjects {
             "spec": [
                 "replicas": .int(Int64(replicas)),
                 "selector": try selector(color),
-                "template": podTemplate(template, color: color),
+                "template": podTemplate(template, color: color, revision: revision),
                 // The rollout keeps history itself; the Deployment only needs its current ReplicaSet.
                 "revisionHistoryLimit": 1,
                 "progressDeadlineSeconds": .int(Int64(rollout.spec.effectiveProgressDeadlineSeconds)),
@@ -68,11 +82,9 @@ struct ChildObjects {
         ["app.kubernetes.io/managed-by": "opsagent", .init(stringLiteral: BlueGreenLabels.managedBy): .string(name)]
     }
 
-    /// A Service routing to `color` with the rollout's pod selector.
-    func service(_ ref: ServiceRef, role: String, color: Color) throws -> JSONValue {
-        var selector = try rollout.spec.effectiveSelector().matchLabels
-        selector[BlueGreenLabels.color] = color.rawValue
-        return [
+    /// A Service routing to the pods of `revision` on `color`.
+    func service(_ ref: ServiceRef, role: String, color: Color, revision: String?) -> JSONValue {
+        [
             "apiVersion": "v1",
             "kind": "Service",
             "metadata": [
@@ -82,7 +94,7 @@ struct ChildObjects {
                 "ownerReferences": [ownerReference],
             ],
             "spec": [
-                "selector": .object(selector.mapValues { .string($0) }),
+                "selector": .object(revisionLabels(color, revision).mapValues { .string($0) }),
                 "ports": .array(servicePorts(ref)),
             ],
         ]

@@ -193,6 +193,10 @@ struct CRDRegistrationHook: CommitHook {
             if let existing = registry.catalog.type(defined.groupResource), !existing.isCustom {
                 conflict = "\"\(defined.resource)\" is already in use"
             } else {
+                if registry.catalog.type(defined.groupResource) == nil {
+                    // A newly served type gets a watch cache of its own, whose window starts now.
+                    registry.store.beginWatchWindow(defined.groupResource)
+                }
                 registry.catalog.register(defined, definition: crd)
                 // Hooks run after the store's lock is released, so the CRD's deletion may have
                 // committed (and its hook run) in the meantime: the store has the last word.

@@ -20,7 +20,7 @@ struct APIResponder: HTTPResponder {
     }
 
     private func serve(_ request: inout Request, context: SimRequestContext) async throws(APIError) -> Response {
-        let user = try api.user(authorization: request.headers[.authorization],
+        let user = try api.user(headers: request.headers,
                                 certificateUser: try await api.authenticator.certificateUser(of: context.channel))
         if let response = try await api.extensions?.respond(to: &request, user: user, authorizer: api.authorizer) {
             return response

@@ -1,3 +1,4 @@
+import HTTPTypes
 import KubeClient
 
 /// Everything request handling needs, shared by all requests.
@@ -17,6 +18,12 @@ public final class APIServices: Sendable {
 
     /// The request's user: the one its credentials name, or with `--insecure-http` the admin
     /// when it brings none; 401 otherwise.
+    /// Impersonation headers then replace it, when it may impersonate what they name.
+    func user(headers: HTTPFields, certificateUser: UserInfo?) throws(APIError) -> UserInfo {
+        try Impersonation.effectiveUser(try user(authorization: headers[.authorization], certificateUser: certificateUser),
+                                        headers: headers, authorizer: authorizer)
+    }
+
     func user(authorization: String?, certificateUser: UserInfo?) throws(APIError) -> UserInfo {
         // kube-apiserver's union authenticator asks the x509 authenticator first: a valid
         // client certificate wins over a bearer token.

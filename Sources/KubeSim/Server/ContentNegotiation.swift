@@ -33,7 +33,9 @@ struct MediaType: Equatable {
 enum ResponseForm: Equatable {
     case object
     case table(includeObject: String)
-    case partialObjectMetadata
+    /// `as=PartialObjectMetadata` (`list` false) or `as=PartialObjectMetadataList` (true): a single
+    /// object may only be asked for as the first, a list only as the second (else 406).
+    case partialObjectMetadata(list: Bool)
     case discoveryV2
 }
 
@@ -60,7 +62,7 @@ enum ContentNegotiation {
                 }
             case "PartialObjectMetadata"?, "PartialObjectMetadataList"?:
                 if entry.parameters["g"] == "meta.k8s.io", ["v1", "v1beta1"].contains(entry.parameters["v"] ?? "") {
-                    return .partialObjectMetadata
+                    return .partialObjectMetadata(list: entry.parameters["as"] == "PartialObjectMetadataList")
                 }
             default: continue
             }
@@ -72,6 +74,18 @@ enum ContentNegotiation {
     /// How to serve `/openapi/v2`: the first entry of the Accept header that names JSON or
     /// the protobuf form wins (kube-openapi's negotiation); nil means 406.
     enum OpenAPIV2Form { case json, protobuf }
+
+    /// kube's `handlers/response.go`: asking for the wrong one of PartialObjectMetadata and
+    /// PartialObjectMetadataList is 406, naming the Go type of the object served.
+    static func partialMetadataMismatch(type: ResourceType, isList: Bool) -> APIError {
+        let package = type.isCustom ? "unstructured" : type.group.isEmpty ? "core" : String(type.group.split(separator: ".")[0])
+        let goType = type.isCustom ? (isList ? "*unstructured.UnstructuredList" : "*unstructured.Unstructured")
+            : "*\(package).\(isList ? type.listKind : type.kind)"
+        let message = isList
+            ? "you requested PartialObjectMetadata, but the requested object is a list (\(goType))"
+            : "you requested PartialObjectMetadataList, but the requested object is not a list (\(goType))"
+        return APIError(code: 406, reason: "NotAcceptable", message: message)
+    }
 
     static func openAPIV2Form(accept: String?) -> OpenAPIV2Form? {
         let entries = MediaType.list(accept)

@@ -183,7 +183,7 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     private func answer(_ request: Collecting, context: ChannelHandlerContext) throws(APIError) -> Reply {
         let head = request.head
-        let user = try api.user(authorization: head.headerFields[.authorization], certificateUser: try connectionUser(context))
+        let user = try api.user(headers: head.headerFields, certificateUser: try connectionUser(context))
         guard case .resource(let path) = request.route else {
             return try responder.answer(request.route, method: head.method, path: request.path,
                                         headers: head.headerFields, user: user)

@@ -218,7 +218,8 @@ struct Call {
         switch try form() {
         case .object, .discoveryV2:
             return Responses.json(registry.served(object, type: type, version: version), status: status, warnings: warnings)
-        case .partialObjectMetadata:
+        case .partialObjectMetadata(let list):
+            if list { throw ContentNegotiation.partialMetadataMismatch(type: type, isList: false) }
             return Responses.json(TableRendering.partialMetadata(registry.readable(object, type: type)), status: status,
                                   warnings: warnings)
         case .table(let includeObject):
@@ -241,6 +242,9 @@ struct Call {
 
     func list() throws(APIError) -> Reply {
         let form = try form()
+        if case .partialObjectMetadata(list: false) = form {
+            throw ContentNegotiation.partialMetadataMismatch(type: type, isList: true)
+        }
         let (page, token) = try registry.list(type, namespace: namespace, options: listOptions)
         switch form {
         case .object, .discoveryV2:
@@ -354,11 +358,9 @@ struct Call {
         switch try registry.delete(type, namespace: namespace, name: name, options: options) {
         case .deleted(let object):
             if type.returnsDeletedObject { return try respond(object) }
-            return Responses.json([
-                "kind": "Status", "apiVersion": "v1", "metadata": .emptyObject, "status": "Success",
-                "details": ["name": .string(name), "group": .string(type.group), "kind": .string(type.resource),
-                            "uid": .string(object.uid)],
-            ])
+            let details = APIError.Details(name: name, group: type.group, kind: type.resource, uid: object.uid)
+            return Responses.json(Array(APIError.encodeStatus(status: "Success", message: "", reason: "", details: details,
+                                                              code: 0).utf8))
         case .pending(let object):
             return try respond(object, status: options.orphanDependents == false ? .accepted : .ok)
         }

@@ -39,7 +39,7 @@ enum Responses {
     }
 
     static func error(_ error: APIError) -> Reply {
-        var response = json(error.status, status: HTTPResponse.Status(code: error.code))
+        var response = json(error.statusBytes, status: HTTPResponse.Status(code: error.code))
         if let retry = error.details?.retryAfterSeconds, error.code == 429 || error.code == 503 || error.code == 504 {
             response.headers[.retryAfter] = String(retry)
         }

@@ -25,6 +25,8 @@ public final class Simulator: Sendable {
         public var kubeconfigPath: String?
         /// How many changes the watch history keeps before older resourceVersions expire.
         public var historyCapacity: Int
+        /// The watch cache's window per resource: a watch from before it gets 410 Expired.
+        public var watchCache: WatchCacheSettings
         public var watch: WatchSettings
         /// Admission steps run after the built-in ones (workload simulation adds its own).
         public var admission: [any AdmissionPlugin]
@@ -37,7 +39,8 @@ public final class Simulator: Sendable {
         public var faults: [FaultRule]
 
         public init(port: Int = 0, tls: Bool = true, dataDirectory: String? = nil, host: String = "127.0.0.1",
-                    kubeconfigPath: String? = nil, historyCapacity: Int = 20_000, watch: WatchSettings = .init(),
+                    kubeconfigPath: String? = nil, historyCapacity: Int = 20_000,
+                    watchCache: WatchCacheSettings = .init(), watch: WatchSettings = .init(),
                     admission: [any AdmissionPlugin] = [], subresources: [String: any SubresourceResponder] = [:],
                     logLevel: Logger.Level = .warning, workloads: SimulationOptions? = SimulationOptions(),
                     faults: [FaultRule] = []) {
@@ -47,6 +50,7 @@ public final class Simulator: Sendable {
             self.host = host
             self.kubeconfigPath = kubeconfigPath
             self.historyCapacity = historyCapacity
+            self.watchCache = watchCache
             self.watch = watch
             self.admission = admission
             self.subresources = subresources
@@ -116,7 +120,7 @@ public final class Simulator: Sendable {
             journal = fileJournal
         }
         let store = ObjectStore(historyCapacity: configuration.historyCapacity, revision: restored.revision,
-                                journal: journal)
+                                journal: journal, watchCache: configuration.watchCache)
         for (resource, crd) in restored.objects where resource == CustomResourceDefinitions.resource {
             if let type = CustomResourceDefinitions.resourceType(crd) { catalog.register(type, definition: crd) }
         }
@@ -149,6 +153,7 @@ public final class Simulator: Sendable {
         subresources["serviceaccounts/token"] = subresources["serviceaccounts/token"]
             ?? TokenRequestResponder(tokens: serviceAccounts)
         if let workloads, subresources["pods/log"] == nil { subresources["pods/log"] = workloads.logResponder }
+        for path in StreamingSubresources.paths where subresources[path] == nil { subresources[path] = StreamingSubresources() }
         let api = APIServices(registry: registry, authenticator: authenticator,
                               authorizer: RBACAuthorizer(store: store),
                               openAPI: CatalogOpenAPI(), watchSettings: configuration.watch,

@@ -29,7 +29,7 @@ extension Call {
             watch = try registry.watch(type, namespace: namespace, options: options)
         } catch where error.code == 410 {
             // Like kube-apiserver: the watch is accepted, then ends with one ERROR event.
-            let line = WatchLine.encode(type: .error, objectBytes: error.status.serializedBytes())
+            let line = WatchLine.encode(type: .error, objectBytes: error.statusBytes)
             return Response(Responses.buffer(line))
         }
         let encoder = WatchEncoder(call: self, form: form)
@@ -123,7 +123,7 @@ struct WatchEncoder: Sendable {
                                      "metadata": metadata]
             return WatchLine.encode(type: .bookmark, objectBytes: object.serializedBytes())
         case .failure(let error):
-            return WatchLine.encode(type: .error, objectBytes: error.status.serializedBytes())
+            return WatchLine.encode(type: .error, objectBytes: error.statusBytes)
         }
     }
 }

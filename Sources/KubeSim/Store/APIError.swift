@@ -49,6 +49,34 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "\(code) \(reason): \(message)" }
 
+    /// The `Status` a client receives, as kube-apiserver encodes it: members in the Go struct's
+    /// order (`kind`, `apiVersion`, `metadata`, `status`, `message`, `reason`, `details`, `code`),
+    /// so bodies compare equal as text.
+    public var statusBytes: [UInt8] {
+        Array(Self.encodeStatus(status: "Failure", message: message, reason: reason, details: details, code: code).utf8)
+    }
+
+    /// `metav1.Status` in field order; empty members are left out (`omitempty`).
+    public static func encodeStatus(status: String, message: String, reason: String, details: Details?, code: Int) -> String {
+        func quoted(_ text: String) -> String { JSONValue.string(text).serialized() }
+        func members(_ pairs: [(String, String?)]) -> String {
+            "{" + pairs.compactMap { key, value in value.map { "\(quoted(key)):\($0)" } }.joined(separator: ",") + "}"
+        }
+        func text(_ value: String?) -> String? { value.flatMap { $0.isEmpty ? nil : quoted($0) } }
+        var detailsText: String?
+        if let details {
+            let causes = details.causes.isEmpty ? nil : "[" + details.causes.map { cause in
+                members([("reason", text(cause.type)), ("message", text(cause.message)), ("field", text(cause.field))])
+            }.joined(separator: ",") + "]"
+            detailsText = members([("name", text(details.name)), ("group", text(details.group)), ("kind", text(details.kind)),
+                                   ("uid", text(details.uid)), ("causes", causes),
+                                   ("retryAfterSeconds", details.retryAfterSeconds.map(String.init))])
+        }
+        return members([("kind", quoted("Status")), ("apiVersion", quoted("v1")), ("metadata", "{}"),
+                        ("status", text(status)), ("message", text(message)), ("reason", text(reason)),
+                        ("details", detailsText), ("code", code == 0 ? nil : String(code))])
+    }
+
     /// The `Status` object a client receives.
     public var status: JSONValue {
         var body: JSONValue = [

@@ -156,6 +156,25 @@ enum CorePrinters {
         return more ? "\(text) + \(count - limit) more..." : text
     }
 
+    /// kube-aggregator's printer: where the API is served and whether it is available.
+    static let apiService = TableBuilder(columns: [
+        .objectName,
+        TableColumn(name: "Service", description: "The reference to the service that hosts this API endpoint."),
+        TableColumn(name: "Available", description: "Whether this service is available."),
+        .age,
+    ], cells: { object, now in
+        let service = object[path: ["spec", "service"]]
+        let hostedBy = service.isNull ? "Local"
+            : "\(service["namespace"].stringValue ?? "")/\(service["name"].stringValue ?? "")"
+        let condition = (object[path: ["status", "conditions"]].arrayValue ?? []).first { $0["type"] == "Available" }
+        var available = "Unknown"
+        if let condition {
+            available = condition["status"].stringValue ?? "Unknown"
+            if available != "True" { available += " (\(condition["reason"].stringValue ?? ""))" }
+        }
+        return [F.name(object), .string(hostedBy), .string(available), F.age(object, now: now)]
+    })
+
     static let lease = TableBuilder(columns: [
         .objectName, TableColumn(name: "Holder", description: "holderIdentity contains the identity of the holder of a current lease."), .age,
     ], cells: { object, now in

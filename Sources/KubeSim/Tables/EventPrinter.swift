@@ -73,6 +73,7 @@ enum BuiltinPrinters {
         "/PersistentVolumeClaim": CorePrinters.persistentVolumeClaim,
         "events.k8s.io/Event": EventPrinter.eventsV1,
         "coordination.k8s.io/Lease": CorePrinters.lease,
+        "apiregistration.k8s.io/APIService": CorePrinters.apiService,
         "networking.k8s.io/Ingress": CorePrinters.ingress,
         "apps/Deployment": WorkloadPrinters.deployment,
         "apps/ReplicaSet": WorkloadPrinters.replicaSet,

@@ -47,6 +47,10 @@ public final class WorkloadSimulation: Sendable {
         let kubelet = self.kubelet
         let replicaSets = ReplicaSetController(client: client, clock: clock, recorder: recorder, queue: replicaSetQueue,
                                                exactReadySince: { kubelet.readySince($0, uid: $1) })
+        let replicationControllerQueue = WorkQueue<ObjectKey>()
+        let replicationControllers = ReplicaSetController(client: client, clock: clock, recorder: recorder,
+                                                          queue: replicationControllerQueue, flavor: .replicationControllers,
+                                                          exactReadySince: { kubelet.readySince($0, uid: $1) })
         let deploymentQueue = WorkQueue<ObjectKey>()
         let deployments = DeploymentController(client: client, clock: clock, recorder: recorder, queue: deploymentQueue)
         let endpointsQueue = WorkQueue<ObjectKey>()
@@ -60,13 +64,14 @@ public final class WorkloadSimulation: Sendable {
             ControllerLoop(scheduler, queue: schedulerQueue, logger: logger),
             ControllerLoop(kubelet, queue: kubeletQueue, logger: logger),
             ControllerLoop(replicaSets, queue: replicaSetQueue, logger: logger),
+            ControllerLoop(replicationControllers, queue: replicationControllerQueue, logger: logger),
             ControllerLoop(deployments, queue: deploymentQueue, logger: logger),
             ControllerLoop(endpoints, queue: endpointsQueue, logger: logger),
             ControllerLoop(jobs, queue: jobQueue, logger: logger),
             ControllerLoop(cronJobs, queue: cronJobQueue, logger: logger),
         ]
         feed = StoreFeed(store: registry.store,
-                         observers: [scheduler, kubelet, replicaSets, deployments, endpoints, jobs, cronJobs],
+                         observers: [scheduler, kubelet, replicaSets, replicationControllers, deployments, endpoints, jobs, cronJobs],
                          logger: logger)
         metrics = ClusterMetrics(client: client, kubelet: kubelet, clock: clock)
         metricsServer = MetricsServer(client: client, kubelet: kubelet, pool: pool, clock: clock)

@@ -79,6 +79,14 @@ public final class Controller: Sendable {
     /// The queue of the running term, for inspection.
     public var queue: WorkQueue<ObjectKey>? { term.withLockedValue { $0.queue } }
 
+    /// Enqueues `key` from outside the watches (a finished background job, a timer): it is
+    /// reconciled like any other key, now or after `delay`. While this replica does not lead
+    /// there is no queue and the key is dropped: the next term reconciles every object anyway.
+    public func enqueue(_ key: ObjectKey, after delay: Duration? = nil) {
+        guard let queue else { return }
+        if let delay { queue.add(key, after: delay) } else { queue.add(key) }
+    }
+
     /// Reconciles with `workers` concurrent workers until ``stop()`` (in-flight reconciles
     /// finish) or cancellation (they are cancelled).
     public func run(workers: Int) async {

@@ -19,9 +19,19 @@ struct FailureReporter: Sendable {
         let now = clock.wallTime
         do {
             try await statusWriter.updateStatus(of: key, current: object) { status, object in
-                status.setCondition(
-                    conditionType, .false, reason: failure.reason, message: failure.message,
-                    observedGeneration: object.generation, now: now)
+                var changes = ConditionChanges()
+                if conditionType == ConditionType.ready {
+                    // kstatus: a failure retrying cannot fix stalls; one that is retried is
+                    // still being reconciled.
+                    if failure.isTerminal {
+                        changes.stalled(reason: failure.reason, message: failure.message)
+                    } else {
+                        changes.reconciling(reason: failure.reason, message: failure.message)
+                    }
+                } else {
+                    changes.set(conditionType, .false, reason: failure.reason, message: failure.message)
+                }
+                changes.apply(to: &status, observedGeneration: object.generation, now: now)
             }
         } catch let error as KubeError where error.isNotFound {
             return

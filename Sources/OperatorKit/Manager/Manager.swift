@@ -27,6 +27,9 @@ public final class Manager: ServiceLifecycle.Service, Sendable {
     public let events: EventRecorder
     /// The elector, when leader election is on.
     public let elector: LeaderElector?
+    /// Background work of every controller (LLM calls, notifications, scans), cancelled on
+    /// shutdown.
+    public let jobs: BackgroundJobs
     let clock: any OperatorClock
     let metricsFactory: any MetricsFactory
     let logger: Logger
@@ -56,6 +59,7 @@ public final class Manager: ServiceLifecycle.Service, Sendable {
         events = EventRecorder(
             configuration: EventRecorder.Configuration(component: configuration.component), api: api, clock: clock,
             logger: logger)
+        jobs = BackgroundJobs(concurrency: configuration.backgroundJobs, logger: logger)
         elector = configuration.leaderElection.map {
             LeaderElector(configuration: $0, api: api, clock: clock, metricsFactory: metricsFactory, logger: logger)
         }
@@ -70,6 +74,37 @@ public final class Manager: ServiceLifecycle.Service, Sendable {
     public func addController(
         named name: String, for primary: ResourceDescriptor, owns owned: [ResourceDescriptor] = [],
         watches: [Watch] = [], options: Controller.Options = Controller.Options(), reconciler: any Reconciler
+    ) throws -> Controller {
+        try addController(named: name, for: primary, owns: owned, watches: watches, options: options,
+                          trigger: ReconcileTrigger(), reconciler: reconciler)
+    }
+
+    /// Registers a controller whose reconciler is typed (``ObjectReconciler``): `make` builds
+    /// it from the controller's ``ControllerContext``, and the kit's ``TypedReconciler`` runs it.
+    @discardableResult
+    public func addController<R: ObjectReconciler>(
+        named name: String, for primary: ResourceDescriptor, owns owned: [ResourceDescriptor] = [],
+        watches: [Watch] = [], options: Controller.Options = Controller.Options(),
+        _ make: (ControllerContext) throws -> R
+    ) throws -> Controller {
+        let context = controllerContext(named: name, for: primary)
+        let reconciler = TypedReconciler(try make(context), context: context)
+        return try addController(named: name, for: primary, owns: owned, watches: watches, options: options,
+                                 trigger: context.trigger, reconciler: reconciler)
+    }
+
+    /// The context the kit gives a controller named `name` reconciling `primary`.
+    public func controllerContext(named name: String, for primary: ResourceDescriptor) -> ControllerContext {
+        var logger = self.logger
+        logger[metadataKey: "controller"] = "\(name)"
+        return ControllerContext(
+            name: name, primary: primary, api: api, cache: cache, events: events, clock: clock,
+            writes: WriteExpectations(clock: clock), jobs: jobs, trigger: ReconcileTrigger(), logger: logger)
+    }
+
+    private func addController(
+        named name: String, for primary: ResourceDescriptor, owns owned: [ResourceDescriptor],
+        watches: [Watch], options: Controller.Options, trigger: ReconcileTrigger, reconciler: any Reconciler
     ) throws -> Controller {
         guard !name.isEmpty else { throw ManagerError.invalidController("a controller needs a name (used in metrics and logs)") }
         let allWatches = [Watch.primary(primary)] + owned.map { Watch.owned($0, by: primary) } + watches
@@ -91,6 +126,7 @@ public final class Manager: ServiceLifecycle.Service, Sendable {
             }
             state.controllers.append(controller)
         }
+        trigger.bind(controller)
         return controller
     }
 
@@ -179,6 +215,7 @@ public final class Manager: ServiceLifecycle.Service, Sendable {
                     leading.cancel()
                 }
                 await shutDown(controllers, leading: leading)
+                jobs.cancelAll()
                 background.cancelAll()
             }
         } onCancel: {

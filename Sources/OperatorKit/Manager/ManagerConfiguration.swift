@@ -12,12 +12,15 @@ public struct ManagerConfiguration: Sendable {
     public var resyncPeriod: Duration?
     /// The component name on Events and in logs.
     public var component = "opsagent"
+    /// Background jobs (LLM calls, notifications, scans) running at once, across controllers.
+    public var backgroundJobs = 8
 
     public init(
         namespaces: NamespaceScope = .all, workersPerController: Int = 1,
         leaderElection: LeaderElectionConfiguration? = nil, gracefulShutdownTimeout: Duration = .seconds(30),
-        resyncPeriod: Duration? = nil, component: String = "opsagent"
+        resyncPeriod: Duration? = nil, component: String = "opsagent", backgroundJobs: Int = 8
     ) {
+        self.backgroundJobs = backgroundJobs
         self.namespaces = namespaces
         self.workersPerController = workersPerController
         self.leaderElection = leaderElection

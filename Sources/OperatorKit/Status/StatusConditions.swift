@@ -6,6 +6,12 @@ public enum ConditionType {
     public static let ready = "Ready"
     public static let progressing = "Progressing"
     public static let degraded = "Degraded"
+    /// kstatus: true while the controller is still working toward the spec (an
+    /// "abnormal-true" condition: removed, not set False, once the work is done).
+    public static let reconciling = "Reconciling"
+    /// kstatus: true when the controller cannot make progress without a change from the user
+    /// (an invalid spec, a rollout rolled back); removed otherwise.
+    public static let stalled = "Stalled"
 }
 
 extension JSONValue {
@@ -49,6 +55,16 @@ extension JSONValue {
         if old == new { return false }
         list[index] = new
         self["conditions"] = .array(list)
+        return true
+    }
+
+    /// Removes a condition from a status object; returns whether it was there.
+    @discardableResult
+    public mutating func removeCondition(_ type: String) -> Bool {
+        guard var list = self["conditions"].arrayValue,
+              let index = list.firstIndex(where: { $0["type"].stringValue == type }) else { return false }
+        list.remove(at: index)
+        self["conditions"] = list.isEmpty ? .null : .array(list)
         return true
     }
 

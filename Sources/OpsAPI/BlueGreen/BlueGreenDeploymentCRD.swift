@@ -100,7 +100,7 @@ extension BlueGreenDeployment {
                message: "previewService.name must differ from activeService.name")
 
     static let condition: Schema = .object("A condition of the rollout.", required: ["type", "status"], [
-        ("type", .string("Ready, Progressing, Available, Promoted, AnalysisPassed or AnalysisDegraded.")),
+        ("type", .string("Ready, Reconciling, Stalled (kstatus), Progressing, Available, Promoted, AnalysisPassed or AnalysisDegraded.")),
         ("status", .string("True, False or Unknown.", enum: ["True", "False", "Unknown"])),
         ("observedGeneration", .integer("The generation the condition was computed from.", format: "int64")),
         ("lastTransitionTime", .string("When the status last changed.", format: "date-time")),
@@ -121,7 +121,8 @@ extension BlueGreenDeployment {
         ("readyText", .string("readyReplicas/replicas, for kubectl get.")),
         ("selector", .string("Label selector of the active pods (scale subresource).")),
         ("message", .string("What the controller is doing or why it stopped.")),
-        ("stepStartedAt", .string("When the current step began.", format: "date-time")),
+        ("stepStartedAt", .string("When the current step began; the progress deadline counts from it.", format: "date-time")),
+        ("analysisPassedAt", .string("When the preview passed pre-promotion analysis; autoPromotion.delaySeconds counts from it.", format: "date-time")),
         ("abortedRevision", .string("A revision that was aborted or failed; it rolls out again only after retry.")),
         ("failureReason", .string("Why abortedRevision failed: ProgressDeadlineExceeded, AnalysisFailed, AnalysisInconclusive, AnalyzerGateFailed or Aborted.")),
         ("failureMessage", .string("What was seen when abortedRevision failed.")),

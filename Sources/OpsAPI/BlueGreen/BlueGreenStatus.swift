@@ -14,14 +14,18 @@ public struct BlueGreenStatus: Codable, Sendable, Hashable {
     public var replicas: Int?
     public var readyReplicas: Int?
     public var availableReplicas: Int?
+    /// `readyReplicas/replicas`, for the READY column of `kubectl get`.
+    public var readyText: String?
     /// Label selector of the active pods, for the scale subresource.
     public var selector: String?
     public var analysis: AnalysisStatus?
     public var conditions: [Condition]?
     public var history: [RevisionRecord]?
     public var message: String?
-    /// When the current step started (the promotion delay, scale-down delay and deadlines count from it).
+    /// When the current step started: the progress deadline counts from it.
     public var stepStartedAt: String?
+    /// When the preview passed its pre-promotion analysis: the promotion delay counts from it.
+    public var analysisPassedAt: String?
     /// Revisions the controller gave up on; a spec naming one does not roll out again until `retry`.
     public var abortedRevision: String?
     /// Why `abortedRevision` failed (a condition reason such as ProgressDeadlineExceeded) and what was seen.
@@ -33,6 +37,9 @@ public struct BlueGreenStatus: Codable, Sendable, Hashable {
     public var handledOperations: [String: String]?
 
     public init() {}
+
+    /// ``phase`` as a typed value (nil when unset or written by a newer version).
+    public var typedPhase: BlueGreenPhase? { phase.flatMap(BlueGreenPhase.init(rawValue:)) }
 }
 
 public struct AnalysisStatus: Codable, Sendable, Hashable {

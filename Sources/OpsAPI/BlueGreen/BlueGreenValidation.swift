@@ -1,16 +1,5 @@
 import KubeClient
 
-/// A problem with a spec, naming the field to fix.
-public struct SpecError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var field: String
-    public var message: String
-    public init(field: String, message: String) {
-        self.field = field
-        self.message = message
-    }
-    public var description: String { "\(field): \(message)" }
-}
-
 extension BlueGreenSpec {
     /// The pod labels the rollout selects, from `selector.matchLabels` or the template's labels.
     public var templateLabels: [String: String] {

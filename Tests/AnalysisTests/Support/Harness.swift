@@ -1,6 +1,8 @@
+import TestSupport
 import Analysis
 import KubeClient
 import Logging
+import Scheduling
 
 /// Builds analyzers pointed at a ``FakeLLMServer``.
 enum Harness {
@@ -19,7 +21,7 @@ enum Harness {
 
     static func openAI(_ server: FakeLLMServer, flavor: OpenAIChatProvider.Flavor = .openAI, apiKey: String? = Harness.apiKey,
                        model: String = "gpt-4o-mini", settings: LLMAnalyzerSettings = Harness.settings(),
-                       redactor: Redactor = .builtin, budget: AnalysisBudget? = nil, clock: ManualClock = ManualClock()) throws -> LLMAnalyzer {
+                       redactor: Redactor = .builtin, budget: AnalysisBudget? = nil, clock: ManualClock = ManualClock(advancesOnSleep: true)) throws -> LLMAnalyzer {
         let base: String
         switch flavor {
         case .azure: base = server.baseURL
@@ -30,7 +32,7 @@ enum Harness {
     }
 
     static func anthropic(_ server: FakeLLMServer, settings: LLMAnalyzerSettings = Harness.settings(), redactor: Redactor = .builtin,
-                          budget: AnalysisBudget? = nil, clock: ManualClock = ManualClock()) throws -> LLMAnalyzer {
+                          budget: AnalysisBudget? = nil, clock: ManualClock = ManualClock(advancesOnSleep: true)) throws -> LLMAnalyzer {
         let provider = try AnthropicProvider(baseURL: server.baseURL, model: "claude-sonnet-4-5", apiKey: apiKey)
         return analyzer(provider, settings: settings, redactor: redactor, budget: budget, clock: clock)
     }

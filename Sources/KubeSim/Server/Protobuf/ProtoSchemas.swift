@@ -186,6 +186,56 @@ enum ProtoSchemas {
     ])
     static let selfSubjectReview = ProtoMessage("SelfSubjectReview", [.message(1, "metadata", objectMeta)])
 
+    // MARK: what the other `kubectl create` generators send
+
+    static let serviceBackendPort = ProtoMessage("ServiceBackendPort", [.string(1, "name"), .int32(2, "number")])
+    static let ingressBackend = ProtoMessage("IngressBackend", [
+        .message(4, "service", ProtoMessage("IngressServiceBackend", [.string(1, "name"), .message(2, "port", serviceBackendPort)])),
+        .message(3, "resource", ProtoMessage("TypedLocalObjectReference", [
+            .string(1, "apiGroup", keepsZero: true), .string(2, "kind"), .string(3, "name"),
+        ])),
+    ])
+    static let httpIngressPath = ProtoMessage("HTTPIngressPath", [
+        .string(1, "path"), .string(3, "pathType", keepsZero: true), .message(2, "backend", ingressBackend),
+    ])
+    static let ingressRule = ProtoMessage("IngressRule", [
+        .string(1, "host"),
+        // IngressRuleValue is inlined in JSON: `http` sits in the rule itself.
+        .message(2, "", ProtoMessage("IngressRuleValue", [
+            .message(1, "http", ProtoMessage("HTTPIngressRuleValue", [.messages(1, "paths", httpIngressPath)])),
+        ])),
+    ])
+    static let ingress = ProtoMessage("Ingress", [
+        .message(1, "metadata", objectMeta),
+        .message(2, "spec", ProtoMessage("IngressSpec", [
+            .string(4, "ingressClassName", keepsZero: true), .message(1, "defaultBackend", ingressBackend),
+            .messages(2, "tls", ProtoMessage("IngressTLS", [.strings(1, "hosts"), .string(2, "secretName")])),
+            .messages(3, "rules", ingressRule),
+        ])),
+    ])
+    static let resourceQuota = ProtoMessage("ResourceQuota", [
+        .message(1, "metadata", objectMeta),
+        .message(2, "spec", ProtoMessage("ResourceQuotaSpec", [
+            .map(1, "hard", value: .quantity), .strings(2, "scopes"),
+            .message(3, "scopeSelector", ProtoMessage("ScopeSelector", [
+                .messages(1, "matchExpressions", ProtoMessage("ScopedResourceSelectorRequirement", [
+                    .string(1, "scopeName"), .string(2, "operator"), .strings(3, "values"),
+                ])),
+            ])),
+        ])),
+    ])
+    static let priorityClass = ProtoMessage("PriorityClass", [
+        .message(1, "metadata", objectMeta), .int32(2, "value", pointer: true), .bool(3, "globalDefault"),
+        .string(4, "description"), .string(5, "preemptionPolicy", keepsZero: true),
+    ])
+    static let podDisruptionBudget = ProtoMessage("PodDisruptionBudget", [
+        .message(1, "metadata", objectMeta),
+        .message(2, "spec", ProtoMessage("PodDisruptionBudgetSpec", [
+            F(number: 1, name: "minAvailable", type: .intOrString), .message(2, "selector", labelSelector),
+            F(number: 3, name: "maxUnavailable", type: .intOrString), .string(4, "unhealthyPodEvictionPolicy", keepsZero: true),
+        ])),
+    ])
+
     /// The message of each `apiVersion/kind` this server reads.
     static let byKind: [String: ProtoMessage] = [
         "v1/Namespace": namespace, "v1/ConfigMap": configMap, "v1/Secret": secret, "v1/ServiceAccount": serviceAccount,
@@ -198,6 +248,8 @@ enum ProtoSchemas {
         "authorization.k8s.io/v1/SelfSubjectRulesReview": selfSubjectRulesReview,
         "authentication.k8s.io/v1/TokenRequest": tokenRequest,
         "authentication.k8s.io/v1/SelfSubjectReview": selfSubjectReview,
+        "networking.k8s.io/v1/Ingress": ingress, "v1/ResourceQuota": resourceQuota,
+        "scheduling.k8s.io/v1/PriorityClass": priorityClass, "policy/v1/PodDisruptionBudget": podDisruptionBudget,
     ]
 }
 

@@ -88,6 +88,11 @@ enum ProtobufDecoder {
                 continue
             }
             let value = try scalar(&reader, field.type, wireType: wireType)
+            if field.name.isEmpty {
+                // An embedded struct that JSON inlines (`json:",inline"`, e.g. IngressRule's IngressRuleValue).
+                for (key, member) in value.objectValue ?? [:] { object[key] = member }
+                continue
+            }
             if field.repeated {
                 object[field.name] = .array((object[field.name]?.arrayValue ?? []) + [value])
             } else if field.keepsZero || !isEmpty(value) {

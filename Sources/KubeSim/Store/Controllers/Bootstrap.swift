@@ -70,5 +70,47 @@ enum Bootstrap {
         try ensure(clusterRoleBindings, binding("system:basic-user", role: "system:basic-user", group: UserInfo.authenticatedGroup))
         try ensure(clusterRoleBindings, binding("system:public-info-viewer", role: "system:public-info-viewer",
                                                 group: UserInfo.authenticatedGroup))
+        try registerAPIServices(registry)
+    }
+
+    /// kube-apiserver's group priorities (`controlplane/apiserver` defaults), for the local APIServices.
+    static let groupPriorities: [String: Int] = [
+        "": 18000, "apps": 17800, "events.k8s.io": 17750, "authentication.k8s.io": 17700,
+        "authorization.k8s.io": 17600, "autoscaling": 17500, "batch": 17400, "certificates.k8s.io": 17300,
+        "networking.k8s.io": 17200, "policy": 17100, "rbac.authorization.k8s.io": 17000, "storage.k8s.io": 16800,
+        "admissionregistration.k8s.io": 16700, "scheduling.k8s.io": 16600, "coordination.k8s.io": 16500,
+        "apiextensions.k8s.io": 16400, "discovery.k8s.io": 16200, "flowcontrol.apiserver.k8s.io": 16100,
+        "node.k8s.io": 15300, "apiregistration.k8s.io": 18000,
+    ]
+
+    /// One Local APIService per built-in group version (`v1.`, `v1.apps`, …), Available, as
+    /// kube-aggregator registers them on start; `kubectl get apiservices` lists them.
+    static func registerAPIServices(_ registry: Registry) throws {
+        let resource = GroupResource(group: "apiregistration.k8s.io", resource: "apiservices")
+        guard let type = registry.catalog.type(resource) else { return }
+        var versions: [(group: String, version: String)] = []
+        for builtin in BuiltinResources.all {
+            for version in builtin.versions where !versions.contains(where: { $0 == (builtin.group, version) }) {
+                versions.append((builtin.group, version))
+            }
+        }
+        for (group, version) in versions {
+            let name = group.isEmpty ? "\(version)." : "\(version).\(group)"
+            if registry.store.get(resource, ObjectKey(namespace: "", name: name)) != nil { continue }
+            let object: JSONValue = [
+                "apiVersion": "apiregistration.k8s.io/v1", "kind": "APIService",
+                "metadata": ["name": .string(name), "labels": ["kube-aggregator.kubernetes.io/automanaged": "onstart"]],
+                "spec": ["group": .string(group), "version": .string(version),
+                         "groupPriorityMinimum": .int(Int64(groupPriorities[group] ?? 15000)), "versionPriority": 15],
+            ]
+            let created = try registry.create(type, namespace: "", object: object).object.object
+            var available = created
+            available["status"] = ["conditions": [[
+                "type": "Available", "status": "True", "reason": "Local",
+                "message": "Local APIServices are always available",
+                "lastTransitionTime": created["metadata"]["creationTimestamp"],
+            ]]]
+            _ = try registry.update(type, namespace: "", name: name, object: available, subresource: "status")
+        }
     }
 }

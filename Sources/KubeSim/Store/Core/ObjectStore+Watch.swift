@@ -75,8 +75,12 @@ extension ObjectStore {
     ///
     /// `encodedLines`: attach each event's shared JSON line (for HTTP watchers; in-process
     /// controllers read the objects and skip the encoding).
+    ///
+    /// `throughWatchCache`: resume only within the resource's watch-cache window (as an HTTP
+    /// client of kube-apiserver does); in-process controllers resume from the whole history.
     public func watch(_ resource: GroupResource?, filter: ObjectFilter = .everything, from start: WatchStart,
-                      initialEventsEndBookmark: Bool = false, encodedLines: Bool = true) throws(APIError) -> StoreWatch {
+                      initialEventsEndBookmark: Bool = false, encodedLines: Bool = true,
+                      throughWatchCache: Bool = false) throws(APIError) -> StoreWatch {
         try locked { s throws(APIError) -> StoreWatch in
             if s.closed { throw APIError.serviceUnavailable("the API server is shutting down") }
             var initial: [WatchItem] = []
@@ -94,8 +98,12 @@ extension ObjectStore {
                 if revision > s.revision {
                     throw APIError.tooLargeResourceVersion(requested: revision, current: s.revision)
                 }
+                if throughWatchCache, let resource {
+                    let window = s.windows[resource] ?? WatchWindow(listRevision: s.windowBase, capacity: 1)
+                    try window.check(after: revision)
+                }
                 if !s.history.covers(after: revision) {
-                    throw APIError.expired("too old resource version: \(revision) (\(s.history.compactedRevision + 1))")
+                    throw APIError.expired("too old resource version: \(revision) (\(s.history.compactedRevision))")
                 }
                 for event in s.history.events(after: revision) where resource == nil || event.resource == resource {
                     if let item = Self.view(of: event, through: filter) { initial.append(item) }

@@ -1,3 +1,4 @@
+import Foundation
 import KubeClient
 import NIOConcurrencyHelpers
 import NIOCore
@@ -52,6 +53,10 @@ public final class ObjectStore: Sendable {
         var dependents: [String: Set<ObjectRef>] = [:]
         /// Committed changes per resource type and event type, since the store started.
         var writes: [GroupResource: [WatchEventType: Int]] = [:]
+        /// The watch cache's window per resource type (created at its first event or watch).
+        var windows: [GroupResource: WatchWindow] = [:]
+        /// The revision of the watch cache's initial list: where every window begins.
+        var windowBase: UInt64
         var closed = false
     }
 
@@ -60,14 +65,22 @@ public final class ObjectStore: Sendable {
     /// How many live events a watcher may fall behind before it is closed (it then resumes
     /// from the last version it saw, as a client of a real API server would).
     public let watcherBacklogLimit: Int
+    /// The bounds of the watch cache's window, which HTTP watches resume within.
+    public let watchCache: WatchCacheSettings
+    /// Monotonic seconds, for the freshness of events in the watch cache's window.
+    let uptime: @Sendable () -> TimeInterval
 
     public init(historyCapacity: Int = 20_000, revision: UInt64 = 1, journal: (any StoreJournal)? = nil,
-                watcherBacklogLimit: Int = 20_000) {
+                watcherBacklogLimit: Int = 20_000, watchCache: WatchCacheSettings = .init(),
+                uptime: @escaping @Sendable () -> TimeInterval = { ProcessInfo.processInfo.systemUptime }) {
         self.state = NIOLockedValueBox(State(revision: revision,
                                              history: EventHistory(capacity: historyCapacity,
-                                                                   compactedRevision: revision)))
+                                                                   compactedRevision: revision),
+                                             windowBase: revision))
         self.journal = journal
         self.watcherBacklogLimit = watcherBacklogLimit
+        self.watchCache = watchCache
+        self.uptime = uptime
     }
 
     /// Runs `body` under the lock, keeping its typed error.
@@ -158,6 +171,8 @@ public final class ObjectStore: Sendable {
     private func commit(_ s: inout State, _ event: StoreEvent) {
         s.writes[event.resource, default: [:]][event.type, default: 0] += 1
         s.history.append(event)
+        s.windows[event.resource, default: WatchWindow(listRevision: s.windowBase, capacity: watchCache.lowerBoundCapacity)]
+            .append(revision: event.resourceVersion, at: uptime(), settings: watchCache)
         journal?.record(event)
         dispatch(&s, event)
     }
@@ -166,6 +181,14 @@ public final class ObjectStore: Sendable {
     /// and continue tokens from before it get 410 Expired.
     public func compact(through revision: UInt64? = nil) {
         state.withLockedValue { s in s.history.compact(through: min(revision ?? s.revision, s.revision)) }
+    }
+
+    /// Starts the watch window of a resource type served from now on (a CRD just established):
+    /// like the watch cache a new type gets, it begins at the current revision.
+    public func beginWatchWindow(_ resource: GroupResource) {
+        state.withLockedValue { s in
+            s.windows[resource] = WatchWindow(listRevision: s.revision, capacity: watchCache.lowerBoundCapacity)
+        }
     }
 
     /// The oldest resourceVersion a watch can still resume from.
@@ -192,6 +215,8 @@ public final class ObjectStore: Sendable {
             }
             s.revision = max(s.revision, revision)
             s.history = EventHistory(capacity: s.history.capacity, compactedRevision: s.revision)
+            s.windowBase = s.revision
+            s.windows.removeAll()
         }
     }
 

@@ -54,9 +54,10 @@ public final class StoredObject: Sendable {
     }
 
     /// Builds the stored form of `object`, stamping `resourceVersion` into its metadata.
+    /// A resourceVersion of 0 stamps none (a dry-run create answers without one, as nothing was stored).
     convenience init(object: JSONValue, key: ObjectKey, resourceVersion: UInt64, indexing: ObjectIndexing) {
         var object = object
-        object[path: ["metadata", "resourceVersion"]] = .string(String(resourceVersion))
+        object[path: ["metadata", "resourceVersion"]] = resourceVersion == 0 ? .null : .string(String(resourceVersion))
         let metadata = object["metadata"]
         var labels: [String: String] = [:]
         if case .object(let raw) = metadata["labels"] {

@@ -1,3 +1,4 @@
+import Foundation
 import KubeClient
 import NIOConcurrencyHelpers
 
@@ -11,7 +12,9 @@ public final class BuiltinDefaults: AdmissionPlugin {
     public init() {}
 
     public func admit(_ object: inout JSONValue, _ request: AdmissionRequest, warnings: inout [String]) throws(APIError) {
-        guard !request.type.isCustom, request.subresource == nil || request.subresource == "scale" else { return }
+        guard !request.type.isCustom else { return }
+        if request.subresource == nil || request.subresource == "status" { Self.fillStatusZeroValues(&object, type: request.type) }
+        guard request.subresource == nil || request.subresource == "scale" else { return }
         let type = request.type
         switch (type.group, type.kind) {
         case ("", "Namespace"):
@@ -30,6 +33,7 @@ public final class BuiltinDefaults: AdmissionPlugin {
             try defaultService(&object, old: request.oldObject)
         case ("", "Secret"):
             if object["type"].isNull { object["type"] = "Opaque" }
+            Self.mergeStringData(&object)
         case ("apps", "Deployment"):
             var spec = object["spec"]
             Self.setIfAbsent(&spec, "replicas", 1)
@@ -44,6 +48,12 @@ public final class BuiltinDefaults: AdmissionPlugin {
             object["spec"] = spec
             try Self.validateWorkload(object, type: type, name: request.name)
         case ("apps", "ReplicaSet"), ("", "ReplicationController"):
+            if type.kind == "ReplicationController", case .object(let labels) = object["spec"]["template"]["metadata"]["labels"],
+               !labels.isEmpty {
+                // SetDefaults_ReplicationController: selector and labels from the template's labels.
+                if (object["spec"]["selector"].objectValue ?? [:]).isEmpty { object[path: ["spec", "selector"]] = .object(labels) }
+                if (object["metadata"]["labels"].objectValue ?? [:]).isEmpty { object[path: ["metadata", "labels"]] = .object(labels) }
+            }
             Self.setIfAbsent(&object["spec"], "replicas", 1)
             Self.defaultPodSpec(&object["spec"]["template"]["spec"])
             try Self.validateWorkload(object, type: type, name: request.name)
@@ -88,6 +98,55 @@ public final class BuiltinDefaults: AdmissionPlugin {
         default:
             break
         }
+        if request.operation == .update, request.subresource == nil, let old = request.oldObject {
+            try ImmutableFields.check(object, old: old, type: type, name: request.name)
+        }
+    }
+
+    /// The fields of a built-in kind's status that Go's JSON encoding writes even when zero: the
+    /// status struct is not a pointer, so a Deployment reads `"status": {}` right after create and a
+    /// Service `"status": {"loadBalancer": {}}` (fields without `omitempty` in k8s.io/api).
+    static func statusZeroValues(group: String, kind: String) -> [(String, JSONValue)]? {
+        switch (group, kind) {
+        case ("apps", "Deployment"), ("batch", "Job"), ("batch", "CronJob"), ("", "ResourceQuota"),
+             ("", "PersistentVolumeClaim"), ("", "PersistentVolume"), ("certificates.k8s.io", "CertificateSigningRequest"),
+             ("apiregistration.k8s.io", "APIService"):
+            return []
+        case ("apps", "ReplicaSet"), ("", "ReplicationController"):
+            return [("replicas", 0)]
+        case ("apps", "StatefulSet"):
+            return [("replicas", 0), ("availableReplicas", 0)]
+        case ("apps", "DaemonSet"):
+            return [("currentNumberScheduled", 0), ("numberMisscheduled", 0), ("desiredNumberScheduled", 0), ("numberReady", 0)]
+        case ("", "Service"), ("networking.k8s.io", "Ingress"):
+            return [("loadBalancer", .emptyObject)]
+        case ("policy", "PodDisruptionBudget"):
+            return [("disruptionsAllowed", 0), ("currentHealthy", 0), ("desiredHealthy", 0), ("expectedPods", 0)]
+        case ("autoscaling", "HorizontalPodAutoscaler"):
+            return [("desiredReplicas", 0)]
+        default:
+            return nil
+        }
+    }
+
+    static func fillStatusZeroValues(_ object: inout JSONValue, type: ResourceType) {
+        guard let fields = statusZeroValues(group: type.group, kind: type.kind) else { return }
+        var status = object["status"]
+        if case .object = status {} else { status = .emptyObject }
+        for (key, zero) in fields where status[key].isNull { status[key] = zero }
+        object["status"] = status
+    }
+
+    /// `stringData` is write-only: kube-apiserver merges it into `data` (base64), its keys
+    /// winning, and never stores or returns it.
+    static func mergeStringData(_ secret: inout JSONValue) {
+        guard let plain = secret["stringData"].objectValue else { return }
+        var data = secret["data"].objectValue ?? [:]
+        for (key, value) in plain {
+            if let text = value.stringValue { data[key] = .string(Data(text.utf8).base64EncodedString()) }
+        }
+        secret["data"] = .object(data)
+        secret.removeValue(forKey: "stringData")
     }
 
     static func setIfAbsent(_ object: inout JSONValue, _ key: String, _ value: JSONValue) {
@@ -186,9 +245,17 @@ public final class BuiltinDefaults: AdmissionPlugin {
         Self.setIfAbsent(&spec, "sessionAffinity", "None")
         let type = spec["type"].stringValue ?? "ClusterIP"
         if type != "ExternalName" {
-            if let old, spec["clusterIP"].isNull || spec["clusterIP"] == old["spec"]["clusterIP"] {
-                spec["clusterIP"] = old["spec"]["clusterIP"]
-                spec["clusterIPs"] = old["spec"]["clusterIPs"]
+            if let old, old["spec"]["type"].stringValue != "ExternalName" {
+                // The Service REST update's patchAllocatedValues and normalizeClusterIPs: keep what
+                // was allocated unless the client sent other values (validation then refuses them).
+                let oldSpec = old["spec"]
+                if spec["clusterIP"].isNull || spec["clusterIP"] == "" { spec["clusterIP"] = oldSpec["clusterIP"] }
+                if (spec["clusterIPs"].arrayValue ?? []).isEmpty, !(oldSpec["clusterIPs"].arrayValue ?? []).isEmpty {
+                    spec["clusterIPs"] = oldSpec["clusterIPs"]
+                }
+                if spec["clusterIP"] != oldSpec["clusterIP"], spec["clusterIPs"] == oldSpec["clusterIPs"], !spec["clusterIP"].isNull {
+                    spec["clusterIPs"] = [spec["clusterIP"]]
+                }
             }
             if spec["clusterIP"].isNull || spec["clusterIP"].stringValue == "" {
                 let next = allocations.withLockedValue { a -> UInt32 in

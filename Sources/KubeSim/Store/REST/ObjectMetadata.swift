@@ -94,6 +94,7 @@ enum ObjectMetadata {
         case ("", "namespaces"): return labelProblems(name)
         case ("", "services"): return dns1035Problems(name)
         case ("rbac.authorization.k8s.io", _): return []  // path segment names: "system:controller:x" is valid
+        case ("apiregistration.k8s.io", "apiservices"): return []  // path segment names: "v1." is the core one
         case (_, _) where type.isCustom: return subdomainProblems(name)
         default: return subdomainProblems(name)
         }

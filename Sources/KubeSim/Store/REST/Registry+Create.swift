@@ -68,8 +68,8 @@ extension Registry {
         let key = key(type, namespace: namespace, name: name)
         if options.dryRun {
             if store.get(type.groupResource, key) != nil { throw APIError.alreadyExists(type.groupResource, name: name) }
-            return WriteResult(object: StoredObject(object: object, key: key, resourceVersion: store.revision,
-                                                    indexing: type.indexing),
+            // Nothing is stored, so kube answers without a resourceVersion (DryRunnableStorage.Create).
+            return WriteResult(object: StoredObject(object: object, key: key, resourceVersion: 0, indexing: type.indexing),
                                created: true, warnings: warnings)
         }
         let outcome: MutationOutcome

@@ -44,7 +44,20 @@ extension Registry {
             }
             let immediate = finalizers.isEmpty && !namespaceFinalizing
             let decision: StoreMutation
-            if immediate {
+            let grace = type.groupResource == Self.pods
+                ? Self.podGracePeriod(current, requested: options.gracePeriodSeconds) : .none
+            if case .pending = grace { return .pending(current) }
+            if case .wait(let period, let deadline) = grace {
+                // Graceful deletion: the pod stays, Terminating, until its kubelet has stopped
+                // its containers and deletes it with a grace period of 0.
+                ObjectMetadata.setFinalizers(finalizers, on: &object)
+                object[path: ["metadata", "deletionTimestamp"]] = ObjectMetadata.timestamp(deadline)
+                object[path: ["metadata", "deletionGracePeriodSeconds"]] = .int(Int64(period))
+                if !current.isTerminating, let generation = object["metadata"]["generation"].intValue {
+                    object[path: ["metadata", "generation"]] = .int(Int64(generation + 1))
+                }
+                decision = .put(object)
+            } else if immediate {
                 ObjectMetadata.setFinalizers([], on: &object)
                 decision = .delete(object)
             } else {
@@ -68,7 +81,8 @@ extension Registry {
             if options.dryRun {
                 let preview = StoredObject(object: object, key: key, resourceVersion: current.resourceVersion,
                                            indexing: type.indexing)
-                return immediate ? .deleted(preview) : .pending(preview)
+                if case .delete = decision { return .deleted(preview) }
+                return .pending(preview)
             }
             do {
                 let outcome = try store.mutate(type.groupResource, key, indexing: type.indexing) { latest in
@@ -93,6 +107,39 @@ extension Registry {
             }
         }
         throw APIError.conflict(type.groupResource, name: name, "too many concurrent updates, please retry")
+    }
+
+    static let pods = GroupResource(group: "", resource: "pods")
+
+    enum GracefulDeletion {
+        /// Not graceful, or its grace is over: delete now (or wait for finalizers).
+        case none
+        /// Set deletionTimestamp to `deadline` and deletionGracePeriodSeconds to `period`.
+        case wait(period: Int, deadline: Date)
+        /// Already deleting with a grace period no longer than the one asked for: change nothing.
+        case pending
+    }
+
+    /// kube-apiserver's `rest.BeforeDelete` with the pod strategy's `CheckGracefulDelete`:
+    /// the grace period asked for, else the pod's terminationGracePeriodSeconds; 0 for a pod
+    /// never scheduled or already finished; a negative one counts as 1. A pod already being
+    /// deleted may only have its grace period shortened.
+    static func podGracePeriod(_ current: StoredObject, requested: Int?) -> GracefulDeletion {
+        let pod = current.object
+        let requested = requested.map { $0 < 0 ? 1 : $0 }
+        if current.isTerminating {
+            guard let existing = pod["metadata"]["deletionGracePeriodSeconds"].intValue, existing > 0 else { return .none }
+            guard let requested, requested < existing else { return .pending }
+            if requested == 0 { return .none }
+            let timestamp = pod["metadata"]["deletionTimestamp"].stringValue.flatMap(KubeTimestamp.parse) ?? Date()
+            return .wait(period: requested,
+                         deadline: timestamp.addingTimeInterval(TimeInterval(requested - existing)))
+        }
+        var period = requested ?? pod["spec"]["terminationGracePeriodSeconds"].intValue ?? 0
+        if (pod["spec"]["nodeName"].stringValue ?? "").isEmpty { period = 0 }
+        if let phase = pod["status"]["phase"].stringValue, phase == "Succeeded" || phase == "Failed" { period = 0 }
+        if period < 0 { period = 1 }
+        return period > 0 ? .wait(period: period, deadline: Date().addingTimeInterval(TimeInterval(period))) : .none
     }
 
     /// Deletes every object a list with `listOptions` would return; answers with their last states.

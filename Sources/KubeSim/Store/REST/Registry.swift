@@ -151,7 +151,7 @@ public final class Registry: Sendable {
             guard let n = UInt64(text) else { throw APIError.badRequest("invalid resource version: \(text)") }
             start = .after(n)
         }
-        return try store.watch(type.groupResource, filter: filter, from: start)
+        return try store.watch(type.groupResource, filter: filter, from: start, throughWatchCache: true)
     }
 
     // MARK: Shared write plumbing

@@ -31,6 +31,10 @@ public struct Behaviour: Sendable, Equatable {
     /// For Job containers (restartPolicy Never or OnFailure): simulated seconds until the
     /// container exits (0 when it succeeds, 1 when it crashes).
     public var runSeconds: Double = 2
+    /// Simulated seconds a container takes to stop after SIGTERM when its pod is deleted
+    /// (at most the grace period; a shell or `sleep` as PID 1 ignores SIGTERM and is killed
+    /// when the grace period ends).
+    public var shutdownSeconds: Double = 0
 
     public init() {}
 

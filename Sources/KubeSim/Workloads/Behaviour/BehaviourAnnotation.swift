@@ -16,7 +16,8 @@ import KubeClient
 /// | `sim.opsagent.dev/cpu` | quantity, e.g. `"250m"` | CPU used per container (default 10m) |
 /// | `sim.opsagent.dev/memory` | quantity, e.g. `"256Mi"` | working set per container (default 32Mi); above the memory limit it is OOMKilled |
 /// | `sim.opsagent.dev/rps` | requests per second, e.g. `"50"` | traffic served while Ready (default 10) |
-/// | `sim.opsagent.dev/run-seconds` | seconds | how long a Job's container runs before it exits (default 2) |
+/// | `sim.opsagent.dev/run-seconds` | seconds | how long a Job's container runs before it exits (default 2; wins over the command) |
+/// | `sim.opsagent.dev/shutdown-seconds` | seconds | how long a container takes to stop when its pod is deleted (default 0, at most the grace period) |
 ///
 /// Values that do not parse are ignored (the image tag or default applies).
 public enum BehaviourAnnotation {
@@ -32,6 +33,7 @@ public enum BehaviourAnnotation {
     public static let memory = "sim.opsagent.dev/memory"
     public static let requestsPerSecond = "sim.opsagent.dev/rps"
     public static let runSeconds = "sim.opsagent.dev/run-seconds"
+    public static let shutdownSeconds = "sim.opsagent.dev/shutdown-seconds"
 
     static func apply(_ annotations: [String: String], to behaviour: inout Behaviour) {
         if let seconds = number(annotations[startupSeconds]), seconds >= 0 { behaviour.startupSeconds = seconds }
@@ -48,6 +50,7 @@ public enum BehaviourAnnotation {
         if let bytes = quantity(annotations[memory]), bytes >= 0 { behaviour.memoryBytes = bytes }
         if let rps = number(annotations[requestsPerSecond]), rps >= 0 { behaviour.requestsPerSecond = rps }
         if let seconds = number(annotations[runSeconds]), seconds >= 0 { behaviour.runSeconds = seconds }
+        if let seconds = number(annotations[shutdownSeconds]), seconds >= 0 { behaviour.shutdownSeconds = seconds }
     }
 
     static func number(_ text: String?) -> Double? {

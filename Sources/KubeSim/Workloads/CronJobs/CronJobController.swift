@@ -1,5 +1,6 @@
 import Foundation
 import KubeClient
+import Scheduling
 
 /// kube-controller-manager's CronJob controller: creates a Job (`<name>-<minutes since the
 /// epoch>`) at each scheduled time of the simulated calendar (``SimulationClock``),

@@ -45,6 +45,8 @@ struct ContainerRuntime: Sendable {
     let hasReadinessProbe: Bool
     let podUID: String
     let podDescription: String
+    /// What the container's command does, where the simulator understands it.
+    let program: ContainerProgram
 
     var phase: ContainerPhase
     var restartCount = 0
@@ -56,8 +58,14 @@ struct ContainerRuntime: Sendable {
     /// Whether the container ever started.
     var hasStarted = false
 
+    /// Whether a command the simulator does not understand ends by itself under restartPolicy
+    /// Never/OnFailure (after run-seconds): a Job's pod, or one with the run-seconds annotation.
+    /// Any other pod runs it as a long-running server.
+    let runsToCompletion: Bool
+
     init(container: JSONValue, annotations: [String: String], podUID: String, podDescription: String, start: Date,
-         clock: SimulationClock) {
+         clock: SimulationClock, ownedByJob: Bool = true) {
+        runsToCompletion = ownedByJob || annotations[BehaviourAnnotation.runSeconds] != nil
         name = container["name"].stringValue ?? ""
         image = container["image"].stringValue ?? ""
         let probe = container["readinessProbe"]
@@ -69,6 +77,8 @@ struct ContainerRuntime: Sendable {
             .flatMap { try? Quantity(parsing: $0) }.map(\.doubleValue)
         self.podUID = podUID
         self.podDescription = podDescription
+        // The run-seconds annotation, when given, wins over what the command says.
+        program = annotations[BehaviourAnnotation.runSeconds] == nil ? ContainerProgram(container: container) : .unknown
         phase = .pulling(until: start.addingTimeInterval(clock.wall(ContainerTimings.pull)))
     }
 
@@ -98,7 +108,18 @@ struct ContainerRuntime: Sendable {
                 : min(ContainerTimings.oomAfter, behaviour.runSeconds)
             return (since.addingTimeInterval(clock.wall(seconds)), "OOMKilled", 137)
         }
-        if restartPolicy == .always {
+        if !behaviour.crashes {
+            switch program.ending {
+            case .exits(let seconds, let code):
+                // Under restartPolicy Always a container that ends is restarted, even with code 0.
+                return (since.addingTimeInterval(clock.wall(seconds)), code == 0 ? "Completed" : "Error", code)
+            case .runsForever:
+                return nil
+            case .unknown:
+                break
+            }
+        }
+        if restartPolicy == .always || (!runsToCompletion && !behaviour.crashes) {
             guard behaviour.crashes else { return nil }
             return (since.addingTimeInterval(clock.wall(ContainerTimings.crashAfter)), "Error", 1)
         }

@@ -21,6 +21,8 @@ final class Kubelet: Reconciler, FeedObserver {
         var runtime: PodRuntime
         /// The resourceVersion of the kubelet's own last status write (its echo needs no look).
         var writtenVersion: UInt64 = 0
+        /// Set once the pod is being deleted gracefully: when its last container will have stopped.
+        var stopsAt: Date?
     }
 
     init(client: ClusterClient, pool: NodePool, clock: SimulationClock, recorder: EventRecorder?,
@@ -62,7 +64,7 @@ final class Kubelet: Reconciler, FeedObserver {
     private func podGone(_ object: StoredObject) {
         let entry = runtimes.withLockedValue { $0.removeValue(forKey: object.key) }
         pool.release(object.key)
-        guard let entry, let recorder else { return }
+        guard let entry, entry.stopsAt == nil, let recorder else { return }
         let involved = InvolvedObject(object.object, kind: "Pod", apiVersion: "v1")
         for container in entry.runtime.containers {
             if case .running = container.phase {
@@ -81,7 +83,8 @@ final class Kubelet: Reconciler, FeedObserver {
         }
         let pod = stored.object
         let node = pod["spec"]["nodeName"].stringValue ?? ""
-        guard !node.isEmpty, pool.nodeNames.contains(node), !pod.sim.isDeleting else { return .done }
+        guard !node.isEmpty, pool.nodeNames.contains(node) else { return .done }
+        if pod.sim.isDeleting { return try terminate(stored, node: node) }
         let now = clock.now
         var entry: Entry
         if let existing = runtimes.withLockedValue({ $0[key] }), existing.runtime.uid == stored.uid {
@@ -115,6 +118,41 @@ final class Kubelet: Reconciler, FeedObserver {
         }
         guard let next = entry.runtime.nextChange(after: now, clock: clock) else { return .done }
         return .after(.seconds(max(0.001, next.timeIntervalSince(clock.now))))
+    }
+
+    /// A graceful deletion: stop the containers (each within its shutdown time, a shell or
+    /// `sleep` only when the grace period ends), then delete the pod with a grace period of 0,
+    /// as the kubelet's status manager does. Simulated seconds, so a scaled clock shortens it.
+    private func terminate(_ stored: StoredObject, node: String) throws -> ReconcileResult {
+        let pod = stored.object
+        let key = stored.key
+        guard let grace = pod["metadata"]["deletionGracePeriodSeconds"].intValue, grace > 0 else { return .done }
+        let now = clock.now
+        guard var entry = runtimes.withLockedValue({ $0[key] }), entry.runtime.uid == stored.uid else {
+            // Nothing runs here for it (the simulator restarted, or it never started): done at once.
+            try client.delete(WorkloadResource.pods, key, uid: stored.uid, gracePeriodSeconds: 0)
+            return .done
+        }
+        if entry.stopsAt == nil {
+            let running = entry.runtime.containers.filter { if case .running = $0.phase { return true } else { return false } }
+            let seconds = running.map { container in
+                container.program.ignoresTermSignal ? Double(grace) : min(Double(grace), container.behaviour.shutdownSeconds)
+            }.max() ?? 0
+            entry.stopsAt = now.addingTimeInterval(clock.wall(seconds))
+            runtimes.withLockedValue { $0[key] = entry }
+            if let recorder {
+                let involved = InvolvedObject(pod, kind: "Pod", apiVersion: "v1")
+                for container in running {
+                    recorder.record(involved.container(container.name), .normal, reason: "Killing",
+                                    message: "Stopping container \(container.name)", source: .kubelet(node))
+                }
+            }
+        }
+        if let stopsAt = entry.stopsAt, stopsAt > now {
+            return .after(.seconds(max(0.001, stopsAt.timeIntervalSince(now))))
+        }
+        try client.delete(WorkloadResource.pods, key, uid: stored.uid, gracePeriodSeconds: 0)
+        return .done
     }
 
     /// Starts a pod on its node: a sandbox with an IP, then its containers' image pulls.

@@ -32,9 +32,11 @@ struct PodRuntime: Sendable {
         let annotations = pod.sim.annotations
         let description = "\(key.name)_\(key.namespace)(\(uid))"
         let previous = pod["status"]["containerStatuses"].arrayValue ?? []
+        let ownedByJob = (pod["metadata"]["ownerReferences"].arrayValue ?? []).contains { $0["kind"] == "Job" }
         containers = (pod["spec"]["containers"].arrayValue ?? []).map { spec in
             var container = ContainerRuntime(container: spec, annotations: annotations, podUID: pod.sim.uid,
-                                             podDescription: description, start: now, clock: clock)
+                                             podDescription: description, start: now, clock: clock,
+                                             ownedByJob: ownedByJob)
             // A pod adopted after the simulator restarted keeps counting its restarts.
             if let old = previous.first(where: { $0["name"].stringValue == container.name }) {
                 container.restartCount = old["restartCount"].intValue ?? 0

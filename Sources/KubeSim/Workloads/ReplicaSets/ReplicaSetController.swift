@@ -5,8 +5,26 @@ import KubeClient
 /// from the template, deleting surplus ones in the order the real controller does, and
 /// reports replicas, fullyLabeledReplicas, readyReplicas, availableReplicas (Ready for
 /// `minReadySeconds`), observedGeneration and a `ReplicaFailure` condition.
+///
+/// The same controller runs ReplicationControllers (kube-controller-manager wraps its
+/// ReplicaSet controller for them): a map selector, `v1` owner references and its own name.
 final class ReplicaSetController: Reconciler, FeedObserver {
-    let name = "replicaset-controller"
+    /// Which kind this instance keeps: ReplicaSets or ReplicationControllers.
+    struct Flavor: Sendable {
+        let resource: GroupResource
+        let kind: String
+        let apiVersion: String
+        let source: EventSource
+
+        static let replicaSets = Flavor(resource: WorkloadResource.replicaSets, kind: "ReplicaSet", apiVersion: "apps/v1",
+                                        source: .replicaSetController)
+        static let replicationControllers = Flavor(resource: WorkloadResource.replicationControllers,
+                                                   kind: "ReplicationController", apiVersion: "v1",
+                                                   source: EventSource(component: "replication-controller"))
+    }
+
+    var name: String { flavor.source.component }
+    let flavor: Flavor
     /// At most this many pods are created or deleted per sync (kube's burstReplicas).
     static let burstReplicas = 500
     private let client: ClusterClient
@@ -18,7 +36,9 @@ final class ReplicaSetController: Reconciler, FeedObserver {
     private let exactReadySince: @Sendable (ObjectKey, String) -> Date?
 
     init(client: ClusterClient, clock: SimulationClock, recorder: EventRecorder?, queue: WorkQueue<ObjectKey>,
+         flavor: Flavor = .replicaSets,
          exactReadySince: @escaping @Sendable (ObjectKey, String) -> Date? = { _, _ in nil }) {
+        self.flavor = flavor
         self.exactReadySince = exactReadySince
         self.client = client
         self.clock = clock
@@ -28,25 +48,29 @@ final class ReplicaSetController: Reconciler, FeedObserver {
 
     // MARK: Feed
 
-    var followedResources: [GroupResource] { [WorkloadResource.replicaSets, WorkloadResource.pods] }
+    var followedResources: [GroupResource] { [flavor.resource, WorkloadResource.pods] }
 
     func observe(_ type: WatchEventType, _ resource: GroupResource, _ object: StoredObject) {
-        owners.route(type, object, isOwner: resource == WorkloadResource.replicaSets, into: queue)
+        owners.route(type, object, isOwner: resource == flavor.resource, into: queue)
     }
 
     func resync(_ resource: GroupResource, _ objects: [StoredObject]) {
-        if resource == WorkloadResource.replicaSets { owners.relist(objects, into: queue) }
+        if resource == flavor.resource { owners.relist(objects, into: queue) }
     }
 
     // MARK: Reconcile
 
     func reconcile(_ key: ObjectKey) throws -> ReconcileResult {
-        guard let rs = client.object(WorkloadResource.replicaSets, key) else { return .done }
+        guard let rs = client.object(flavor.resource, key) else { return .done }
         let uid = rs.sim.uid
         let spec = rs["spec"]
         let wanted = spec["replicas"].intValue ?? 1
         let minReadySeconds = spec["minReadySeconds"].intValue ?? 0
-        guard let selector = PodState.selector(spec["selector"]) else { return .done }
+        // A ReplicationController's selector is a plain map (defaulted from the template's labels).
+        let selectorValue = flavor.kind == "ReplicationController"
+            ? JSONValue.object(["matchLabels": spec["selector"].isNull ? spec["template"]["metadata"]["labels"] : spec["selector"]])
+            : spec["selector"]
+        guard let selector = PodState.selector(selectorValue) else { return .done }
 
         var owned: [JSONValue] = []
         for pod in client.dependents(of: uid, WorkloadResource.pods).map(\.object) where pod.sim.controllerUID == uid {
@@ -67,7 +91,7 @@ final class ReplicaSetController: Reconciler, FeedObserver {
                     } catch {
                         failure = ("FailedCreate", error.message)
                         recorder?.record(involved(rs), .warning, reason: "FailedCreate",
-                                         message: "Error creating: \(error.message)", source: .replicaSetController)
+                                         message: "Error creating: \(error.message)", source: flavor.source)
                         break
                     }
                 }
@@ -77,11 +101,11 @@ final class ReplicaSetController: Reconciler, FeedObserver {
                     do {
                         try client.delete(WorkloadResource.pods, pod.sim.key, uid: pod.sim.uid)
                         recorder?.record(involved(rs), .normal, reason: "SuccessfulDelete",
-                                         message: "Deleted pod: \(pod.sim.name)", source: .replicaSetController)
+                                         message: "Deleted pod: \(pod.sim.name)", source: flavor.source)
                     } catch {
                         failure = ("FailedDelete", error.message)
                         recorder?.record(involved(rs), .warning, reason: "FailedDelete",
-                                         message: "Error deleting: \(error.message)", source: .replicaSetController)
+                                         message: "Error deleting: \(error.message)", source: flavor.source)
                         break
                     }
                 }
@@ -121,7 +145,7 @@ final class ReplicaSetController: Reconciler, FeedObserver {
         if status != rs["status"] {
             var updated = rs
             updated["status"] = status
-            try client.updateStatus(WorkloadResource.replicaSets, updated)
+            try client.updateStatus(flavor.resource, updated)
         }
         if failure != nil { return .after(.seconds(1)) }
         // Look again when a Ready pod has been Ready for minReadySeconds.
@@ -134,14 +158,14 @@ final class ReplicaSetController: Reconciler, FeedObserver {
     }
 
     private func involved(_ rs: JSONValue) -> InvolvedObject {
-        InvolvedObject(rs, kind: "ReplicaSet", apiVersion: "apps/v1")
+        InvolvedObject(rs, kind: flavor.kind, apiVersion: flavor.apiVersion)
     }
 
     private func createPod(for rs: JSONValue) throws(APIError) -> JSONValue {
         let template = rs["spec"]["template"]
         var metadata: JSONValue = [
             "generateName": .string("\(rs.sim.name)-"), "namespace": .string(rs.sim.namespace),
-            "ownerReferences": [rs.controllerReference(kind: "ReplicaSet", apiVersion: "apps/v1")],
+            "ownerReferences": [rs.controllerReference(kind: flavor.kind, apiVersion: flavor.apiVersion)],
         ]
         for field in ["labels", "annotations", "finalizers"] where !template["metadata"][field].isNull {
             metadata[field] = template["metadata"][field]
@@ -149,7 +173,7 @@ final class ReplicaSetController: Reconciler, FeedObserver {
         let pod: JSONValue = ["apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": template["spec"]]
         let created = try client.create(WorkloadResource.pods, pod).object
         recorder?.record(involved(rs), .normal, reason: "SuccessfulCreate",
-                         message: "Created pod: \(created.sim.name)", source: .replicaSetController)
+                         message: "Created pod: \(created.sim.name)", source: flavor.source)
         return created
     }
 

@@ -10,6 +10,7 @@ enum WorkloadResource {
     static let namespaces = GroupResource(group: "", resource: "namespaces")
     static let deployments = GroupResource(group: "apps", resource: "deployments")
     static let replicaSets = GroupResource(group: "apps", resource: "replicasets")
+    static let replicationControllers = GroupResource(group: "", resource: "replicationcontrollers")
     static let jobs = GroupResource(group: "batch", resource: "jobs")
     static let cronJobs = GroupResource(group: "batch", resource: "cronjobs")
     static let endpointSlices = GroupResource(group: "discovery.k8s.io", resource: "endpointslices")
@@ -78,11 +79,12 @@ struct ClusterClient: Sendable {
 
     /// Deletes an object; a missing one is not an error.
     func delete(_ resource: GroupResource, _ key: ObjectKey, uid: String? = nil,
-                propagation: PropagationPolicy? = nil) throws(APIError) {
+                propagation: PropagationPolicy? = nil, gracePeriodSeconds: Int? = nil) throws(APIError) {
         let type = try type(resource)
+        var options = DeleteOptions(propagationPolicy: propagation, preconditionUID: uid)
+        options.gracePeriodSeconds = gracePeriodSeconds
         do {
-            _ = try registry.delete(type, namespace: key.namespace, name: key.name,
-                                    options: DeleteOptions(propagationPolicy: propagation, preconditionUID: uid))
+            _ = try registry.delete(type, namespace: key.namespace, name: key.name, options: options)
         } catch where error.code == 404 {
             return
         }
