@@ -68,6 +68,7 @@ let package = Package(
                 "HTTPServing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -92,8 +93,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
             ],
             swiftSettings: strict
         ),
@@ -233,6 +239,17 @@ let package = Package(
         .testTarget(
             name: "KubeSimTests",
             dependencies: ["KubeSim", "KubeClient", "Scheduling", "TestSupport"],
+            swiftSettings: strict
+        ),
+        // The operator as `opsagent run` assembles it, and what ships beside it: the image,
+        // manifests, RBAC (run as the manifests' ServiceAccount), Argo CD health check.
+        .testTarget(
+            name: "OpsagentTests",
+            dependencies: [
+                "opsagent", "OperatorKit", "KubeClient", "KubeSim", "OpsAPI", "TestSupport",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -4,10 +4,11 @@
 set -euo pipefail
 
 # To build and run (make up uses Prometheus for the examples' analysis).
-packages=(libcurl4-openssl-dev libyaml-dev pkg-config curl prometheus)
-# To test: Alertmanager and the official Kubernetes Python client are real peers in the tests.
+packages=(libcurl4-openssl-dev pkg-config curl prometheus)
+# To test: Alertmanager and the official Kubernetes Python client are real peers in the tests;
+# lua5.1 and lua5.4 run the Argo CD health check (manifests/argocd) in its tests.
 if [[ "${WITH_TEST_DEPS:-1}" == 1 ]]; then
-  packages+=(prometheus-alertmanager python3-pip)
+  packages+=(prometheus-alertmanager python3-pip lua5.1 lua5.4)
 fi
 
 missing=()

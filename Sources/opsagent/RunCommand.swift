@@ -62,6 +62,15 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Where /healthz and /readyz listen: :PORT, HOST:PORT, or 0 to disable (default :8081).")
     var healthProbeBindAddress: String?
 
+    @Option(help: "Who may read /metrics: none (anyone who reaches the port) or kubernetes (bearer tokens checked with TokenReview and SubjectAccessReview for get /metrics) (default none).")
+    var metricsAuth: String?
+
+    @Flag(inversion: .prefixedNo, help: "Serve /metrics over TLS, with --metrics-cert-dir's certificate or a self-signed one (default off).")
+    var metricsSecure: Bool?
+
+    @Option(help: "A folder with tls.crt and tls.key for /metrics (default: a self-signed certificate).")
+    var metricsCertDir: String?
+
     @Option(name: .customLong("shutdown-timeout"), help: "Seconds reconciles in flight get to finish on shutdown (default 25).")
     var shutdownTimeoutSeconds: Int?
 
@@ -82,6 +91,9 @@ struct Run: AsyncParsableCommand {
         flags.leaderElectionNamespace = leaderElectionNamespace
         flags.metricsBindAddress = metricsBindAddress
         flags.healthProbeBindAddress = healthProbeBindAddress
+        flags.metricsAuth = metricsAuth
+        flags.metricsSecure = metricsSecure
+        flags.metricsCertDirectory = metricsCertDir
         flags.shutdownTimeoutSeconds = shutdownTimeoutSeconds
         flags.logFormat = logFormat
         flags.logLevel = logLevel
@@ -93,26 +105,16 @@ struct Run: AsyncParsableCommand {
         }
 
         OperatorLogging.bootstrap(format: settings.logFormat, level: settings.logLevel)
-        let logger = Logger(label: "opsagent")
         let registry = PrometheusCollectorRegistry()
         OperatorMetrics.bootstrapProcessMetrics(registry: registry)
-
-        let client = try KubernetesClient(kubeconfigPath: settings.kubeconfig, context: settings.context)
         let environment = ProcessInfo.processInfo.environment
-        let analyzer = try await AnalysisSetup(
-            configMap: analysisConfigmap ?? environment["OPSAGENT_ANALYSIS_CONFIGMAP"],
-            overrides: ["provider": analysisProvider, "model": analysisModel, "baseURL": analysisBaseURL].compactMapValues { $0 },
-            environment: environment, client: client, logger: logger).makeAnalyzer()
-        let configuration = OperatorContext.Configuration(
-            prometheusURL: prometheusURL ?? environment["OPSAGENT_PROMETHEUS_URL"], analyzer: analyzer, workers: settings.workers)
-        // Every installed controller (Controllers/Shared/InstalledControllers.swift).
-        let controllers = InstalledControllers.setups(configuration)
-        if controllers.isEmpty {
-            logger.warning("no controllers are installed; serving health and metrics only")
-        }
-        let process = try OperatorProcess(
-            settings: settings, api: client, defaultNamespace: client.defaultNamespace, controllers: controllers,
-            registry: registry, logger: logger)
+        let assembly = OperatorAssembly(
+            settings: settings, prometheusURL: prometheusURL ?? environment["OPSAGENT_PROMETHEUS_URL"],
+            analysisConfigMap: analysisConfigmap ?? environment["OPSAGENT_ANALYSIS_CONFIGMAP"],
+            analysisOverrides: ["provider": analysisProvider, "model": analysisModel, "baseURL": analysisBaseURL]
+                .compactMapValues { $0 },
+            environment: environment)
+        let process = try await assembly.makeProcess(registry: registry)
         try await process.run()
     }
 }

@@ -108,7 +108,7 @@ public final class Controller: Sendable {
                     for key in watch.keys(for: event) { queue.add(key) }
                 })
         }
-        logger.info("starting workers", metadata: ["workers": "\(workers)"])
+        logger.info("starting workers", metadata: ["workers": .stringConvertible(workers)])
         await withTaskCancellationHandler {
             await withDiscardingTaskGroup { group in
                 for _ in 0..<workers {
@@ -144,7 +144,10 @@ public final class Controller: Sendable {
     private func work(_ queue: WorkQueue<ObjectKey>) async {
         while let key = await queue.next() {
             metrics.activeWorkers.increment()
-            await reconcile(key, queue: queue)
+            // Every log line of the reconcile carries the key and a reconcile ID (ReconcileContext).
+            await ReconcileContext.$current.withValue(ReconcileContext(controller: name, key: key)) {
+                await reconcile(key, queue: queue)
+            }
             metrics.activeWorkers.decrement()
             queue.done(key)
         }
@@ -188,7 +191,7 @@ public final class Controller: Sendable {
                     "reconcile failed; retrying with backoff",
                     metadata: [
                         "key": "\(key)", "reason": "\(failure.reason)", "error": "\(failure.message)",
-                        "retries": "\(queue.retries(key))",
+                        "retries": .stringConvertible(queue.retries(key)),
                     ])
             }
             if options.reportsFailures, let reporter { await reporter.report(failure, for: key) }

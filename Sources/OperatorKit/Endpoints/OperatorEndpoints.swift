@@ -1,8 +1,11 @@
 import HTTPServing
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOSSL
 import Prometheus
 import ServiceLifecycle
 
@@ -10,7 +13,9 @@ import ServiceLifecycle
 ///
 /// - on the health-probe address, `/healthz` (200 while the manager runs) and `/readyz`
 ///   (200 once every informer has synced, 503 before and while stopping);
-/// - on the metrics address, `/metrics` in the Prometheus text format.
+/// - on the metrics address, `/metrics` in the Prometheus text format, every family with
+///   `# HELP`, plus the `process_*` series; with ``MetricsAccess``, only for bearer tokens
+///   whose user RBAC allows `get` on `/metrics` (401 without a valid token, 403 without the right).
 ///
 /// When both addresses are the same, one server answers all three paths.
 public struct OperatorEndpoints: ServiceLifecycle.Service {
@@ -42,12 +47,25 @@ public struct OperatorEndpoints: ServiceLifecycle.Service {
     private let logger: Logger
     private let bound = NIOLockedValueBox<[Endpoint: Int]>([:])
     private let onBound: (@Sendable (Endpoint, Int) -> Void)?
+    private let metricsAccess: MetricsAccess?
+    private let metricsCertificate: ServingCertificate?
+    private let collect: (@Sendable () -> Void)?
 
+    /// - Parameters:
+    ///   - metricsAccess: who may read `/metrics`; nil serves it to anyone who reaches it.
+    ///   - metricsCertificate: serves `/metrics` over TLS with it (and the probes too when they
+    ///     share its address); nil serves plain HTTP.
+    ///   - collect: updates the series computed at scrape time, before each scrape.
     public init(
         probes: Probes, registry: PrometheusCollectorRegistry, metricsAddress: BindAddressSpec?,
-        healthAddress: BindAddressSpec?, logger: Logger = Logger(label: "opsagent.endpoints"),
+        healthAddress: BindAddressSpec?, metricsAccess: MetricsAccess? = nil, metricsCertificate: ServingCertificate? = nil,
+        collect: (@Sendable () -> Void)? = nil,
+        logger: Logger = Logger(label: "opsagent.endpoints"),
         onBound: (@Sendable (Endpoint, Int) -> Void)? = nil
     ) {
+        self.metricsAccess = metricsAccess
+        self.metricsCertificate = metricsCertificate
+        self.collect = collect
         self.probes = probes
         self.registry = registry
         self.metricsAddress = metricsAddress
@@ -76,14 +94,14 @@ public struct OperatorEndpoints: ServiceLifecycle.Service {
         }
         try await withThrowingDiscardingTaskGroup { group in
             for (address, endpoints) in servers {
-                let application = makeApplication(address: address, endpoints: endpoints)
+                let application = try makeApplication(address: address, endpoints: endpoints)
                 // `run()`, not `runService()`: the enclosing service group owns signals and shutdown.
                 group.addTask { try await application.run() }
             }
         }
     }
 
-    private func makeApplication(address: BindAddressSpec, endpoints: Set<Endpoint>) -> some ApplicationProtocol {
+    private func makeApplication(address: BindAddressSpec, endpoints: Set<Endpoint>) throws -> some ApplicationProtocol {
         let router = Router()
         let probes = self.probes
         if endpoints.contains(.health) {
@@ -97,20 +115,40 @@ public struct OperatorEndpoints: ServiceLifecycle.Service {
         }
         if endpoints.contains(.metrics) {
             let registry = self.registry
-            router.get("metrics") { _, _ -> Response in
+            let access = self.metricsAccess
+            let collect = self.collect
+            router.get("metrics") { request, _ -> Response in
+                if let access {
+                    switch await access.decide(authorization: request.headers[.authorization]) {
+                    case .allowed: break
+                    case .unauthenticated(let reason): return Self.plain(.unauthorized, "Unauthorized: \(reason)\n")
+                    case .forbidden(let user):
+                        return Self.plain(.forbidden, "Forbidden: user \"\(user)\" may not get /metrics\n")
+                    case .failed(let reason): return Self.plain(.internalServerError, "\(reason)\n")
+                    }
+                }
+                collect?()
                 var headers = HTTPFields()
                 headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
                 return Response(
                     status: .ok, headers: headers,
-                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: MetricsExposition.render(registry))))
             }
         }
         let bound = self.bound
         let onBound = self.onBound
         let logger = self.logger
+        var server = HTTPServerBuilder.http1ClosingUnserved()
+        if let certificate = metricsCertificate, endpoints.contains(.metrics) {
+            var tls = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(certificate.certificatePEM.utf8)).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(certificate.privateKeyPEM.utf8), format: .pem)))
+            tls.applicationProtocols = ["http/1.1"]
+            server = try .tls(server, tlsConfiguration: tls)
+        }
         return Application(
             router: router,
-            server: .http1ClosingUnserved(),
+            server: server,
             configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port)),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? address.port

@@ -13,7 +13,12 @@ import NIOConcurrencyHelpers
 ///   message starts with "(combined from similar events): ".
 ///
 /// ``record(_:type:reason:message:)`` only enqueues (dropping the oldest when `bufferSize` is
-/// exceeded); ``run()`` writes. A failed write is logged and dropped: events are best effort.
+/// exceeded) and logs the event at info level (or warning) with the object's key, so the
+/// lifecycle of every object shows in the logs too, with the reconcile ID of the reconcile that
+/// recorded it; ``run()`` writes. A write that fails for a reason that may pass (5xx, 429,
+/// timeouts, network) is tried again, up to `maxAttempts` times (client-go's
+/// `maxTriesPerEvent`), after the delays of `retryBackoff` (or the server's `Retry-After`);
+/// other failures, and an event still failing after that, are logged and dropped.
 public final class EventRecorder: Sendable {
     public enum EventType: String, Sendable {
         case normal = "Normal"
@@ -28,6 +33,10 @@ public final class EventRecorder: Sendable {
         public var window: Duration = .seconds(600)
         public var similarThreshold = 10
         public var bufferSize = 1000
+        /// Attempts per Event write, the first included.
+        public var maxAttempts = 12
+        /// The delays between attempts: 1 s doubling up to 10 s (client-go sleeps 10 s).
+        public var retryBackoff = Backoff(initial: .seconds(1), maximum: .seconds(10), factor: 2, jitter: 0.2)
 
         public init(component: String, instance: String = ProcessInfo.processInfo.hostName) {
             self.component = component
@@ -68,6 +77,11 @@ public final class EventRecorder: Sendable {
 
     /// Records an event about `object` (a raw object with apiVersion, kind and metadata).
     public func record(_ object: JSONValue, type: EventType, reason: String, message: String) {
+        let metadata: Logger.Metadata = [
+            "object": "\(ObjectKey(of: object)?.description ?? "?")",
+            "kind": "\(object["kind"].stringValue ?? "")", "reason": "\(reason)",
+        ]
+        logger.log(level: type == .warning ? .warning : .info, "\(message)", metadata: metadata)
         continuation.yield(
             Pending(
                 object: object, type: type, reason: reason, message: message, instant: clock.now, time: clock.wallTime))
@@ -101,45 +115,83 @@ public final class EventRecorder: Sendable {
             return
         }
         let now = pending.instant
-        let wallTime = pending.time
         let decision = correlator.correlate(
             objectUID: reference["uid"].stringValue ?? ObjectKey(of: pending.object)?.description ?? "",
             type: pending.type.rawValue, reason: pending.reason, message: pending.message, now: now)
         let namespace = reference["namespace"].stringValue ?? "default"
-        do {
-            switch decision {
-            case .create(let key, let message):
-                let serial = sequence.withLockedValue { value -> UInt64 in
-                    value &+= 1
-                    return value
+        var request: EventWrite
+        switch decision {
+        case .create(let key, let message):
+            request = .create(key, newEvent(reference: reference, namespace: namespace, pending: pending, message: message))
+        case .bump(let key, let name, let eventNamespace, let count):
+            request = .bump(key, name: name, namespace: eventNamespace, count: count)
+        }
+        var backoff = configuration.retryBackoff
+        var attempt = 1
+        while true {
+            do {
+                switch request {
+                case .create(let key, let event):
+                    do {
+                        _ = try await api.create(.events, event, namespace: namespace)
+                    } catch let error as KubeError where error.isAlreadyExists && attempt > 1 {
+                        // An earlier attempt was written though its answer was lost.
+                    }
+                    correlator.remember(key, name: event["metadata"]["name"].stringValue ?? "", namespace: namespace,
+                                        count: 1, now: now)
+                case .bump(let key, let name, let eventNamespace, let count):
+                    let patch: JSONValue = [
+                        "count": .int(Int64(count)),
+                        "lastTimestamp": .string(KubeTimestamp.format(pending.time)),
+                    ]
+                    do {
+                        _ = try await api.patch(.events, name: name, namespace: eventNamespace, type: .merge, body: patch)
+                        correlator.remember(key, name: name, namespace: eventNamespace, count: count, now: now)
+                    } catch let error as KubeError where error.isNotFound {
+                        // The event expired (events have a TTL): start a new one.
+                        correlator.forget(key)
+                        let message = key.message == nil ? "(combined from similar events): " + pending.message : pending.message
+                        request = .create(key, newEvent(reference: reference, namespace: namespace, pending: pending,
+                                                        message: message))
+                        continue
+                    }
                 }
-                let nanoseconds = UInt64(max(0, wallTime.timeIntervalSince1970) * 1e9)
-                let name = "\(reference["name"].stringValue ?? "object").\(String(nanoseconds &+ serial, radix: 16))"
-                let event = makeEvent(
-                    name: name, namespace: namespace, reference: reference, pending: pending, message: message,
-                    time: wallTime)
-                _ = try await api.create(.events, event, namespace: namespace)
-                correlator.remember(key, name: name, namespace: namespace, count: 1, now: now)
-            case .bump(let key, let name, let eventNamespace, let count):
-                let patch: JSONValue = [
-                    "count": .int(Int64(count)),
-                    "lastTimestamp": .string(KubeTimestamp.format(wallTime)),
-                ]
-                do {
-                    _ = try await api.patch(.events, name: name, namespace: eventNamespace, type: .merge, body: patch)
-                    correlator.remember(key, name: name, namespace: eventNamespace, count: count, now: now)
-                } catch let error as KubeError where error.isNotFound {
-                    // The event expired (events have a TTL): start a new one.
-                    correlator.forget(key)
-                    await write(pending, correlator: &correlator)
+                written.withLockedValue { $0 += 1 }
+                return
+            } catch let error as KubeError where error.isRetryable && attempt < configuration.maxAttempts {
+                let delay = error.retryAfter ?? backoff.nextDelay(now: clock.now)
+                logger.debug(
+                    "could not write event; retrying",
+                    metadata: ["reason": "\(pending.reason)", "attempt": .stringConvertible(attempt), "error": "\(error)"])
+                attempt += 1
+                do { try await clock.sleep(for: delay) } catch {
+                    logger.warning("event dropped at shutdown", metadata: ["reason": "\(pending.reason)"])
                     return
                 }
+            } catch {
+                logger.warning(
+                    "could not write event; dropped",
+                    metadata: ["reason": "\(pending.reason)", "attempts": .stringConvertible(attempt), "error": "\(error)"])
+                return
             }
-            written.withLockedValue { $0 += 1 }
-        } catch {
-            logger.warning(
-                "could not write event", metadata: ["reason": "\(pending.reason)", "error": "\(error)"])
         }
+    }
+
+    /// A write the recorder makes: a new Event, or a count bump of one it wrote.
+    private enum EventWrite {
+        case create(EventCorrelator.Key, JSONValue)
+        case bump(EventCorrelator.Key, name: String, namespace: String, count: Int)
+    }
+
+    private func newEvent(reference: JSONValue, namespace: String, pending: Pending, message: String) -> JSONValue {
+        let serial = sequence.withLockedValue { value -> UInt64 in
+            value &+= 1
+            return value
+        }
+        let nanoseconds = UInt64(max(0, pending.time.timeIntervalSince1970) * 1e9)
+        let name = "\(reference["name"].stringValue ?? "object").\(String(nanoseconds &+ serial, radix: 16))"
+        return makeEvent(
+            name: name, namespace: namespace, reference: reference, pending: pending, message: message, time: pending.time)
     }
 
     private func makeEvent(

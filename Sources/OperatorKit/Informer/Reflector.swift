@@ -170,7 +170,7 @@ final class Reflector: Sendable {
             return progress.syncWaiters
         }
         for waiter in waiters { waiter.resume() }
-        logger.debug("listed", metadata: ["count": "\(items.count)", "resourceVersion": "\(listResourceVersion)"])
+        logger.debug("listed", metadata: ["count": .stringConvertible(items.count), "resourceVersion": "\(listResourceVersion)"])
     }
 
     private func watchOnce() async throws -> WatchOutcome {
@@ -210,7 +210,7 @@ final class Reflector: Sendable {
         let delay = backoff.nextDelay(now: clock.now)
         logger.warning(
             "list/watch failed; retrying",
-            metadata: ["error": "\(reason)", "retryIn": "\(delay)", "attempt": "\(backoff.consecutiveFailures)"])
+            metadata: ["error": "\(reason)", "retryIn": .stringConvertible(delay), "attempt": .stringConvertible(backoff.consecutiveFailures)])
         try await clock.sleep(for: delay)
     }
 

@@ -45,10 +45,24 @@ public struct JSONLogHandler: LogHandler {
         return all
     }
 
-    private static func json(_ value: Logger.Metadata.Value) -> JSONValue {
+    /// Metadata as typed JSON: numbers and booleans given as values (`.stringConvertible(3)`,
+    /// `"\(count)"` is a string) stay numbers and booleans, durations become seconds.
+    static func json(_ value: Logger.Metadata.Value) -> JSONValue {
         switch value {
         case .string(let text): return .string(text)
-        case .stringConvertible(let convertible): return .string(convertible.description)
+        case .stringConvertible(let convertible):
+            switch convertible {
+            case let value as Bool: return .bool(value)
+            case let value as Int: return .int(Int64(value))
+            case let value as Int64: return .int(value)
+            case let value as Int32: return .int(Int64(value))
+            case let value as UInt32: return .int(Int64(value))
+            case let value as UInt64 where value <= UInt64(Int64.max): return .int(Int64(value))
+            case let value as Double where value.isFinite: return .double(value)
+            case let value as Float where value.isFinite: return .double(Double(value))
+            case let value as Duration: return .double(value.seconds)
+            default: return .string(convertible.description)
+            }
         case .array(let values): return .array(values.map(json))
         case .dictionary(let dictionary): return .object(dictionary.mapValues(json))
         }

@@ -20,14 +20,24 @@ public enum LogFormat: String, Sendable, CaseIterable {
 
 /// Sets up swift-log for the operator process.
 public enum OperatorLogging {
-    /// Bootstraps the global logging system once per process with `format` at `level`.
+    /// Bootstraps the global logging system once per process with `format` at `level`. Lines
+    /// written during a reconcile carry its `controller`, `object` and `reconcileID`
+    /// (``Logger/MetadataProvider/reconcile``).
     public static func bootstrap(format: LogFormat, level: Logger.Level) {
         let output = LogOutput.standardError
         switch format.resolved {
         case .json, .auto:
-            LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level, output: output) }
+            LoggingSystem.bootstrap({ label, provider in
+                var handler = JSONLogHandler(label: label, level: level, output: output)
+                handler.metadataProvider = provider
+                return handler
+            }, metadataProvider: .reconcile)
         case .text:
-            LoggingSystem.bootstrap { label in TextLogHandler(label: label, level: level, output: output) }
+            LoggingSystem.bootstrap({ label, provider in
+                var handler = TextLogHandler(label: label, level: level, output: output)
+                handler.metadataProvider = provider
+                return handler
+            }, metadataProvider: .reconcile)
         }
     }
 }

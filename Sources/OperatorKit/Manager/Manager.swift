@@ -133,6 +133,12 @@ public final class Manager: ServiceLifecycle.Service, Sendable {
     /// The registered controllers.
     public var controllers: [Controller] { state.withLockedValue { $0.controllers } }
 
+    /// Updates the series computed when they are scraped: each controller's work in progress
+    /// (`workqueue_unfinished_work_seconds`, `workqueue_longest_running_processor_seconds`).
+    public func collectMetrics() {
+        for controller in controllers { controller.queue?.publishUnfinishedWork() }
+    }
+
     /// A status writer for `resource`.
     public func statusWriter(for resource: ResourceDescriptor) -> StatusWriter {
         StatusWriter(api: api, resource: resource.resource)
@@ -189,7 +195,7 @@ public final class Manager: ServiceLifecycle.Service, Sendable {
             "starting manager",
             metadata: [
                 "controllers": "\(controllers.map(\.name))", "namespaces": "\(configuration.namespaces)",
-                "leaderElection": "\(configuration.leaderElection != nil)",
+                "leaderElection": .stringConvertible(configuration.leaderElection != nil),
             ])
         // Events outlive the informers: those recorded during shutdown are still written.
         let eventWriter = Task { await self.events.run() }
@@ -232,7 +238,7 @@ public final class Manager: ServiceLifecycle.Service, Sendable {
         }
         if cache.hasSynced {
             state.withLockedValue { $0.ready = true }
-            logger.info("caches synced", metadata: ["informers": "\(cache.informers.count)"])
+            logger.info("caches synced", metadata: ["informers": .stringConvertible(cache.informers.count)])
         }
     }
 
@@ -257,7 +263,7 @@ public final class Manager: ServiceLifecycle.Service, Sendable {
 
     private func shutDown(_ controllers: [Controller], leading: Task<Void, Never>) async {
         logger.info("shutting down: no new reconciles; waiting for those in flight",
-                    metadata: ["timeout": "\(configuration.gracefulShutdownTimeout)"])
+                    metadata: ["timeout": .stringConvertible(configuration.gracefulShutdownTimeout)])
         for controller in controllers { controller.stop() }
         // A candidate stops campaigning; a leader releases the lease once its reconciles end.
         elector?.resign()

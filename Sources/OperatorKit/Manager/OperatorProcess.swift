@@ -36,10 +36,18 @@ public struct OperatorProcess: Sendable {
             api: api, configuration: configuration, clock: clock,
             metricsFactory: OperatorMetrics.factory(registry: registry), logger: logger)
         for controller in controllers { try controller.register(with: manager) }
+        let manager = self.manager
+        var certificate: ServingCertificate?
+        if settings.metricsSecure {
+            certificate = try settings.metricsCertDirectory.map { try ServingCertificate.load(directory: $0) }
+                ?? ServingCertificate.selfSigned(hostnames: [ProcessInfo.processInfo.hostName, "localhost"])
+        }
         endpoints = OperatorEndpoints(
             probes: OperatorEndpoints.Probes(manager: manager), registry: registry,
-            metricsAddress: settings.metricsAddress, healthAddress: settings.healthAddress, logger: logger,
-            onBound: onBound)
+            metricsAddress: settings.metricsAddress, healthAddress: settings.healthAddress,
+            metricsAccess: settings.metricsAuth == .kubernetes ? MetricsAccess(api: api, clock: clock, logger: logger) : nil,
+            metricsCertificate: certificate,
+            collect: { manager.collectMetrics() }, logger: logger, onBound: onBound)
         self.registry = registry
         self.logger = logger
     }

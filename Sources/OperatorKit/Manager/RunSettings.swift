@@ -13,6 +13,12 @@ public struct RunSettings: Sendable, Equatable {
     public var leaderElectionNamespace: String?
     public var metricsAddress: BindAddressSpec? = BindAddressSpec(host: "0.0.0.0", port: 8080)
     public var healthAddress: BindAddressSpec? = BindAddressSpec(host: "0.0.0.0", port: 8081)
+    /// Who may read `/metrics`: anyone who reaches it, or only users RBAC allows (``MetricsAccess``).
+    public var metricsAuth: MetricsAuthMode = .none
+    /// Serve `/metrics` over TLS, with the certificate in `metricsCertDirectory` or a self-signed one.
+    public var metricsSecure = false
+    /// Where `tls.crt` and `tls.key` for `/metrics` are; nil: a self-signed certificate.
+    public var metricsCertDirectory: String?
     public var shutdownTimeout: Duration = .seconds(25)
     public var logFormat: LogFormat = .auto
     public var logLevel: Logger.Level = .info
@@ -30,6 +36,9 @@ public struct RunSettings: Sendable, Equatable {
         public var leaderElectionNamespace: String?
         public var metricsBindAddress: String?
         public var healthProbeBindAddress: String?
+        public var metricsAuth: String?
+        public var metricsSecure: Bool?
+        public var metricsCertDirectory: String?
         public var shutdownTimeoutSeconds: Int?
         public var logFormat: String?
         public var logLevel: String?
@@ -48,6 +57,9 @@ public struct RunSettings: Sendable, Equatable {
         case leaderElectionNamespace = "OPSAGENT_LEADER_ELECTION_NAMESPACE"
         case metricsBindAddress = "OPSAGENT_METRICS_BIND_ADDRESS"
         case healthProbeBindAddress = "OPSAGENT_HEALTH_PROBE_BIND_ADDRESS"
+        case metricsAuth = "OPSAGENT_METRICS_AUTH"
+        case metricsSecure = "OPSAGENT_METRICS_SECURE"
+        case metricsCertDirectory = "OPSAGENT_METRICS_CERT_DIR"
         case shutdownTimeout = "OPSAGENT_SHUTDOWN_TIMEOUT_SECONDS"
         case logFormat = "OPSAGENT_LOG_FORMAT"
         case logLevel = "OPSAGENT_LOG_LEVEL"
@@ -91,6 +103,22 @@ public struct RunSettings: Sendable, Equatable {
         if let (text, _) = value(flags.healthProbeBindAddress, .healthProbeBindAddress) {
             settings.healthAddress = try BindAddressSpec.parse(text)
         }
+        if let (text, source) = value(flags.metricsAuth, .metricsAuth) {
+            guard let mode = MetricsAuthMode(rawValue: text.lowercased()) else {
+                throw RunSettingsError.invalid(source, text, "none or kubernetes")
+            }
+            settings.metricsAuth = mode
+        }
+        if let flag = flags.metricsSecure {
+            settings.metricsSecure = flag
+        } else if let (text, source) = value(nil, .metricsSecure) {
+            switch text.lowercased() {
+            case "1", "true", "yes", "on": settings.metricsSecure = true
+            case "0", "false", "no", "off": settings.metricsSecure = false
+            default: throw RunSettingsError.invalid(source, text, "true or false")
+            }
+        }
+        settings.metricsCertDirectory = value(flags.metricsCertDirectory, .metricsCertDirectory)?.0
         if let seconds = flags.shutdownTimeoutSeconds {
             settings.shutdownTimeout = .seconds(seconds)
         } else if let (text, source) = value(nil, .shutdownTimeout) {
@@ -113,6 +141,14 @@ public struct RunSettings: Sendable, Equatable {
         }
         return settings
     }
+}
+
+/// Who may read `/metrics`.
+public enum MetricsAuthMode: String, Sendable, CaseIterable {
+    /// Anyone who can reach the port (bind it to 127.0.0.1 to keep it in the pod).
+    case none
+    /// Bearer tokens checked with a TokenReview, then a SubjectAccessReview for `get /metrics`.
+    case kubernetes
 }
 
 /// A setting with a value `opsagent run` cannot use.

@@ -126,6 +126,30 @@ public final class WorkQueue<Key: Hashable & Sendable>: Sendable {
 
     // MARK: inspection
 
+    /// The seconds of work in progress (summed over the keys being processed) and the
+    /// seconds the longest of them has been running, now.
+    public func unfinishedWork() -> (total: Duration, longest: Duration) {
+        let now = clock.now
+        return state.withLockedValue { state in
+            var total = Duration.zero
+            var longest = Duration.zero
+            for started in state.startedAt.values {
+                let running = started.duration(to: now)
+                total += running
+                longest = max(longest, running)
+            }
+            return (total, longest)
+        }
+    }
+
+    /// Sets `workqueue_unfinished_work_seconds` and `workqueue_longest_running_processor_seconds`
+    /// (client-go updates them every 500 ms; the operator does at each scrape).
+    public func publishUnfinishedWork() {
+        let (total, longest) = unfinishedWork()
+        metrics.unfinishedWork.set(total.seconds)
+        metrics.longestRunning.set(longest.seconds)
+    }
+
     /// Keys ready to be handed out.
     public var depth: Int { state.withLockedValue { $0.ready.count } }
     /// Keys waiting for a delay to pass.
