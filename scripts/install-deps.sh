@@ -26,5 +26,5 @@ fi
 
 if [[ "${WITH_TEST_DEPS:-1}" == 1 ]] && ! python3 -c 'import kubernetes' 2>/dev/null; then
   echo "installing the official Kubernetes Python client (end-to-end tests use it)"
-  python3 -m pip install --quiet kubernetes
+  python3 -m pip install --quiet "kubernetes==33.1.0"
 fi
