@@ -28,6 +28,9 @@ struct Up: AsyncParsableCommand {
     @Option(help: "The folder of example manifests to apply (every .yaml in it).")
     var examples: String = "examples/bluegreen"
 
+    @Option(name: .customLong("alerting-examples"), help: "The folder of AlertRule examples applied after the rollouts' (empty for none).")
+    var alertingExamples: String = "examples/alerting"
+
     @Option(help: "The API server port (0 picks a free one).")
     var port: Int = 0
 
@@ -157,7 +160,10 @@ struct Up: AsyncParsableCommand {
 
         // 5. The examples.
         console.step("Applying \(examples)/")
-        let applied = try await applyExamples(client: client)
+        var applied = try await applyExamples(client: client, from: examples)
+        if !alertingExamples.isEmpty, FileManager.default.fileExists(atPath: alertingExamples) {
+            applied += try await applyExamples(client: client, from: alertingExamples)
+        }
         console.done(applied.map { "\($0.kind.lowercased())/\($0.name)" }.joined(separator: ", "))
 
         // 6. Watch them converge.
@@ -202,6 +208,7 @@ struct Up: AsyncParsableCommand {
 
             Everything is running. Explore with kubectl (or: export KUBECONFIG=\(kubeconfig)):
               \(k) get bgd
+              \(k) get arule
               \(k) describe bgd web
               \(k) get deploy,svc,pods
               \(k) get events --sort-by=.lastTimestamp
@@ -219,7 +226,7 @@ struct Up: AsyncParsableCommand {
 
     private struct Applied { var kind: String; var name: String }
 
-    private func applyExamples(client: KubernetesClient) async throws -> [Applied] {
+    private func applyExamples(client: KubernetesClient, from examples: String) async throws -> [Applied] {
         let fm = FileManager.default
         guard let files = try? fm.contentsOfDirectory(atPath: examples) else {
             throw ValidationError("no examples folder at \(examples) (run from the repository root)")
