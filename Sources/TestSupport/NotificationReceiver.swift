@@ -23,6 +23,8 @@ public final class NotificationReceiver: Sendable {
         var delay: Duration = .zero
         var reply = "ok"
         var replyStatus = 200
+        /// Replies for paths starting with a prefix (a PagerDuty path answers JSON, Slack's "ok").
+        var replies: [String: (body: String, status: Int)] = [:]
     }
 
     private let received = Mutex<[Received]>([])
@@ -69,6 +71,11 @@ public final class NotificationReceiver: Sendable {
         }
     }
 
+    /// The body and status of successful answers to paths starting with `prefix`.
+    public func reply(_ body: String, status: Int = 200, toPathsStartingWith prefix: String) {
+        behaviour.withLock { $0.replies[prefix] = (body, status) }
+    }
+
     public var requests: [Received] { received.withLock { $0 } }
 
     public func requests(path: String) -> [Received] { requests.filter { $0.path == path } }
@@ -85,6 +92,10 @@ public final class NotificationReceiver: Sendable {
             if b.failuresLeft > 0 {
                 b.failuresLeft -= 1
                 return (b.failureStatus, b.delay, "{\"status\":\"error\",\"message\":\"try again\"}")
+            }
+            if let match = b.replies.keys.filter({ request.uri.path.hasPrefix($0) }).max(by: { $0.count < $1.count }),
+               let reply = b.replies[match] {
+                return (reply.status, b.delay, reply.body)
             }
             return (b.replyStatus, b.delay, b.reply)
         }
