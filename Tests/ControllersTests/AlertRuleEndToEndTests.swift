@@ -283,4 +283,50 @@ final class AlertCluster: Sendable {
             ]), namespace: ns)
         }
     }
+
+    @Test func aFailingReceiverIsRetriedWithBackoffAndASlowOneDelaysNoEvaluation() async throws {
+        let sim = try await Simulator.start(.init(port: 0, workloads: SimulationOptions(timeScale: RolloutCluster.timeScale)))
+        defer { Task { await sim.stop() } }
+        let prometheus = try await PrometheusServer.start(
+            targets: ["127.0.0.1:\(sim.port)"], metricsPath: "/metrics/cluster", scheme: "https", bearerToken: sim.adminToken)
+        defer { prometheus.stop() }
+        let flaky = await NotificationReceiver.start()
+        defer { flaky.stop() }
+        flaky.fail(next: 2, status: 503)
+        let slow = await NotificationReceiver.start()
+        defer { slow.stop() }
+        slow.respond(after: .seconds(10))
+        let cluster = try await AlertCluster.start(sim: sim, prometheusURL: prometheus.url)
+        defer { Task { await cluster.stopOperator() } }
+        let ns = try await cluster.namespace("receivers")
+        try await cluster.secret("hooks", ns, ["flaky": flaky.url + "/hook", "slow": slow.url + "/hook"])
+        for (name, key) in [("flaky-receiver", "flaky"), ("slow-receiver", "slow")] {
+            _ = try await cluster.client.create(AlertRule.groupVersionResource, AlertCluster.rule(name, spec: [
+                "expr": "vector(1) > 0", "interval": "1s", "analysis": "disabled",
+                "actions": [["name": "hook", "webhook": ["urlSecretRef": ["name": "hooks", "key": .string(key)]]]],
+            ]), namespace: ns)
+        }
+
+        // The failure is reported in status, then retried until it goes through, once.
+        try await cluster.waitFor("flaky-receiver", ns, "the failed attempt is reported") { status in
+            let entry = status["notifications"][0]
+            return entry["attempts"].intValue == 1 && entry["lastError"].stringValue?.contains("HTTP 503") == true
+        }
+        try await cluster.waitFor("flaky-receiver", ns, "delivered after retries", timeout: .seconds(30)) {
+            $0["notifications"][0]["notifiedState"] == "Firing"
+        }
+        #expect(flaky.requests.count == 3, "two failures, then one delivery: \(flaky.requests.map(\.status))")
+        #expect(flaky.accepted.count == 1)
+        let retried = try await cluster.events(ns, about: "flaky-receiver").filter { $0["reason"] == "NotificationFailed" }
+        #expect(retried.count == 2)
+
+        // A receiver that takes 10 s holds nothing up: the rule is evaluated every second meanwhile.
+        let first = try await cluster.waitFor("slow-receiver", ns, "Firing") { $0["state"] == "Firing" }
+        let start = first["status"]["lastEvaluation"]["time"].stringValue.flatMap(KubeTimestamp.parse) ?? Date()
+        try await cluster.waitFor("slow-receiver", ns, "evaluated 3 s later while the receiver is still answering", timeout: .seconds(8)) {
+            ($0["lastEvaluation"]["time"].stringValue.flatMap(KubeTimestamp.parse) ?? start).timeIntervalSince(start) >= 3
+        }
+        #expect(slow.requests.isEmpty, "the slow receiver has not answered yet")
+        #expect(try await cluster.rule("slow-receiver", ns)["status"]["notifications"][0]["notifiedState"].isNull)
+    }
 }
