@@ -329,4 +329,35 @@ final class AlertCluster: Sendable {
         #expect(slow.requests.isEmpty, "the slow receiver has not answered yet")
         #expect(try await cluster.rule("slow-receiver", ns)["status"]["notifications"][0]["notifiedState"].isNull)
     }
+
+    @Test func anOperatorRestartSendsNothingTwice() async throws {
+        let sim = try await Simulator.start(.init(port: 0, workloads: SimulationOptions(timeScale: RolloutCluster.timeScale)))
+        defer { Task { await sim.stop() } }
+        let prometheus = try await PrometheusServer.start(
+            targets: ["127.0.0.1:\(sim.port)"], metricsPath: "/metrics/cluster", scheme: "https", bearerToken: sim.adminToken)
+        defer { prometheus.stop() }
+        let receiver = await NotificationReceiver.start()
+        defer { receiver.stop() }
+        let cluster = try await AlertCluster.start(sim: sim, prometheusURL: prometheus.url)
+        let ns = try await cluster.namespace("restart")
+        try await cluster.secret("hooks", ns, ["url": receiver.url + "/hook"])
+        _ = try await cluster.client.create(AlertRule.groupVersionResource, AlertCluster.rule("always", spec: [
+            "expr": "vector(1) > 0", "interval": "1s", "analysis": "disabled",
+            "actions": [["name": "hook", "webhook": ["urlSecretRef": ["name": "hooks", "key": "url"]]]],
+        ]), namespace: ns)
+        try await cluster.waitFor("always", ns, "notified") { $0["notifications"][0]["notifiedState"] == "Firing" }
+        await cluster.stopOperator()
+        let firingSince = try await cluster.rule("always", ns)["status"]["firingSince"]
+
+        let restarted = try await AlertCluster.start(sim: sim, prometheusURL: prometheus.url)
+        defer { Task { await restarted.stopOperator() } }
+        let before = try await restarted.rule("always", ns)["status"]["lastEvaluation"]["time"].stringValue.flatMap(KubeTimestamp.parse) ?? Date()
+        try await restarted.waitFor("always", ns, "evaluated 3 s after the restart") {
+            ($0["lastEvaluation"]["time"].stringValue.flatMap(KubeTimestamp.parse) ?? before).timeIntervalSince(before) >= 3
+        }
+        let status = try await restarted.rule("always", ns)["status"]
+        #expect(status["state"] == "Firing")
+        #expect(status["firingSince"] == firingSince, "the same episode goes on")
+        #expect(receiver.requests(path: "/hook").count == 1, "one Firing notice, none after the restart")
+    }
 }
