@@ -360,4 +360,29 @@ final class AlertCluster: Sendable {
         #expect(status["firingSince"] == firingSince, "the same episode goes on")
         #expect(receiver.requests(path: "/hook").count == 1, "one Firing notice, none after the restart")
     }
+
+    @Test func theEmailActionReachesARealSMTPServer() async throws {
+        let sim = try await Simulator.start(.init(port: 0, workloads: SimulationOptions(timeScale: RolloutCluster.timeScale)))
+        defer { Task { await sim.stop() } }
+        let prometheus = try await PrometheusServer.start(
+            targets: ["127.0.0.1:\(sim.port)"], metricsPath: "/metrics/cluster", scheme: "https", bearerToken: sim.adminToken)
+        defer { prometheus.stop() }
+        let smtp = try await SMTPServer.start()
+        defer { smtp.stop() }
+        let cluster = try await AlertCluster.start(sim: sim, prometheusURL: prometheus.url)
+        defer { Task { await cluster.stopOperator() } }
+        let ns = try await cluster.namespace("email")
+        try await cluster.secret("smtp", ns, ["url": smtp.url])
+        _ = try await cluster.client.create(AlertRule.groupVersionResource, AlertCluster.rule("mailed", spec: [
+            "expr": "vector(1) > 0", "interval": "1s", "analysis": "disabled", "severity": "info",
+            "actions": [["name": "mail", "email": ["urlSecretRef": ["name": "smtp", "key": "url"],
+                                                   "from": "opsagent@example.com", "to": ["oncall@example.com"]]]],
+        ]), namespace: ns)
+        try await cluster.waitFor("mailed", ns, "mailed") { $0["notifications"][0]["notifiedState"] == "Firing" }
+        try await eventually("the message is in the mailbox") { !smtp.messages.isEmpty }
+        let message = try #require(smtp.messages.first)
+        #expect(message.contains("Subject: [FIRING] \(ns)/mailed (info)"))
+        #expect(message.contains("X-RcptTo: oncall@example.com"))
+        #expect(smtp.messages.count == 1)
+    }
 }
