@@ -159,9 +159,10 @@ struct Up: AsyncParsableCommand {
         console.done("ready; metrics at http://127.0.0.1:\(metricsPort)/metrics  (log: \(operatorLog))")
 
         // 5. The examples.
-        console.step("Applying \(examples)/")
+        let alerting = !alertingExamples.isEmpty && FileManager.default.fileExists(atPath: alertingExamples)
+        console.step("Applying \(examples)/" + (alerting ? " and \(alertingExamples)/" : ""))
         var applied = try await applyExamples(client: client, from: examples)
-        if !alertingExamples.isEmpty, FileManager.default.fileExists(atPath: alertingExamples) {
+        if alerting {
             applied += try await applyExamples(client: client, from: alertingExamples)
         }
         console.done(applied.map { "\($0.kind.lowercased())/\($0.name)" }.joined(separator: ", "))
