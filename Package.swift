@@ -120,7 +120,7 @@ let package = Package(
         ),
         .target(
             name: "Integrations",
-            dependencies: ["KubeClient", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["KubeClient", "CCurl", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .target(

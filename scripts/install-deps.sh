@@ -28,3 +28,8 @@ if [[ "${WITH_TEST_DEPS:-1}" == 1 ]] && ! python3 -c 'import kubernetes' 2>/dev/
   echo "installing the official Kubernetes Python client (end-to-end tests use it)"
   python3 -m pip install --quiet "kubernetes==33.1.0"
 fi
+
+if [[ "${WITH_TEST_DEPS:-1}" == 1 ]] && ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+  echo "installing aiosmtpd (the SMTP server the AlertRule email tests send to)"
+  python3 -m pip install --quiet aiosmtpd
+fi

@@ -6,6 +6,7 @@ public enum OpsAPI {
     /// Every CRD, in the order `make crds` writes them.
     public static let customResourceDefinitions: [CustomResourceDefinition] = [
         BlueGreenDeployment.definition,
+        AlertRule.definition,
     ]
 
     /// The file name a CRD is written to under `crds/`.

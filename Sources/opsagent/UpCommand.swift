@@ -28,6 +28,9 @@ struct Up: AsyncParsableCommand {
     @Option(help: "The folder of example manifests to apply (every .yaml in it).")
     var examples: String = "examples/bluegreen"
 
+    @Option(name: .customLong("alerting-examples"), help: "The folder of AlertRule examples applied after the rollouts' (empty for none).")
+    var alertingExamples: String = "examples/alerting"
+
     @Option(help: "The API server port (0 picks a free one).")
     var port: Int = 0
 
@@ -156,8 +159,12 @@ struct Up: AsyncParsableCommand {
         console.done("ready; metrics at http://127.0.0.1:\(metricsPort)/metrics  (log: \(operatorLog))")
 
         // 5. The examples.
-        console.step("Applying \(examples)/")
-        let applied = try await applyExamples(client: client)
+        let alerting = !alertingExamples.isEmpty && FileManager.default.fileExists(atPath: alertingExamples)
+        console.step("Applying \(examples)/" + (alerting ? " and \(alertingExamples)/" : ""))
+        var applied = try await applyExamples(client: client, from: examples)
+        if alerting {
+            applied += try await applyExamples(client: client, from: alertingExamples)
+        }
         console.done(applied.map { "\($0.kind.lowercased())/\($0.name)" }.joined(separator: ", "))
 
         // 6. Watch them converge.
@@ -205,6 +212,7 @@ struct Up: AsyncParsableCommand {
 
             Everything is running. Explore with kubectl (or: export KUBECONFIG=\(kubeconfig)):
               \(k) get bgd
+              \(k) get arule
               \(k) describe bgd web
               \(k) get deploy,svc,pods
               \(k) get events --sort-by=.lastTimestamp
@@ -222,7 +230,7 @@ struct Up: AsyncParsableCommand {
 
     private struct Applied { var kind: String; var name: String }
 
-    private func applyExamples(client: KubernetesClient) async throws -> [Applied] {
+    private func applyExamples(client: KubernetesClient, from examples: String) async throws -> [Applied] {
         let fm = FileManager.default
         guard let files = try? fm.contentsOfDirectory(atPath: examples) else {
             throw ValidationError("no examples folder at \(examples) (run from the repository root)")
