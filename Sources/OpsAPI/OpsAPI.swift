@@ -6,6 +6,8 @@ public enum OpsAPI {
     /// Every CRD, in the order `make crds` writes them.
     public static let customResourceDefinitions: [CustomResourceDefinition] = [
         BlueGreenDeployment.definition,
+        SecurityAudit.definition,
+        SecurityReport.definition,
     ]
 
     /// The file name a CRD is written to under `crds/`.

@@ -28,6 +28,9 @@ struct Up: AsyncParsableCommand {
     @Option(help: "The folder of example manifests to apply (every .yaml in it).")
     var examples: String = "examples/bluegreen"
 
+    @Option(help: "The folder of SecurityAudit examples (an audit and deliberately insecure workloads); skipped when absent.")
+    var securityExamples: String = "examples/security"
+
     @Option(help: "The API server port (0 picks a free one).")
     var port: Int = 0
 
@@ -97,7 +100,9 @@ struct Up: AsyncParsableCommand {
                                        fieldManager: "opsagent-up", force: true)
         }
         let bgd = BlueGreenDeployment.definition.resource
-        try await retry(seconds: 30) { _ = try await client.list(bgd, namespace: nil) }
+        for crd in OpsAPI.customResourceDefinitions {
+            try await retry(seconds: 30) { _ = try await client.list(crd.resource, namespace: nil) }
+        }
         console.done("\(OpsAPI.customResourceDefinitions.map(\.name).joined(separator: ", "))")
 
         // 3. Prometheus, scraping the cluster's simulated application metrics.
@@ -156,8 +161,11 @@ struct Up: AsyncParsableCommand {
         console.done("ready; metrics at http://127.0.0.1:\(metricsPort)/metrics  (log: \(operatorLog))")
 
         // 5. The examples.
-        console.step("Applying \(examples)/")
-        let applied = try await applyExamples(client: client)
+        console.step("Applying \(examples)/ and \(securityExamples)/")
+        var applied = try await applyExamples(client: client, directory: examples)
+        if FileManager.default.fileExists(atPath: securityExamples) {
+            applied += try await applyExamples(client: client, directory: securityExamples)
+        }
         console.done(applied.map { "\($0.kind.lowercased())/\($0.name)" }.joined(separator: ", "))
 
         // 6. Watch them converge.
@@ -219,7 +227,7 @@ struct Up: AsyncParsableCommand {
 
     private struct Applied { var kind: String; var name: String }
 
-    private func applyExamples(client: KubernetesClient) async throws -> [Applied] {
+    private func applyExamples(client: KubernetesClient, directory examples: String) async throws -> [Applied] {
         let fm = FileManager.default
         guard let files = try? fm.contentsOfDirectory(atPath: examples) else {
             throw ValidationError("no examples folder at \(examples) (run from the repository root)")

@@ -13,6 +13,7 @@ public protocol OperatorController {
 public enum InstalledControllers {
     public static let all: [any OperatorController.Type] = [
         BlueGreenController.self,
+        SecurityAuditController.self,
     ]
 
     /// The registrations `opsagent run` gives its manager.
