@@ -27,7 +27,7 @@ extension SecurityAudit {
             PrinterColumn("Age", type: "date", jsonPath: ".metadata.creationTimestamp", description: "Time since creation."),
         ])
 
-    static let checkName = Schema.string("A check ID (OPS-POD-001, or a Trivy KSV/kubescape ID the catalog names) or a category (PodSecurity, WorkloadHygiene, SecretsIdentity, RBAC, NetworkExposure, NamespacePosture, Vulnerability).", maxLength: 63, minLength: 1)
+    static let checkName = Schema.string("A check ID (OPS-POD-001, or a Trivy KSV/kubescape ID the catalog names) or a category (PodSecurity, WorkloadHygiene, SecretsAndIdentity, RBAC, NetworkExposure, NamespacePosture, Vulnerabilities).", maxLength: 63, minLength: 1)
 
     static let waiver: Schema = .object("A waiver: findings of one check or category on matching objects are hidden until expires.", required: ["check", "reason"], [
         ("check", checkName),

@@ -1,0 +1,188 @@
+import Foundation
+import KubeClient
+import OperatorKit
+import OpsAPI
+import Testing
+import TestSupport
+
+/// SecurityAudits end to end: the embedded cluster, the operator's SecurityAudit
+/// controller in-process, and kubectl.
+@Suite("SecurityAudit on the embedded cluster", .serialized)
+struct SecurityAuditClusterTests {
+    static let root = ExamplesTests.root
+    static let plantedSecret = "sk_live_DEMO0nlyN0tARealKey0000000000"
+    static let audits = SecurityAudit.groupVersionResource
+    static let reports = SecurityReport.groupVersionResource
+
+    static let cluster = SharedAuditCluster()
+
+    func kubectl(_ cluster: RolloutCluster, _ arguments: [String]) async throws -> ProcessRunner.Result {
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("kubectl-cache-\(UUID().uuidString)").path
+        return try await ProcessRunner.run("/usr/bin/kubectl", ["--kubeconfig", cluster.sim.kubeconfigPath, "--cache-dir", cache] + arguments)
+    }
+
+    /// Waits for a completed run other than `previous`, and returns the audit.
+    @discardableResult
+    func waitForRun(_ cluster: RolloutCluster, _ name: String, _ ns: String, after previous: String? = nil,
+                    _ what: String) async throws -> JSONValue {
+        var last: JSONValue = .null
+        do {
+            try await eventually(what, timeout: .seconds(60)) {
+                last = try await cluster.client.get(Self.audits, name: name, namespace: ns)
+                let status = last["status"]
+                return status["lastRunID"].stringValue != nil && status["lastRunID"].stringValue != previous
+                    && status["observedGeneration"].intValue == last["metadata"]["generation"].intValue
+                    && ["Completed", "Failed"].contains(status["phase"].stringValue ?? "")
+            }
+        } catch {
+            Issue.record("last status of \(ns)/\(name): \(last["status"].serialized(pretty: true))")
+            throw error
+        }
+        return last
+    }
+
+    func latestReport(_ cluster: RolloutCluster, _ audit: JSONValue) async throws -> JSONValue {
+        let name = try #require(audit["status"]["reports"][0]["name"].stringValue)
+        return try await cluster.client.get(Self.reports, name: name, namespace: audit["metadata"]["namespace"].stringValue)
+    }
+
+    static func findings(_ report: JSONValue, check: String, name: String) -> [JSONValue] {
+        (report["report"]["findings"].arrayValue ?? []).filter {
+            $0["checkID"].stringValue == check && $0["object"]["name"].stringValue == name
+        }
+    }
+
+    func requestRun(_ cluster: RolloutCluster, _ name: String, _ ns: String) async throws {
+        let token = KubeTimestamp.format(Date(), fractionalDigits: 6)
+        _ = try await cluster.client.patch(Self.audits, name: name, namespace: ns, type: .merge,
+                                           body: ["metadata": ["annotations": [.init(stringLiteral: SecurityAudit.runAnnotation): .string(token)]]])
+    }
+
+    @Test func theExamplesShowFindingsAndFixingAWorkloadClearsItsFindingOnTheNextRun() async throws {
+        let cluster = try await Self.cluster.get()
+        let ns = try await cluster.namespace("saudit")
+        let applied = try await kubectl(cluster, ["-n", ns, "apply", "-f", Self.root.appendingPathComponent("examples/security").path])
+        #expect(applied.status == 0, "kubectl apply failed: \(applied.stderr)")
+
+        let audit = try await waitForRun(cluster, "cluster-audit", ns, "the example audit completes a run")
+        let status = audit["status"]
+        #expect((status["counts"]["critical"].intValue ?? 0) >= 2)
+        #expect(status["phase"].stringValue == "Failed", "failOn: critical with critical findings")
+        #expect(status.condition("Ready")?.status == .false)
+        #expect(status["nextRun"].stringValue != nil)
+        #expect((status["frameworks"].arrayValue ?? []).contains { $0["framework"].stringValue == "PSS-Restricted" })
+        let top = status["topFindings"].arrayValue ?? []
+        #expect(top.count <= 10)
+        #expect(top.contains { $0["checkID"].stringValue == "OPS-POD-001" && $0["name"].stringValue == "legacy-admin" })
+        #expect(top.contains { $0["checkID"].stringValue == "OPS-RBAC-001" })
+
+        let report = try await latestReport(cluster, audit)
+        #expect(!Self.findings(report, check: "OPS-SEC-001", name: "billing-worker").isEmpty, "the literal credential is reported")
+        #expect(!Self.findings(report, check: "OPS-WL-007", name: "legacy-admin").isEmpty, "the latest tag is reported")
+        #expect(report["metadata"]["ownerReferences"][0]["name"].stringValue == "cluster-audit")
+
+        // kubectl get shows the printer columns; describe shows the findings.
+        let get = try await kubectl(cluster, ["-n", ns, "get", "saudit"])
+        #expect(get.status == 0, "\(get.stderr)")
+        for column in ["CRITICAL", "HIGH", "SCORE", "LAST RUN", "AGE"] { #expect(get.stdout.contains(column), "\(get.stdout)") }
+        #expect(get.stdout.contains("cluster-audit"))
+        let describe = try await kubectl(cluster, ["-n", ns, "describe", "saudit", "cluster-audit"])
+        #expect(describe.stdout.contains("OPS-POD-001") && describe.stdout.contains("legacy-admin"), "\(describe.stdout)")
+        #expect(describe.stdout.contains("NewCriticalFindings"), "the Event is shown: \(describe.stdout)")
+
+        // Fix the privileged container; the next run no longer reports it.
+        _ = try await cluster.client.patch(.deployments, name: "legacy-admin", namespace: ns, type: .json, body: [
+            ["op": "replace", "path": "/spec/template/spec/containers/0/securityContext/privileged", "value": false],
+        ])
+        try await eventually("the operator's cache sees the fix") {
+            cluster.manager.cache.get(ResourceDescriptor(resource: .deployments, kind: "Deployment"),
+                                      ObjectKey(namespace: ns, name: "legacy-admin"))?["spec"]["template"]["spec"]["containers"][0]["securityContext"]["privileged"] == false
+        }
+        let previous = status["lastRunID"].stringValue
+        try await requestRun(cluster, "cluster-audit", ns)
+        let rerun = try await waitForRun(cluster, "cluster-audit", ns, after: previous, "the manual run completes")
+        let fixed = try await latestReport(cluster, rerun)
+        #expect(Self.findings(fixed, check: "OPS-POD-001", name: "legacy-admin").isEmpty, "the fixed finding is gone")
+        #expect(!Self.findings(fixed, check: "OPS-SEC-001", name: "billing-worker").isEmpty, "the unfixed one stays")
+        #expect((rerun["status"]["reports"].arrayValue ?? []).count == 2)
+
+        // The planted secret is nowhere: status, reports, events.
+        let reports = try await cluster.client.list(Self.reports, namespace: ns).items
+        let events = try await cluster.client.list(.events, namespace: ns).items
+        let everything = ([rerun] + reports + events).map { $0.serialized(pretty: false) }.joined()
+        #expect(!everything.contains(Self.plantedSecret))
+        #expect(!everything.contains("DEMO0nlyN0tARealKey"))
+        #expect(events.contains { $0["reason"].stringValue == "NewCriticalFindings" })
+    }
+
+    @Test func aWaiverHidesAFindingUntilItExpires() async throws {
+        let cluster = try await Self.cluster.get()
+        let ns = try await cluster.namespace("waiver")
+        _ = try await cluster.client.create(.deployments, [
+            "apiVersion": "apps/v1", "kind": "Deployment", "metadata": ["name": "root-shell", "namespace": .string(ns)],
+            "spec": ["replicas": 1, "selector": ["matchLabels": ["app": "root-shell"]], "template": [
+                "metadata": ["labels": ["app": "root-shell"]],
+                "spec": ["containers": [["name": "sh", "image": "busybox:1.36", "securityContext": ["privileged": true]]]],
+            ]],
+        ], namespace: ns)
+        let expires = Date().addingTimeInterval(6)
+        _ = try await cluster.client.create(Self.audits, [
+            "apiVersion": "opsagent.dev/v1alpha1", "kind": "SecurityAudit", "metadata": ["name": "waived", "namespace": .string(ns)],
+            "spec": ["scope": ["namespaces": [.string(ns)]], "checks": ["include": ["PodSecurity"]],
+                     "exceptions": [["check": "OPS-POD-001", "name": "root-*", "reason": "break-glass shell, removed Friday",
+                                     "expires": .string(KubeTime(expires).description)]]],
+        ], namespace: ns)
+        let first = try await waitForRun(cluster, "waived", ns, "the first run")
+        let waivedReport = try await latestReport(cluster, first)
+        #expect(Self.findings(waivedReport, check: "OPS-POD-001", name: "root-shell").isEmpty, "waived while the waiver holds")
+        #expect((first["status"]["counts"]["waived"].intValue ?? 0) >= 1)
+        #expect(first["status"]["expiredWaivers"].arrayValue == nil)
+
+        try await eventually("the waiver expires", timeout: .seconds(20)) { Date() > expires.addingTimeInterval(1) }
+        try await requestRun(cluster, "waived", ns)
+        let second = try await waitForRun(cluster, "waived", ns, after: first["status"]["lastRunID"].stringValue, "the run after expiry")
+        let report = try await latestReport(cluster, second)
+        #expect(!Self.findings(report, check: "OPS-POD-001", name: "root-shell").isEmpty, "reported again once expired")
+        let expired = second["status"]["expiredWaivers"].arrayValue ?? []
+        #expect(expired.contains { $0.stringValue?.contains("spec.exceptions[0]") == true }, "\(expired)")
+    }
+
+    @Test func badSpecsAreRejectedByTheSchemaOrReportedWithTheFieldPath() async throws {
+        let cluster = try await Self.cluster.get()
+        let ns = try await cluster.namespace("badspec")
+        func audit(_ name: String, _ spec: JSONValue) -> JSONValue {
+            ["apiVersion": "opsagent.dev/v1alpha1", "kind": "SecurityAudit",
+             "metadata": ["name": .string(name), "namespace": .string(ns)], "spec": spec]
+        }
+        // An unknown framework: the schema's enum refuses it.
+        do {
+            _ = try await cluster.client.create(Self.audits, audit("bad-framework", ["frameworks": ["CIS", "HIPAA"]]), namespace: ns)
+            Issue.record("an unknown framework was accepted")
+        } catch let error as KubeError {
+            #expect(error.isInvalid, "\(error)")
+            #expect("\(error)".contains("spec.frameworks[1]"), "\(error)")
+        }
+        // An unknown check ID and an unparseable schedule: InvalidSpec, Stalled, with the field path.
+        _ = try await cluster.client.create(Self.audits, audit("bad-check", ["checks": ["include": ["OPS-POD-001", "OPS-NOPE-999"]]]), namespace: ns)
+        _ = try await cluster.client.create(Self.audits, audit("bad-schedule", ["schedule": "every tuesday"]), namespace: ns)
+        for (name, field) in [("bad-check", "spec.checks.include[1]"), ("bad-schedule", "spec.schedule")] {
+            try await eventually("\(name) is reported as InvalidSpec naming \(field)") {
+                let status = try await cluster.client.get(Self.audits, name: name, namespace: ns)["status"]
+                guard let stalled = status.condition("Stalled"), stalled.status == .true else { return false }
+                return stalled.reason == "InvalidSpec" && (stalled.message ?? "").contains(field)
+                    && status.condition("Ready")?.status == .false
+            }
+        }
+    }
+}
+
+/// One cluster with the SecurityAudit controller for these tests, started on first use.
+actor SharedAuditCluster {
+    private var cluster: RolloutCluster?
+    func get() async throws -> RolloutCluster {
+        if let cluster { return cluster }
+        let started = try await RolloutCluster.start(securityAudits: true)
+        cluster = started
+        return started
+    }
+}
