@@ -64,7 +64,18 @@ struct SecurityAuditClusterTests {
         let applied = try await kubectl(cluster, ["-n", ns, "apply", "-f", Self.root.appendingPathComponent("examples/security").path])
         #expect(applied.status == 0, "kubectl apply failed: \(applied.stderr)")
 
-        let audit = try await waitForRun(cluster, "cluster-audit", ns, "the example audit completes a run")
+        let firstRun = try await waitForRun(cluster, "cluster-audit", ns, "the example audit completes its first run")
+        // The first run may have read the caches before the workloads applied with it reached
+        // them; once they have, a manual run (what `opsagent audit run` asks for) sees them.
+        let deployments = ResourceDescriptor(resource: .deployments, kind: "Deployment")
+        try await eventually("the operator's caches hold the example workloads") {
+            ["legacy-admin", "billing-worker"].allSatisfy {
+                cluster.manager.cache.get(deployments, ObjectKey(namespace: ns, name: $0)) != nil
+            }
+        }
+        try await requestRun(cluster, "cluster-audit", ns)
+        let audit = try await waitForRun(cluster, "cluster-audit", ns, after: firstRun["status"]["lastRunID"].stringValue,
+                                         "the manual run completes")
         let status = audit["status"]
         #expect((status["counts"]["critical"].intValue ?? 0) >= 2)
         #expect(status["phase"].stringValue == "Failed", "failOn: critical with critical findings")
@@ -104,12 +115,19 @@ struct SecurityAuditClusterTests {
         let fixed = try await latestReport(cluster, rerun)
         #expect(Self.findings(fixed, check: "OPS-POD-001", name: "legacy-admin").isEmpty, "the fixed finding is gone")
         #expect(!Self.findings(fixed, check: "OPS-SEC-001", name: "billing-worker").isEmpty, "the unfixed one stays")
-        #expect((rerun["status"]["reports"].arrayValue ?? []).count == 2)
+        #expect((rerun["status"]["reports"].arrayValue ?? []).count == 3)
+        // The history limit (3) prunes the oldest report on the next run.
+        try await requestRun(cluster, "cluster-audit", ns)
+        let pruned = try await waitForRun(cluster, "cluster-audit", ns, after: rerun["status"]["lastRunID"].stringValue, "a fourth run")
+        #expect((pruned["status"]["reports"].arrayValue ?? []).count == 3)
+        try await eventually("only 3 SecurityReports remain") {
+            try await cluster.client.list(Self.reports, namespace: ns).items.count == 3
+        }
 
         // The planted secret is nowhere: status, reports, events.
         let reports = try await cluster.client.list(Self.reports, namespace: ns).items
         let events = try await cluster.client.list(.events, namespace: ns).items
-        let everything = ([rerun] + reports + events).map { $0.serialized(pretty: false) }.joined()
+        let everything = ([pruned] + reports + events).map { $0.serialized(pretty: false) }.joined()
         #expect(!everything.contains(Self.plantedSecret))
         #expect(!everything.contains("DEMO0nlyN0tARealKey"))
         #expect(events.contains { $0["reason"].stringValue == "NewCriticalFindings" })
