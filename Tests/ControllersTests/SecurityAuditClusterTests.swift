@@ -1,9 +1,11 @@
+import Analysis
 import Foundation
 import KubeClient
 import OperatorKit
 import OpsAPI
 import Testing
 import TestSupport
+import Synchronization
 
 /// SecurityAudits end to end: the embedded cluster, the operator's SecurityAudit
 /// controller in-process, and kubectl.
@@ -131,6 +133,11 @@ struct SecurityAuditClusterTests {
         #expect(!everything.contains(Self.plantedSecret))
         #expect(!everything.contains("DEMO0nlyN0tARealKey"))
         #expect(events.contains { $0["reason"].stringValue == "NewCriticalFindings" })
+        // Nor in what the analysis step was asked, which did see the finding.
+        let prompts = Self.cluster.analyzer.text
+        #expect(prompts.contains("STRIPE_API_TOKEN"), "the analyzer saw the credential finding")
+        #expect(!prompts.contains(Self.plantedSecret) && !prompts.contains("DEMO0nlyN0tARealKey"))
+        #expect(pruned["status"]["analysis"]["provider"].stringValue == "builtin")
     }
 
     @Test func aWaiverHidesAFindingUntilItExpires() async throws {
@@ -248,12 +255,32 @@ struct SecurityAuditClusterTests {
     }
 }
 
+/// The built-in analyzer, keeping every request it was asked: what an LLM provider would
+/// have been sent.
+final class RecordingAnalyzer: Analyzer {
+    let requests = Mutex<[AnalysisRequest]>([])
+    func analyze(_ request: AnalysisRequest) async -> AnalysisResult {
+        requests.withLock { $0.append(request) }
+        return await BuiltinAnalyzer().analyze(request)
+    }
+    /// Every request as text: subject, question, and each check's name and detail.
+    var text: String {
+        requests.withLock { requests in
+            requests.map { request in
+                ([request.subject.description, request.question]
+                    + request.facts.checks.flatMap { [$0.name, $0.detail] }).joined(separator: "\n")
+            }.joined(separator: "\n")
+        }
+    }
+}
+
 /// One cluster with the SecurityAudit controller for these tests, started on first use.
 actor SharedAuditCluster {
+    let analyzer = RecordingAnalyzer()
     private var cluster: RolloutCluster?
     func get() async throws -> RolloutCluster {
         if let cluster { return cluster }
-        let started = try await RolloutCluster.start(securityAudits: true)
+        let started = try await RolloutCluster.start(analyzer: analyzer, securityAudits: true)
         cluster = started
         return started
     }

@@ -91,8 +91,8 @@ struct AuditRunner: Sendable {
 
     static func analysisSeverity(_ severity: AuditChecks.Severity) -> Analysis.Severity {
         switch severity {
-        case .critical, .high: .critical
-        case .medium: .warning
+        case .critical: .critical
+        case .high, .medium: .warning
         case .low: .info
         }
     }
