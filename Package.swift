@@ -223,7 +223,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OpsAPITests",
-            dependencies: ["OpsAPI", "KubeClient"],
+            dependencies: ["OpsAPI", "KubeClient", "AuditChecks"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -8,6 +8,8 @@ import OpsAPI
 /// What one run produced: the engine's report, how long it took, and the analyzer's advice.
 struct AuditRunOutcome: Sendable {
     var report: AuditReport?
+    /// The SecurityReport's body, bounded with ReportBudget here, off the work queue.
+    var body: SecurityReportBody?
     /// Set when the engine refused the policy (validation runs first, so only a race with a
     /// newer catalog could get here).
     var error: String?
@@ -54,7 +56,7 @@ struct AuditRunner: Sendable {
         return copy
     }
 
-    func run(policy: AuditPolicy, subject: AnalysisSubject, now: Date) async -> AuditRunOutcome {
+    func run(runID: String, policy: AuditPolicy, subject: AnalysisSubject, now: Date) async -> AuditRunOutcome {
         let clock = ContinuousClock()
         let started = clock.now
         let (inventory, included) = inventory()
@@ -62,12 +64,13 @@ struct AuditRunner: Sendable {
         do {
             report = try engine.audit(inventory, policy: policy, now: now)
         } catch {
-            return AuditRunOutcome(report: nil, error: error.description, duration: clock.now - started, analysis: nil,
-                                   includedVulnerabilityReports: included)
+            return AuditRunOutcome(report: nil, body: nil, error: error.description, duration: clock.now - started,
+                                   analysis: nil, includedVulnerabilityReports: included)
         }
         let duration = clock.now - started
+        let body = SecurityReportBody(runID: runID, report: report)
         let analysis = await analyze(report, subject: subject)
-        return AuditRunOutcome(report: report, error: nil, duration: duration, analysis: analysis,
+        return AuditRunOutcome(report: report, body: body, error: nil, duration: duration, analysis: analysis,
                                includedVulnerabilityReports: included)
     }
 

@@ -53,23 +53,23 @@ struct SecurityAuditReconciler: ObjectReconciler {
         let subject = AnalysisSubject(kind: SecurityAudit.kind, namespace: pass.namespace, name: pass.name)
         let started = pass.now
         guard let outcome = kit.jobs.result(of: jobID, as: AuditRunOutcome.self, start: { [runner] in
-            await runner.run(policy: policy, subject: subject, now: started)
+            await runner.run(runID: runID, policy: policy, subject: subject, now: started)
         }, then: pass.wake) else {
             pass.status.phase = "Running"
             pass.status.message = "auditing (\(run.reason.rawValue))"
             pass.conditions.reconciling(reason: "Auditing", message: "run \(runID) in progress (\(run.reason.rawValue))")
             return .done
         }
-        guard let report = outcome.report else {
+        guard let report = outcome.report, let body = outcome.body else {
             pass.status.phase = "Invalid"
             pass.status.message = outcome.error
             pass.conditions.stalled(reason: "InvalidSpec", message: outcome.error ?? "the policy was refused")
             return .done
         }
 
-        let reportName = try await writeReport(report, runID: runID, audit: audit, pass: &pass)
+        let reportName = try await writeReport(body, audit: audit, pass: &pass)
         let previousRunJob = pass.status.lastRunID.map { Self.jobPrefix(pass.key) + $0 }
-        apply(report, outcome: outcome, runID: runID, reportName: reportName, audit: audit, pass: &pass)
+        apply(report, body: body, outcome: outcome, runID: runID, reportName: reportName, audit: audit, pass: &pass)
         pass.status.lastRunGeneration = Int(generation)
         pass.status.lastScheduledTime = KubeTime(run.slot ?? pass.now).description
         if run.reason == .manual || run.reason == .firstRun, let token = run.token { pass.status.handledRunToken = token }
@@ -127,7 +127,7 @@ struct SecurityAuditReconciler: ObjectReconciler {
             .joined(separator: "|")
     }
 
-    private func apply(_ report: AuditReport, outcome: AuditRunOutcome, runID: String, reportName: String,
+    private func apply(_ report: AuditReport, body: SecurityReportBody, outcome: AuditRunOutcome, runID: String, reportName: String,
                        audit: SecurityAudit, pass: inout Reconciliation<SecurityAuditStatus>) {
         let c = report.counts
         let criticalKeys = report.findings.filter { $0.severity == .critical }.map(Self.key)
@@ -172,7 +172,6 @@ struct SecurityAuditReconciler: ObjectReconciler {
         pass.status.analysis = analysis
         var references = pass.status.reports ?? []
         references.removeAll { $0.name == reportName }
-        let body = SecurityReportBody(runID: runID, report: report)
         references.insert(ReportReference(name: reportName, runID: runID, createdAt: report.auditedAt.description,
                                           findings: body.findings.count, droppedFindings: body.droppedFindings), at: 0)
         pass.status.reports = Array(references.prefix(audit.spec.historyLimit))
@@ -187,10 +186,9 @@ struct SecurityAuditReconciler: ObjectReconciler {
 
     /// Creates the run's SecurityReport (idempotent: its name comes from the run) and
     /// deletes the reports beyond the history limit, oldest first.
-    private func writeReport(_ report: AuditReport, runID: String, audit: SecurityAudit,
+    private func writeReport(_ body: SecurityReportBody, audit: SecurityAudit,
                              pass: inout Reconciliation<SecurityAuditStatus>) async throws -> String {
-        let name = Self.reportName(audit: pass.name, runID: runID)
-        let body = SecurityReportBody(runID: runID, report: report)
+        let name = Self.reportName(audit: pass.name, runID: body.runID)
         var object = try JSONValue(encoding: SecurityReport(
             metadata: ObjectMeta(name: name, namespace: pass.namespace,
                                  labels: [SecurityReport.auditLabel: pass.name]),
