@@ -172,6 +172,33 @@ struct SecurityAuditClusterTests {
         #expect(expired.contains { $0.stringValue?.contains("spec.exceptions[0]") == true }, "\(expired)")
     }
 
+    @Test func aScheduledAuditRunsAgainAtItsNextRunAndSuspendStopsIt() async throws {
+        let cluster = try await Self.cluster.get()
+        let ns = try await cluster.namespace("sched")
+        _ = try await cluster.client.create(Self.audits, [
+            "apiVersion": "opsagent.dev/v1alpha1", "kind": "SecurityAudit", "metadata": ["name": "often", "namespace": .string(ns)],
+            "spec": ["schedule": "@every 2s", "scope": ["namespaces": [.string(ns)]]],
+        ], namespace: ns)
+        let first = try await waitForRun(cluster, "often", ns, "the first run")
+        let nextRun = try #require(first["status"]["nextRun"].stringValue.flatMap(KubeTime.init))
+        let lastRun = try #require(first["status"]["lastRun"].stringValue.flatMap(KubeTime.init))
+        #expect(nextRun.date.timeIntervalSince(lastRun.date) <= 3)
+        // Nothing asks for it: the schedule alone runs it again.
+        let second = try await waitForRun(cluster, "often", ns, after: first["status"]["lastRunID"].stringValue, "a scheduled run")
+        #expect(second["status"]["lastRunID"].stringValue?.hasPrefix("g1-") == true)
+
+        _ = try await cluster.client.patch(Self.audits, name: "often", namespace: ns, type: .merge, body: ["spec": ["suspend": true]])
+        try await eventually("the audit is Suspended") {
+            let status = try await cluster.client.get(Self.audits, name: "often", namespace: ns)["status"]
+            return status["phase"].stringValue == "Suspended" && status["nextRun"] == .null
+        }
+        let held = try await cluster.client.get(Self.audits, name: "often", namespace: ns)["status"]["lastRunID"].stringValue
+        // Three schedule periods pass without a run.
+        let until = Date().addingTimeInterval(6)
+        try await eventually("three periods pass", timeout: .seconds(10)) { Date() > until }
+        #expect(try await cluster.client.get(Self.audits, name: "often", namespace: ns)["status"]["lastRunID"].stringValue == held)
+    }
+
     /// Trivy is not installed at first: the manager synced without it (a reflector on an
     /// unserved kind would never sync). Once its CRD is served, VulnerabilityReports join.
     @Test func trivyVulnerabilityReportsJoinOnceTheirCRDIsServed() async throws {
