@@ -1,3 +1,4 @@
+import AuditChecks
 import Foundation
 import KubeClient
 import OperatorKit
@@ -69,5 +70,37 @@ struct SecurityAuditDecisionTests {
         let name = SecurityAuditReconciler.reportName(audit: "cluster-audit", runID: "g3-run-20261207T031000123456Z")
         #expect(name == "cluster-audit-g3-run-20261207t031000123456z")
         #expect(SecurityAuditReconciler.reportName(audit: String(repeating: "a", count: 300), runID: "g1-first").count <= 253)
+    }
+}
+
+/// What a completed run means for Ready and for the NewCriticalFindings Event.
+@Suite("SecurityAudit outcomes")
+struct SecurityAuditOutcomeTests {
+    typealias R = SecurityAuditReconciler
+
+    func finding(_ check: String, _ name: String, _ severity: AuditChecks.Severity) -> AuditChecks.Finding {
+        AuditChecks.Finding(checkID: check, category: .podSecurity, severity: severity, title: check,
+                            object: AuditObject(kind: "Deployment", namespace: "shop", name: name), container: "app",
+                            message: "m")
+    }
+
+    @Test func failOnFailsAtOrAboveItsSeverityOnly() {
+        let highOnly = SeverityCountsStatus(high: 1, medium: 4)
+        #expect(R.reachesFailOn(highOnly, .high))
+        #expect(R.reachesFailOn(highOnly, .medium))
+        #expect(!R.reachesFailOn(highOnly, .critical))
+        #expect(!R.reachesFailOn(highOnly, nil), "without failOn an audit never fails")
+        #expect(!R.reachesFailOn(SeverityCountsStatus(waived: 9), .low), "waived findings do not count")
+    }
+
+    @Test func onlyCriticalsThePreviousRunDidNotHaveAreNew() {
+        let privileged = finding("OPS-POD-001", "web", .critical)
+        let hostPID = finding("OPS-POD-007", "web", .critical)
+        let high = finding("OPS-POD-002", "web", .high)
+        #expect(R.newCriticals([privileged, high], previous: nil) == [privileged], "first run: every critical is new")
+        let previous = [R.key(privileged)]
+        #expect(R.newCriticals([privileged, high], previous: previous).isEmpty, "the same criticals again: no Event")
+        #expect(R.newCriticals([privileged, hostPID], previous: previous) == [hostPID])
+        #expect(R.newCriticals([finding("OPS-POD-001", "api", .critical)], previous: previous).count == 1, "another object is new")
     }
 }

@@ -98,9 +98,7 @@ struct SecurityAuditReconciler: ObjectReconciler {
             pass.conditions.reconciling(reason: "Pending", message: "waiting for the first run")
             return
         }
-        let failed = failOn.map { level in
-            AuditChecks.Severity.descending.filter { $0 >= level }.contains { Self.count(counts, $0) > 0 }
-        } ?? false
+        let failed = Self.reachesFailOn(counts, failOn)
         let summary = "\(counts.critical) critical, \(counts.high) high, \(counts.medium) medium, \(counts.low) low; risk score \(pass.status.riskScore ?? 0)"
         if failed, let failOn {
             pass.status.phase = "Failed"
@@ -111,6 +109,18 @@ struct SecurityAuditReconciler: ObjectReconciler {
             pass.status.message = summary
             pass.conditions.ready(reason: "Audited", message: summary)
         }
+    }
+
+    /// Whether an unwaived finding is at or above `failOn` (never without one).
+    static func reachesFailOn(_ counts: SeverityCountsStatus, _ failOn: AuditChecks.Severity?) -> Bool {
+        guard let failOn else { return false }
+        return AuditChecks.Severity.descending.filter { $0 >= failOn }.contains { count(counts, $0) > 0 }
+    }
+
+    /// The critical findings of `findings` that the previous run (its `criticalKeys`) did not have.
+    static func newCriticals(_ findings: [AuditChecks.Finding], previous: [String]?) -> [AuditChecks.Finding] {
+        let seen = Set(previous ?? [])
+        return findings.filter { $0.severity == .critical && !seen.contains(key($0)) }
     }
 
     static func count(_ counts: SeverityCountsStatus, _ severity: AuditChecks.Severity) -> Int {
@@ -131,10 +141,9 @@ struct SecurityAuditReconciler: ObjectReconciler {
                        audit: SecurityAudit, pass: inout Reconciliation<SecurityAuditStatus>) {
         let c = report.counts
         let criticalKeys = report.findings.filter { $0.severity == .critical }.map(Self.key)
-        let previous = Set(pass.status.criticalKeys ?? [])
-        let new = criticalKeys.filter { !previous.contains($0) }
+        let new = Self.newCriticals(report.findings, previous: pass.status.criticalKeys)
         if !new.isEmpty {
-            let named = report.findings.filter { $0.severity == .critical && !previous.contains(Self.key($0)) }.prefix(3)
+            let named = new.prefix(3)
                 .map { "\($0.checkID) on \($0.object.kind) \($0.object.namespace.isEmpty ? "" : $0.object.namespace + "/")\($0.object.name)" }
             pass.record(.warning, reason: "NewCriticalFindings",
                         message: "\(new.count) new critical finding(s) since the last run: \(named.joined(separator: ", "))\(new.count > 3 ? ", …" : "")")
@@ -206,7 +215,7 @@ struct SecurityAuditReconciler: ObjectReconciler {
         for stale in owned.dropFirst(audit.spec.historyLimit - 1) {
             guard let staleName = stale["metadata"]["name"].stringValue else { continue }
             do {
-                try await kit.api.delete(SecurityAuditController.reports.resource, name: staleName,
+                _ = try await kit.api.delete(SecurityAuditController.reports.resource, name: staleName,
                                          namespace: pass.namespace, options: DeleteOptions())
             } catch let error as KubeError where error.isNotFound {}
         }
