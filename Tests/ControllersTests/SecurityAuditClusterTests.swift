@@ -112,7 +112,12 @@ struct SecurityAuditClusterTests {
                                       ObjectKey(namespace: ns, name: "legacy-admin"))?["spec"]["template"]["spec"]["containers"][0]["securityContext"]["privileged"] == false
         }
         let previous = status["lastRunID"].stringValue
-        try await requestRun(cluster, "cluster-audit", ns)
+        // `opsagent audit run`, the command a user types.
+        try #require(FileManager.default.isExecutableFile(atPath: OperatorBinaryTests.binary), "build opsagent first (swift build)")
+        let command = try await ProcessRunner.run(URL(fileURLWithPath: OperatorBinaryTests.binary),
+                                                  ["audit", "run", "cluster-audit", "-n", ns, "--kubeconfig", cluster.sim.kubeconfigPath])
+        #expect(command.status == 0, "\(command.stderr)")
+        #expect(command.stdout.contains("securityaudit.opsagent.dev/cluster-audit run requested"))
         let rerun = try await waitForRun(cluster, "cluster-audit", ns, after: previous, "the manual run completes")
         let fixed = try await latestReport(cluster, rerun)
         #expect(Self.findings(fixed, check: "OPS-POD-001", name: "legacy-admin").isEmpty, "the fixed finding is gone")
