@@ -217,6 +217,10 @@ struct Up: AsyncParsableCommand {
               \(k) patch bgd web --type merge -p '{"spec":{"template":{"spec":{"containers":[{"name":"web","image":"registry.example/web:1.1"}]}}}}'
             Promote the rollout waiting for a person (catalog has manual promotion):
               \(Self.displayPath(executable)) promote catalog -n default --kubeconfig \(kubeconfig)
+            See what the security audit found (examples/security), and run it again now:
+              \(k) get saudit
+              \(k) describe saudit cluster-audit
+              \(Self.displayPath(executable)) audit run cluster-audit -n default --kubeconfig \(kubeconfig)
             Logs: \(directory)/operator.log, \(directory)/sim.log\(prometheusURL == nil ? "" : ", \(directory)/prometheus.log; Prometheus UI: \(prometheusURL!)")
 
             """)
