@@ -136,14 +136,15 @@ let package = Package(
         ),
         .target(
             name: "OpsAPI",
-            dependencies: ["KubeClient"],
+            dependencies: ["KubeClient", "AuditChecks"],
             swiftSettings: strict
         ),
         .target(
             name: "Controllers",
             dependencies: [
-                "KubeClient", "OperatorKit", "OpsAPI", "Analysis", "Integrations",
+                "KubeClient", "OperatorKit", "OpsAPI", "Analysis", "Integrations", "AuditChecks",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: strict
@@ -218,7 +219,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ControllersTests",
-            dependencies: ["Controllers", "OperatorKit", "OpsAPI", "KubeClient", "KubeSim", "Analysis", "TestSupport"],
+            dependencies: ["Controllers", "OperatorKit", "OpsAPI", "KubeClient", "KubeSim", "Analysis", "AuditChecks", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -228,7 +229,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OpsAPITests",
-            dependencies: ["OpsAPI", "KubeClient"],
+            dependencies: ["OpsAPI", "KubeClient", "AuditChecks"],
             swiftSettings: strict
         ),
         .testTarget(

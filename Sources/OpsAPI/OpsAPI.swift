@@ -7,6 +7,8 @@ public enum OpsAPI {
     public static let customResourceDefinitions: [CustomResourceDefinition] = [
         BlueGreenDeployment.definition,
         AlertRule.definition,
+        SecurityAudit.definition,
+        SecurityReport.definition,
     ]
 
     /// The file name a CRD is written to under `crds/`.

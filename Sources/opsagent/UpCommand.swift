@@ -31,6 +31,9 @@ struct Up: AsyncParsableCommand {
     @Option(name: .customLong("alerting-examples"), help: "The folder of AlertRule examples applied after the rollouts' (empty for none).")
     var alertingExamples: String = "examples/alerting"
 
+    @Option(help: "The folder of SecurityAudit examples (an audit and deliberately insecure workloads); skipped when absent.")
+    var securityExamples: String = "examples/security"
+
     @Option(help: "The API server port (0 picks a free one).")
     var port: Int = 0
 
@@ -100,7 +103,9 @@ struct Up: AsyncParsableCommand {
                                        fieldManager: "opsagent-up", force: true)
         }
         let bgd = BlueGreenDeployment.definition.resource
-        try await retry(seconds: 30) { _ = try await client.list(bgd, namespace: nil) }
+        for crd in OpsAPI.customResourceDefinitions {
+            try await retry(seconds: 30) { _ = try await client.list(crd.resource, namespace: nil) }
+        }
         console.done("\(OpsAPI.customResourceDefinitions.map(\.name).joined(separator: ", "))")
 
         // 3. Prometheus, scraping the cluster's simulated application metrics.
@@ -160,10 +165,14 @@ struct Up: AsyncParsableCommand {
 
         // 5. The examples.
         let alerting = !alertingExamples.isEmpty && FileManager.default.fileExists(atPath: alertingExamples)
-        console.step("Applying \(examples)/" + (alerting ? " and \(alertingExamples)/" : ""))
+        let security = !securityExamples.isEmpty && FileManager.default.fileExists(atPath: securityExamples)
+        console.step("Applying \(examples)/" + (alerting ? ", \(alertingExamples)/" : "") + (security ? ", \(securityExamples)/" : ""))
         var applied = try await applyExamples(client: client, from: examples)
         if alerting {
             applied += try await applyExamples(client: client, from: alertingExamples)
+        }
+        if security {
+            applied += try await applyExamples(client: client, from: securityExamples)
         }
         console.done(applied.map { "\($0.kind.lowercased())/\($0.name)" }.joined(separator: ", "))
 
@@ -220,6 +229,10 @@ struct Up: AsyncParsableCommand {
               \(k) patch bgd web --type json -p '[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"registry.example/web:1.1"}]'
             Promote the rollout waiting for a person (catalog has manual promotion):
               \(Self.displayPath(executable)) promote catalog -n default --kubeconfig \(kubeconfig)
+            See what the security audit found (examples/security), and run it again now:
+              \(k) get saudit
+              \(k) describe saudit cluster-audit
+              \(Self.displayPath(executable)) audit run cluster-audit -n default --kubeconfig \(kubeconfig)
             Logs: \(directory)/operator.log, \(directory)/sim.log\(prometheusURL == nil ? "" : ", \(directory)/prometheus.log; Prometheus UI: \(prometheusURL!)")
 
             """)

@@ -123,3 +123,28 @@ import TestSupport
         #expect(llm.requests.contains { $0.bodyText.contains(#"\"name\":\"checkout\""#) })
     }
 }
+
+/// examples/security: the audit and the deliberately insecure workloads pass the schemas,
+/// and the audit reports them.
+@Suite struct SecurityExamplesTests {
+    @Test func theSecurityExamplesApplyAndTheAuditReportsTheirFindings() async throws {
+        let cluster = try await SecurityAuditClusterTests.cluster.get()
+        let ns = try await cluster.namespace("secexamples")
+        let dir = ExamplesTests.root.appendingPathComponent("examples/security").path
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("kubectl-cache-\(UUID().uuidString)").path
+        let applied = try await ProcessRunner.run("/usr/bin/kubectl", ["--kubeconfig", cluster.sim.kubeconfigPath, "--cache-dir", cache,
+                                                                       "-n", ns, "apply", "-f", dir])
+        #expect(applied.status == 0, "kubectl apply failed: \(applied.stderr)")
+        // The audit names the cluster-admin binding the examples create, whichever run saw it.
+        try await eventually("the audit reports the cluster-admin binding", timeout: .seconds(60)) {
+            let status = try await cluster.client.get(SecurityAudit.groupVersionResource, name: "cluster-audit", namespace: ns)["status"]
+            guard status["lastRun"].stringValue != nil else { return false }
+            if !(status["topFindings"].arrayValue ?? []).contains(where: { $0["checkID"].stringValue == "OPS-RBAC-001" }) {
+                _ = try await cluster.client.patch(SecurityAudit.groupVersionResource, name: "cluster-audit", namespace: ns, type: .merge,
+                                                   body: ["metadata": ["annotations": ["opsagent.dev/run": .string(UUID().uuidString)]]])
+                return false
+            }
+            return true
+        }
+    }
+}

@@ -18,23 +18,30 @@ final class RolloutCluster: Sendable {
 
     static let shared = SharedRolloutCluster()
 
-    static func start(prometheusURL: String? = nil, analyzer: (any Analyzer)? = nil, sim existing: Simulator? = nil) async throws -> RolloutCluster {
+    static func start(prometheusURL: String? = nil, analyzer: (any Analyzer)? = nil, sim existing: Simulator? = nil,
+                      securityAudits: Bool = false) async throws -> RolloutCluster {
         let sim: Simulator
         if let existing { sim = existing } else {
             sim = try await Simulator.start(.init(port: 0, workloads: SimulationOptions(timeScale: timeScale)))
         }
         let client = try KubernetesClient(kubeconfigPath: sim.kubeconfigPath)
-        do {
-            _ = try await client.get(.customResourceDefinitions, name: BlueGreenDeployment.definition.name)
-        } catch let error as KubeError where error.isNotFound {
-            _ = try await client.create(.customResourceDefinitions, BlueGreenDeployment.definition.json)
-        }
-        try await eventually("the BlueGreenDeployment CRD is served") {
-            (try? await client.list(BlueGreenDeployment.groupVersionResource, namespace: "default")) != nil
+        for crd in OpsAPI.customResourceDefinitions {
+            do {
+                _ = try await client.get(.customResourceDefinitions, name: crd.name)
+            } catch let error as KubeError where error.isNotFound {
+                _ = try await client.create(.customResourceDefinitions, crd.json)
+            }
+            try await eventually("the \(crd.kind) CRD is served") {
+                (try? await client.list(crd.resource, namespace: "default")) != nil
+            }
         }
         let manager = Manager(api: client, configuration: ManagerConfiguration())
         try BlueGreenController.register(in: OperatorContext(manager: manager, configuration: .init(
             prometheusURL: prometheusURL, analyzer: analyzer ?? BuiltinAnalyzer())))
+        if securityAudits {
+            try SecurityAuditController.register(in: OperatorContext(manager: manager, configuration: .init(
+                analyzer: analyzer ?? BuiltinAnalyzer())))
+        }
         let run = Task { try await manager.run() }
         try await eventually("the manager's caches sync") { manager.isReady }
         return RolloutCluster(sim: sim, client: client, manager: manager, run: run)

@@ -14,6 +14,7 @@ public enum InstalledControllers {
     public static let all: [any OperatorController.Type] = [
         BlueGreenController.self,
         AlertRuleController.self,
+        SecurityAuditController.self,
     ]
 
     /// The registrations `opsagent run` gives its manager.

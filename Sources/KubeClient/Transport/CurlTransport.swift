@@ -32,7 +32,13 @@ public final class CurlTransport: HTTPTransport {
     private let driverDone = DispatchSemaphore(value: 0)
 
     /// A process-wide transport; most programs need only this one.
-    public static let shared = CurlTransport(maxConnectionsPerHost: 16)
+    ///
+    /// Over HTTP/1.1 (the embedded cluster; kube-apiserver behind a proxy that does not
+    /// speak HTTP/2) every informer's watch holds a connection for minutes, and requests
+    /// beyond the per-host limit wait for one to close. The operator runs about 25
+    /// informers once the SecurityAudit controller watches every audited kind, so the limit
+    /// leaves room for them and for the requests of the reconcilers.
+    public static let shared = CurlTransport(maxConnectionsPerHost: 64)
 
     public init(maxConnectionsPerHost: Int = 16) {
         CurlGlobal.ensureInitialized()

@@ -31,7 +31,8 @@ public final class Manager: ServiceLifecycle.Service, Sendable {
     /// shutdown.
     public let jobs: BackgroundJobs
     let clock: any OperatorClock
-    let metricsFactory: any MetricsFactory
+    /// Where controllers register their own metrics (the Prometheus registry in `opsagent run`).
+    public let metricsFactory: any MetricsFactory
     let logger: Logger
 
     private struct State {

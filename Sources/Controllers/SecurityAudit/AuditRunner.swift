@@ -1,0 +1,102 @@
+import Analysis
+import AuditChecks
+import Foundation
+import KubeClient
+import OperatorKit
+import OpsAPI
+
+/// What one run produced: the engine's report, how long it took, and the analyzer's advice.
+struct AuditRunOutcome: Sendable {
+    var report: AuditReport?
+    /// The SecurityReport's body, bounded with ReportBudget here, off the work queue.
+    var body: SecurityReportBody?
+    /// Set when the engine refused the policy (validation runs first, so only a race with a
+    /// newer catalog could get here).
+    var error: String?
+    var duration: Duration
+    var analysis: AnalysisResult?
+    /// Whether Trivy VulnerabilityReports were part of the inventory.
+    var includedVulnerabilityReports: Bool
+}
+
+/// Runs one audit from the informer caches (no API calls), then asks the analyzer to
+/// prioritise the top findings. Runs as a background job, off the work queue.
+struct AuditRunner: Sendable {
+    let cache: InformerCache
+    let analyzer: any Analyzer
+    var engine = AuditEngine()
+
+    /// A snapshot of every audited kind from the caches.
+    func inventory() -> (AuditInventory, includedVulnerabilityReports: Bool) {
+        var inventory = AuditInventory()
+        for kind in SecurityAuditController.audited {
+            for object in cache.list(kind) { inventory.add(withKind(object, kind.kind)) }
+        }
+        var included = false
+        if cache.get(SecurityAuditController.crds, ObjectKey(namespace: nil, name: SecurityAuditController.trivyCRD)) != nil {
+            // Opened only now that the cluster serves the kind (see SecurityAuditController).
+            let informer = cache.informer(for: SecurityAuditController.vulnerabilityReports)
+            if informer.hasSynced {
+                included = true
+                for object in informer.cache.list() {
+                    var report = object
+                    report["apiVersion"] = "aquasecurity.github.io/v1alpha1"
+                    inventory.add(withKind(report, "VulnerabilityReport"))
+                }
+            }
+        }
+        return (inventory, included)
+    }
+
+    /// List responses leave `kind` out of items; the engine sorts objects by it.
+    private func withKind(_ object: JSONValue, _ kind: String) -> JSONValue {
+        if object["kind"].stringValue == kind { return object }
+        var copy = object
+        copy["kind"] = .string(kind)
+        return copy
+    }
+
+    func run(runID: String, policy: AuditPolicy, subject: AnalysisSubject, now: Date) async -> AuditRunOutcome {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let (inventory, included) = inventory()
+        let report: AuditReport
+        do {
+            report = try engine.audit(inventory, policy: policy, now: now)
+        } catch {
+            return AuditRunOutcome(report: nil, body: nil, error: error.description, duration: clock.now - started,
+                                   analysis: nil, includedVulnerabilityReports: included)
+        }
+        let duration = clock.now - started
+        let body = SecurityReportBody(runID: runID, report: report)
+        let analysis = await analyze(report, subject: subject)
+        return AuditRunOutcome(report: report, body: body, error: nil, duration: duration, analysis: analysis,
+                               includedVulnerabilityReports: included)
+    }
+
+    /// The analysis step: the top findings as failed checks. Findings never quote a value
+    /// read from an environment variable, and the analyzer redacts what it sends anyway.
+    func analyze(_ report: AuditReport, subject: AnalysisSubject) async -> AnalysisResult? {
+        let top = report.topFindings(10)
+        guard !top.isEmpty else { return nil }
+        let checks = top.map { finding in
+            CheckResult(name: "\(finding.checkID) \(finding.title)", outcome: .failed,
+                        detail: "\(finding.object.kind) \(finding.object.namespace)/\(finding.object.name)"
+                            + (finding.container.map { " container \($0)" } ?? "") + ": \(finding.message)",
+                        severity: Self.analysisSeverity(finding.severity))
+        }
+        let request = AnalysisRequest(
+            subject: subject,
+            question: "Which of these \(report.counts.total) security findings (risk score \(report.riskScore)) should be fixed first, and how?",
+            facts: AnalysisFacts(checks: checks))
+        return await analyzer.analyze(request)
+    }
+
+    static func analysisSeverity(_ severity: AuditChecks.Severity) -> Analysis.Severity {
+        switch severity {
+        case .critical: .critical
+        case .high, .medium: .warning
+        case .low: .info
+        }
+    }
+}

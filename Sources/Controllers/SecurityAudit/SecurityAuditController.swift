@@ -1,0 +1,56 @@
+import KubeClient
+import OperatorKit
+import OpsAPI
+
+/// The SecurityAudit controller: what it reads, and its registration.
+///
+/// Audits read the manager's informer caches only. Every kind the engine audits gets its
+/// informer at registration, so the manager's cache sync covers them. Trivy Operator's
+/// `VulnerabilityReport`s are different: a cluster without Trivy does not serve them, and
+/// a reflector on an unserved resource retries its 404 forever and never syncs, which
+/// would hold the manager's sync. So the controller watches CRDs instead, and opens the
+/// VulnerabilityReport informer only once `vulnerabilityreports.aquasecurity.github.io`
+/// is in that cache; runs include the reports once that informer has synced.
+public enum SecurityAuditController: OperatorController {
+    public static let name = "securityaudit"
+    public static let resource = ResourceDescriptor(SecurityAudit.self)
+    static let reports = ResourceDescriptor(SecurityReport.self)
+    static let crds = ResourceDescriptor(resource: .customResourceDefinitions, kind: "CustomResourceDefinition", namespaced: false)
+    static let trivyCRD = "vulnerabilityreports.aquasecurity.github.io"
+    static let vulnerabilityReports = ResourceDescriptor(
+        resource: GroupVersionResource(group: "aquasecurity.github.io", version: "v1alpha1", resource: "vulnerabilityreports"),
+        kind: "VulnerabilityReport")
+
+    /// The kinds every audit reads, from the caches.
+    static let audited: [ResourceDescriptor] = [
+        ResourceDescriptor(resource: .pods, kind: "Pod"),
+        ResourceDescriptor(resource: .deployments, kind: "Deployment"),
+        ResourceDescriptor(resource: GroupVersionResource(group: "apps", version: "v1", resource: "statefulsets"), kind: "StatefulSet"),
+        ResourceDescriptor(resource: GroupVersionResource(group: "apps", version: "v1", resource: "daemonsets"), kind: "DaemonSet"),
+        ResourceDescriptor(resource: .replicasets, kind: "ReplicaSet"),
+        ResourceDescriptor(resource: GroupVersionResource(group: "batch", version: "v1", resource: "jobs"), kind: "Job"),
+        ResourceDescriptor(resource: GroupVersionResource(group: "batch", version: "v1", resource: "cronjobs"), kind: "CronJob"),
+        ResourceDescriptor(resource: .namespaces, kind: "Namespace", namespaced: false),
+        ResourceDescriptor(resource: .services, kind: "Service"),
+        ResourceDescriptor(resource: GroupVersionResource(group: "networking.k8s.io", version: "v1", resource: "ingresses"), kind: "Ingress"),
+        ResourceDescriptor(resource: GroupVersionResource(group: "networking.k8s.io", version: "v1", resource: "networkpolicies"), kind: "NetworkPolicy"),
+        ResourceDescriptor(resource: .serviceaccounts, kind: "ServiceAccount"),
+        ResourceDescriptor(resource: GroupVersionResource(group: "rbac.authorization.k8s.io", version: "v1", resource: "roles"), kind: "Role"),
+        ResourceDescriptor(resource: GroupVersionResource(group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterroles"), kind: "ClusterRole", namespaced: false),
+        ResourceDescriptor(resource: GroupVersionResource(group: "rbac.authorization.k8s.io", version: "v1", resource: "rolebindings"), kind: "RoleBinding"),
+        ResourceDescriptor(resource: GroupVersionResource(group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterrolebindings"), kind: "ClusterRoleBinding", namespaced: false),
+    ]
+
+    @discardableResult
+    public static func register(in context: OperatorContext) throws -> Controller {
+        for kind in audited + [crds] { _ = context.cache.informer(for: kind) }
+        let metrics = AuditMetrics(factory: context.manager.metricsFactory)
+        return try context.manager.addController(
+            named: name, for: resource, owns: [reports],
+            options: Controller.Options(workers: context.configuration.workers)
+        ) { kit in
+            SecurityAuditReconciler(kit: kit, runner: AuditRunner(cache: context.cache, analyzer: context.analyzer),
+                                    metrics: metrics)
+        }
+    }
+}

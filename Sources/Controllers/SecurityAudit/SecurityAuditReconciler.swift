@@ -1,0 +1,233 @@
+import Analysis
+import AuditChecks
+import Foundation
+import KubeClient
+import OperatorKit
+import OpsAPI
+
+/// Reconciles one SecurityAudit: decides whether a run is due (first run, spec change,
+/// `opsagent.dev/run` token, schedule slot), runs it as a background job keyed by the run,
+/// and on completion writes a SecurityReport child, the bounded status, metrics and an
+/// Event for new critical findings; then sleeps until the next slot.
+struct SecurityAuditReconciler: ObjectReconciler {
+    typealias Object = SecurityAudit
+    typealias Status = SecurityAuditStatus
+
+    let kit: ControllerContext
+    let runner: AuditRunner
+    let metrics: AuditMetrics
+
+    func validate(_ audit: SecurityAudit) -> [SpecError] {
+        var problems: [SpecError] = []
+        if let schedule = audit.spec.schedule {
+            do { _ = try Schedule(schedule, timeZone: audit.spec.timeZone) } catch { problems.append(error) }
+        } else if audit.spec.timeZone != nil {
+            problems.append(SpecError(field: "spec.timeZone", message: "is set without spec.schedule"))
+        }
+        problems += runner.engine.validate(audit.spec.policy).map { SpecError(field: $0.fieldPath, message: $0.message) }
+        return problems
+    }
+
+    func reconcile(_ audit: SecurityAudit, _ pass: inout Reconciliation<SecurityAuditStatus>) async throws -> ReconcileResult {
+        let generation = Int64(audit.metadata.generation ?? 0)
+        if audit.spec.suspend == true {
+            pass.status.phase = "Suspended"
+            pass.status.nextRun = nil
+            pass.status.message = "suspended: no run starts until spec.suspend is false"
+            pass.conditions.ready(reason: "Suspended", message: pass.status.message ?? "")
+            return .done
+        }
+        let schedule = try audit.spec.schedule.map { schedule throws(SpecError) in try Schedule(schedule, timeZone: audit.spec.timeZone) }
+        let token = audit.metadata.annotations?[SecurityAudit.runAnnotation]
+        let decision = RunDecision.decide(schedule: schedule, generation: generation, token: token, status: pass.status, now: pass.now)
+
+        guard let run = decision.run, let runID = decision.runID(generation: generation) else {
+            settle(&pass, failOn: audit.spec.failOn)
+            pass.status.nextRun = decision.nextRun.map { KubeTime($0).description }
+            if let next = decision.nextRun { return .requeue(at: next, now: pass.now) }
+            return .done
+        }
+
+        let jobID = Self.jobPrefix(pass.key) + runID
+        let policy = audit.spec.policy
+        let subject = AnalysisSubject(kind: SecurityAudit.kind, namespace: pass.namespace, name: pass.name)
+        let started = pass.now
+        guard let outcome = kit.jobs.result(of: jobID, as: AuditRunOutcome.self, start: { [runner] in
+            await runner.run(runID: runID, policy: policy, subject: subject, now: started)
+        }, then: pass.wake) else {
+            pass.status.phase = "Running"
+            pass.status.message = "auditing (\(run.reason.rawValue))"
+            pass.conditions.reconciling(reason: "Auditing", message: "run \(runID) in progress (\(run.reason.rawValue))")
+            return .done
+        }
+        guard let report = outcome.report, let body = outcome.body else {
+            pass.status.phase = "Invalid"
+            pass.status.message = outcome.error
+            pass.conditions.stalled(reason: "InvalidSpec", message: outcome.error ?? "the policy was refused")
+            return .done
+        }
+
+        let reportName = try await writeReport(body, audit: audit, pass: &pass)
+        let previousRunJob = pass.status.lastRunID.map { Self.jobPrefix(pass.key) + $0 }
+        apply(report, body: body, outcome: outcome, runID: runID, reportName: reportName, audit: audit, pass: &pass)
+        pass.status.lastRunGeneration = Int(generation)
+        pass.status.lastScheduledTime = KubeTime(run.slot ?? pass.now).description
+        if run.reason == .manual || run.reason == .firstRun, let token = run.token { pass.status.handledRunToken = token }
+        let next = schedule?.next(after: run.slot ?? pass.now)
+        pass.status.nextRun = next.map { KubeTime($0).description }
+        metrics.record(report, namespace: pass.namespace, audit: pass.name)
+        if let previousRunJob, previousRunJob != jobID { kit.jobs.forget(previousRunJob) }
+        settle(&pass, failOn: audit.spec.failOn)
+        if let next { return .requeue(at: next, now: pass.now) }
+        return .done
+    }
+
+    func forget(_ key: ObjectKey) {
+        kit.jobs.forget(prefix: Self.jobPrefix(key))
+        metrics.forget(namespace: key.namespace ?? "", audit: key.name)
+    }
+
+    static func jobPrefix(_ key: ObjectKey) -> String { "saudit/\(key)/" }
+
+    // MARK: status
+
+    /// Phase and conditions from the last completed run.
+    private func settle(_ pass: inout Reconciliation<SecurityAuditStatus>, failOn: AuditChecks.Severity?) {
+        guard pass.status.lastRun != nil, let counts = pass.status.counts else {
+            pass.status.phase = "Pending"
+            pass.conditions.reconciling(reason: "Pending", message: "waiting for the first run")
+            return
+        }
+        let failed = Self.reachesFailOn(counts, failOn)
+        let summary = "\(counts.critical) critical, \(counts.high) high, \(counts.medium) medium, \(counts.low) low; risk score \(pass.status.riskScore ?? 0)"
+        if failed, let failOn {
+            pass.status.phase = "Failed"
+            pass.status.message = "findings at or above failOn (\(failOn.rawValue)): \(summary)"
+            pass.conditions.stalled(reason: "FailOnReached", message: pass.status.message ?? "")
+        } else {
+            pass.status.phase = "Completed"
+            pass.status.message = summary
+            pass.conditions.ready(reason: "Audited", message: summary)
+        }
+    }
+
+    /// Whether an unwaived finding is at or above `failOn` (never without one).
+    static func reachesFailOn(_ counts: SeverityCountsStatus, _ failOn: AuditChecks.Severity?) -> Bool {
+        guard let failOn else { return false }
+        return AuditChecks.Severity.descending.filter { $0 >= failOn }.contains { count(counts, $0) > 0 }
+    }
+
+    /// The critical findings of `findings` that the previous run (its `criticalKeys`) did not have.
+    static func newCriticals(_ findings: [AuditChecks.Finding], previous: [String]?) -> [AuditChecks.Finding] {
+        let seen = Set(previous ?? [])
+        return findings.filter { $0.severity == .critical && !seen.contains(key($0)) }
+    }
+
+    static func count(_ counts: SeverityCountsStatus, _ severity: AuditChecks.Severity) -> Int {
+        switch severity {
+        case .critical: counts.critical
+        case .high: counts.high
+        case .medium: counts.medium
+        case .low: counts.low
+        }
+    }
+
+    static func key(_ finding: AuditChecks.Finding) -> String {
+        [finding.checkID, finding.object.kind, finding.object.namespace, finding.object.name, finding.container ?? ""]
+            .joined(separator: "|")
+    }
+
+    private func apply(_ report: AuditReport, body: SecurityReportBody, outcome: AuditRunOutcome, runID: String, reportName: String,
+                       audit: SecurityAudit, pass: inout Reconciliation<SecurityAuditStatus>) {
+        let c = report.counts
+        let criticalKeys = report.findings.filter { $0.severity == .critical }.map(Self.key)
+        let new = Self.newCriticals(report.findings, previous: pass.status.criticalKeys)
+        if !new.isEmpty {
+            let named = new.prefix(3)
+                .map { "\($0.checkID) on \($0.object.kind) \($0.object.namespace.isEmpty ? "" : $0.object.namespace + "/")\($0.object.name)" }
+            pass.record(.warning, reason: "NewCriticalFindings",
+                        message: "\(new.count) new critical finding(s) since the last run: \(named.joined(separator: ", "))\(new.count > 3 ? ", …" : "")")
+        }
+        pass.status.lastRun = report.auditedAt.description
+        pass.status.lastRunID = runID
+        pass.status.duration = Self.format(outcome.duration)
+        pass.status.counts = SeverityCountsStatus(critical: c.critical, high: c.high, medium: c.medium, low: c.low,
+                                                  waived: report.waivedFindings.count)
+        pass.status.frameworks = report.frameworks.map {
+            FrameworkStatus(framework: $0.framework.rawValue, passed: $0.passed, failed: $0.failed, score: $0.score)
+        }
+        pass.status.riskScore = report.riskScore
+        pass.status.objectsAudited = report.objectsAudited
+        pass.status.topFindings = report.topFindings(10).map {
+            FindingSummary(checkID: $0.checkID, severity: $0.severity.rawValue, title: $0.title, kind: $0.object.kind,
+                           namespace: $0.object.namespace.isEmpty ? nil : $0.object.namespace, name: $0.object.name,
+                           container: $0.container, message: $0.message)
+        }
+        pass.status.criticalKeys = Array(criticalKeys.prefix(200))
+        pass.status.expiredWaivers = report.expiredWaivers.map {
+            "spec.exceptions[\($0.index)] (\($0.check)) expired \($0.expires?.description ?? "")"
+        }
+        if pass.status.expiredWaivers?.isEmpty == true { pass.status.expiredWaivers = nil }
+        var analysis = AuditAnalysisStatus()
+        analysis.runID = runID
+        if let result = outcome.analysis {
+            analysis.provider = result.provider
+            analysis.summary = result.summary
+            analysis.recommendations = Array(result.recommendations.prefix(5))
+            analysis.degraded = result.degraded.map { "\($0)" }
+        } else {
+            analysis.summary = "nothing to prioritise: no findings"
+        }
+        pass.status.analysis = analysis
+        var references = pass.status.reports ?? []
+        references.removeAll { $0.name == reportName }
+        references.insert(ReportReference(name: reportName, runID: runID, createdAt: report.auditedAt.description,
+                                          findings: body.findings.count, droppedFindings: body.droppedFindings), at: 0)
+        pass.status.reports = Array(references.prefix(audit.spec.historyLimit))
+    }
+
+    static func format(_ duration: Duration) -> String {
+        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        return String(format: "%.3fs", seconds)
+    }
+
+    // MARK: report
+
+    /// Creates the run's SecurityReport (idempotent: its name comes from the run) and
+    /// deletes the reports beyond the history limit, oldest first.
+    private func writeReport(_ body: SecurityReportBody, audit: SecurityAudit,
+                             pass: inout Reconciliation<SecurityAuditStatus>) async throws -> String {
+        let name = Self.reportName(audit: pass.name, runID: body.runID)
+        var object = try JSONValue(encoding: SecurityReport(
+            metadata: ObjectMeta(name: name, namespace: pass.namespace,
+                                 labels: [SecurityReport.auditLabel: pass.name]),
+            report: body))
+        try OwnerReferences.setController(pass.object, of: &object)
+        if kit.cache.get(SecurityAuditController.reports, ObjectKey(namespace: pass.namespace, name: name)) == nil {
+            try await pass.children.create(SecurityAuditController.reports, object)
+        }
+        // Prune: the history limit counts this run's report.
+        let uid = pass.object["metadata"]["uid"].stringValue ?? ""
+        let owned = kit.cache.list(SecurityAuditController.reports, ownedBy: uid)
+            .filter { $0["metadata"]["name"].stringValue != name }
+            .sorted { ($0["metadata"]["creationTimestamp"].stringValue ?? "", $0["metadata"]["name"].stringValue ?? "")
+                > ($1["metadata"]["creationTimestamp"].stringValue ?? "", $1["metadata"]["name"].stringValue ?? "") }
+        for stale in owned.dropFirst(audit.spec.historyLimit - 1) {
+            guard let staleName = stale["metadata"]["name"].stringValue else { continue }
+            do {
+                _ = try await kit.api.delete(SecurityAuditController.reports.resource, name: staleName,
+                                         namespace: pass.namespace, options: DeleteOptions())
+            } catch let error as KubeError where error.isNotFound {}
+        }
+        return name
+    }
+
+    /// `<audit>-<run>`, cut to a valid object name.
+    static func reportName(audit: String, runID: String) -> String {
+        let suffix = runID.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+        let name = "\(audit.prefix(253 - suffix.count - 1))-\(suffix)"
+        return String(name.prefix(253))
+    }
+}
+
+extension SecurityAuditStatus: ObjectStatus {}
