@@ -95,6 +95,10 @@ struct LeastPrivilegeTests {
     static let usedOutsideTheRun: [(role: String, resource: String, verb: String, reason: String)] = [
         ("ClusterRole/opsagent-manager", "bluegreendeployments/finalizers", "update",
          "setting blockOwnerDeletion on owned children needs it where the OwnerReferencesPermissionEnforcement admission plugin runs (OpenShift); the embedded cluster does not run that plugin"),
+        ("ClusterRole/opsagent-manager", "vulnerabilityreports", "list",
+         "Trivy Operator's VulnerabilityReports are read only once the cluster serves their CRD; SecurityAuditClusterTests installs it and proves the read"),
+        ("ClusterRole/opsagent-manager", "vulnerabilityreports", "watch",
+         "as for list: only once Trivy Operator's CRD is served (SecurityAuditClusterTests)"),
         ("ClusterRole/opsagent-manager", "pods/log", "get",
          "log tails are read only for pods that are unready or restarted when a revision's checks have all passed; the embedded cluster cannot hold a pod in that state on purpose (a pod deleted during the analysis, or one whose status says it restarted, did not get there)"),
     ]
@@ -193,6 +197,12 @@ struct LeastPrivilegeTests {
         #expect(result.status == 0, "\(result.stderr)")
         result = try await admin.run("apply", "-n", ns, "-f", repositoryFile("examples/bluegreen"))
         #expect(result.status == 0, "kubectl apply examples: \(result.stderr)")
+        // The alerting and security examples too: their controllers evaluate the rules, run the
+        // audit and write its SecurityReports (pruned past the history limit).
+        for folder in ["examples/alerting", "examples/security"] {
+            result = try await admin.run("apply", "-n", ns, "-f", repositoryFile(folder))
+            #expect(result.status == 0, "kubectl apply \(folder): \(result.stderr)")
+        }
         let names = ["web", "checkout", "catalog"]
         for name in names {
             try await waitFor(client, name, "\(name) Healthy at generation 1", timeout: .seconds(120)) {
@@ -284,6 +294,23 @@ struct LeastPrivilegeTests {
         #expect(result.status == 0, "\(result.stderr)")
         try await eventually("the analysis reads the Secret the pods reference, to redact it", timeout: .seconds(60)) {
             requests.contains { $0.verb == "get" && $0.resource == "secrets" && $0.namespace == ns && $0.name == "payments-db" }
+        }
+
+        // AlertRules are evaluated and their status written; the audit runs more often than its
+        // report history keeps, so the oldest SecurityReport is deleted.
+        try await eventually("the alert rules' status is written", timeout: .seconds(60)) {
+            requests.contains { $0.verb == "update" && $0.resource == "alertrules" && $0.subresource == "status" }
+        }
+        for run in 1...4 {
+            result = try await admin.run("annotate", "saudit", "cluster-audit", "-n", ns, "opsagent.dev/run=least-privilege-\(run)", "--overwrite")
+            #expect(result.status == 0, "\(result.stderr)")
+            try await eventually("audit run \(run) completes", timeout: .seconds(60)) {
+                let audit = try await client.get(SecurityAudit.groupVersionResource, name: "cluster-audit", namespace: ns)
+                return audit["status"]["handledRunToken"] == .string("least-privilege-\(run)")
+            }
+        }
+        try await eventually("a SecurityReport past the history limit is deleted", timeout: .seconds(60)) {
+            requests.contains { $0.verb == "delete" && $0.resource == "securityreports" }
         }
 
         try await scrapeMetrics(sim: sim, admin: admin, requests: requests, ports: ports)

@@ -40,6 +40,9 @@ extension RolloutPass {
         let existing = deployment(color)
         if keepTemplate, let t = existing?.template { desired["spec"]["template"] = t }
         if let existing, JSONSubset.contains(existing.object, desired) { return }
+        if let labelled = desired["spec"]["template"]["metadata"]["labels"][BlueGreenLabels.revision].stringValue {
+            writtenRevisions[color] = labelled
+        }
         try await pass.children.createOrUpdate(BlueGreenController.deployments, desired: desired, cached: existing?.object) { object in
             object["spec"] = desired["spec"]
             object["metadata"]["labels"] = object["metadata"]["labels"].merging(desired["metadata"]["labels"])
@@ -60,7 +63,8 @@ extension RolloutPass {
     mutating func ensureService(_ ref: ServiceRef, role: String, color: Color, revision: String) async throws {
         // Select by revision once the color's pods carry the label (the Deployment may have been
         // created by an earlier version, or in this very pass, not yet cached).
-        let selectable = deployment(color)?.labelsRevision == revision ? revision : nil
+        let labelled = writtenRevisions[color] ?? deployment(color)?.labelsRevision
+        let selectable = labelled == revision ? revision : nil
         let desired = children.service(ref, role: role, color: color, revision: selectable)
         let existing = cache.get(BlueGreenController.services, ObjectKey(namespace: namespace, name: ref.name))
         let owner = pass.object

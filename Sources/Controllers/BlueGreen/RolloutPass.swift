@@ -9,6 +9,9 @@ struct RolloutPass {
     let rollout: BlueGreenDeployment
     var pass: Reconciliation<BlueGreenStatus>
     let reconciler: BlueGreenReconciler
+    /// The revision this pass wrote into each color's pod template: a Service may select it
+    /// at once, before the cache has the Deployment.
+    var writtenRevisions: [Color: String] = [:]
 
     var status: BlueGreenStatus {
         get { pass.status }

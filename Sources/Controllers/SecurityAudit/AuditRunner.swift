@@ -30,7 +30,11 @@ struct AuditRunner: Sendable {
     func inventory() -> (AuditInventory, includedVulnerabilityReports: Bool) {
         var inventory = AuditInventory()
         for kind in SecurityAuditController.audited {
-            for object in cache.list(kind) { inventory.add(withKind(object, kind.kind)) }
+            // An object being deleted (a pod terminating after its workload was fixed) is on its
+            // way out: auditing it would report what the user already fixed.
+            for object in cache.list(kind) where object["metadata"]["deletionTimestamp"].isNull {
+                inventory.add(withKind(object, kind.kind))
+            }
         }
         var included = false
         if cache.get(SecurityAuditController.crds, ObjectKey(namespace: nil, name: SecurityAuditController.trivyCRD)) != nil {
