@@ -132,6 +132,7 @@ let package = Package(
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            exclude: ["LLM/openai-chat-completions.json"],
             swiftSettings: strict
         ),
         .target(

@@ -118,6 +118,12 @@ struct SecurityAuditClusterTests {
                                                   ["audit", "run", "cluster-audit", "-n", ns, "--kubeconfig", cluster.sim.kubeconfigPath])
         #expect(command.status == 0, "\(command.stderr)")
         #expect(command.stdout.contains("securityaudit.opsagent.dev/cluster-audit run requested"))
+        // Wait for the run of this very token: a run that started before the fix (the first
+        // run's job, say) may complete after it, with what the caches held when it started.
+        let token = try #require(command.stdout.split(separator: "=").last?.split(separator: ")").first.map(String.init))
+        try await eventually("the run of token \(token) completes", timeout: .seconds(60)) {
+            try await cluster.client.get(Self.audits, name: "cluster-audit", namespace: ns)["status"]["handledRunToken"] == .string(token)
+        }
         let rerun = try await waitForRun(cluster, "cluster-audit", ns, after: previous, "the manual run completes")
         let fixed = try await latestReport(cluster, rerun)
         #expect(Self.findings(fixed, check: "OPS-POD-001", name: "legacy-admin").isEmpty, "the fixed finding is gone")
