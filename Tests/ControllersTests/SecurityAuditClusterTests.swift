@@ -125,7 +125,12 @@ struct SecurityAuditClusterTests {
             try await cluster.client.get(Self.audits, name: "cluster-audit", namespace: ns)["status"]["handledRunToken"] == .string(token)
         }
         let rerun = try await waitForRun(cluster, "cluster-audit", ns, after: previous, "the manual run completes")
-        let fixed = try await latestReport(cluster, rerun)
+        // The report of that run (a run started earlier can finish later and be listed first).
+        let runSuffix = String(token.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.prefix(32).map(Character.init))
+        let reference = try #require((rerun["status"]["reports"].arrayValue ?? []).first {
+            $0["runID"].stringValue?.hasSuffix("-run-" + runSuffix) == true
+        }, "no report of run \(runSuffix) in \(rerun["status"]["reports"])")
+        let fixed = try await cluster.client.get(Self.reports, name: reference["name"].stringValue ?? "", namespace: ns)
         #expect(Self.findings(fixed, check: "OPS-POD-001", name: "legacy-admin").isEmpty, "the fixed finding is gone")
         #expect(!Self.findings(fixed, check: "OPS-SEC-001", name: "billing-worker").isEmpty, "the unfixed one stays")
         #expect((rerun["status"]["reports"].arrayValue ?? []).count == 3)
