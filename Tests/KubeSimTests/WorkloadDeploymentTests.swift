@@ -162,12 +162,16 @@ struct WorkloadDeploymentTests {
             let rs = try await client.get(.replicasets, name: oldName, namespace: ns)
             return rs["spec"]["replicas"].intValue == 0 && (rs["status"]["replicas"].intValue ?? 0) == 0 ? true : nil
         }
-        let deadline = Task {
-            try await Task.sleep(for: .seconds(10))
+        // The recorder stops by itself at the old ReplicaSet's last write; the cap only guards
+        // against a hang, and a history cut short by it fails the test rather than passing short.
+        let cap = Task {
+            try await Task.sleep(for: .seconds(120))
             recorder.cancel()
         }
         let history = await recorder.value
-        deadline.cancel()
+        cap.cancel()
+        let last = try #require(history.last { $0.name == oldName }, "the watch saw the old ReplicaSet change")
+        #expect(last.spec == 0, "the history reaches the old ReplicaSet's scale-down to zero: \(history)")
 
         // Replay the history: never more than replicas + maxSurge pods asked for, never fewer
         // than replicas - maxUnavailable available once the update began.
