@@ -256,7 +256,7 @@ let package = Package(
         .testTarget(
             name: "OpsagentTests",
             dependencies: [
-                "opsagent", "OperatorKit", "KubeClient", "KubeSim", "OpsAPI", "TestSupport",
+                "opsagent", "OperatorKit", "KubeClient", "KubeSim", "OpsAPI", "TestSupport", "ConfigGen",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],

@@ -29,6 +29,8 @@ public struct ManifestGenerator: Sendable {
         let log = IssueLog()
         Consistency.check(requirements, log)
         try log.throwIfAny()
+        let literals = GeneratedManifests.literalIssues(requirements)
+        if !literals.isEmpty { throw InvalidRequirements(issues: literals) }
         let w = ResolvedWorkload(requirements)
         var manifests = [ConfigObjects.serviceAccount(w)] + ConfigObjects.configMaps(w)
         let optional: [Manifest?] = [

@@ -34,6 +34,38 @@ extension GeneratedManifests {
         }
     }
 
+    /// Literal values (env and config files) that the audit's credential detector takes
+    /// for secrets by their shape: they would sit in a ConfigMap, readable by anyone who
+    /// can read the namespace's ConfigMaps. The values are judged through a throwaway pod
+    /// given to the audit engine; the issues name the field, never the value.
+    static func literalIssues(_ requirements: WorkloadRequirements) -> [RequirementIssue] {
+        var env: [JSONValue] = []
+        var fieldByVariable: [String: String] = [:]
+        for key in requirements.env.keys.sorted() {
+            guard case .literal(let value) = requirements.env[key]! else { continue }
+            env.append(["name": .string(key), "value": .string(value)])
+            fieldByVariable[key] = "env.\(key)"
+        }
+        for (index, key) in requirements.configFiles.keys.sorted().enumerated() {
+            let variable = "CONFIG_FILE_\(index)"
+            env.append(["name": .string(variable), "value": .string(requirements.configFiles[key]!)])
+            fieldByVariable[variable] = "config.\(key)"
+        }
+        guard !env.isEmpty else { return [] }
+        let probe: JSONValue = ["apiVersion": "v1", "kind": "Pod", "metadata": ["name": "literal-probe", "namespace": "probe"],
+                                "spec": ["containers": [["name": "probe", "image": "probe:1", "env": .array(env)]]]]
+        let findings = (try? AuditEngine().audit(AuditInventory(objects: [probe])).findings) ?? []
+        return findings.filter { $0.checkID == "OPS-SEC-001" }.compactMap { finding in
+            guard let range = finding.message.range(of: "env var ") else { return nil }
+            let variable = String(finding.message[range.upperBound...].prefix { !$0.isWhitespace })
+            let reason = finding.message.range(of: "(").map { String(finding.message[$0.lowerBound...].prefix { $0 != ")" }) + ")" } ?? ""
+            return RequirementIssue(
+                field: fieldByVariable[variable] ?? "env",
+                problem: "holds a literal value that looks like a credential \(reason); the value is not shown",
+                hint: "store it in a Secret and reference it (env: {secret, key}, or secrets: to mount files)")
+        }
+    }
+
     /// The requirement behind a finding, where the check names it.
     static func field(for finding: Finding) -> String {
         if finding.checkID == "OPS-SEC-001", let range = finding.message.range(of: "env var ") {

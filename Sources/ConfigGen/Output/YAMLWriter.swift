@@ -62,6 +62,7 @@ enum YAMLWriter {
         let pad = String(repeating: " ", count: indent)
         for (index, item) in items.enumerated() {
             let itemPath = "\(path)[\(index)]"
+            if let comment = comments[itemPath] { lines.append(pad + "# " + comment) }
             switch item {
             case .object(let members) where !members.isEmpty:
                 mapping(members, indent: indent + 2, path: itemPath, dash: true, comments: comments, into: &lines)
@@ -69,7 +70,6 @@ enum YAMLWriter {
                 lines.append(pad + "-")
                 sequence(nested, indent: indent + 2, path: itemPath, comments: comments, into: &lines)
             default:
-                if let comment = comments[itemPath] { lines.append(pad + "# " + comment) }
                 value(item, head: pad + "-", indent: indent, path: itemPath, comments: comments, into: &lines)
             }
         }

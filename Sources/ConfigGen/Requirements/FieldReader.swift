@@ -123,6 +123,10 @@ struct FieldReader {
 
     /// The allowed word closest to `word` by edit distance, when it is close enough to be a typo.
     static func nearest(_ word: String, in words: [String]) -> String? {
+        if let prefixed = words.first(where: { word.lowercased().hasPrefix($0.lowercased()) || $0.lowercased().hasPrefix(word.lowercased()) }),
+           min(word.count, prefixed.count) >= 3 {
+            return prefixed
+        }
         let scored = words.map { ($0, distance(word.lowercased(), $0.lowercased())) }
         guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, word.count / 3) else { return nil }
         return best.0

@@ -26,7 +26,7 @@ extension RequirementsReader {
             return values
         }
         let requests = quantities("requests"), limits = quantities("limits")
-        if requests.isEmpty && limits.isEmpty && !section.has("size") {
+        if !section.has("requests") && !section.has("limits") && !section.has("size") {
             log.add(section.path, "gives neither a size nor requests", hint: "write `size: small|medium|large` or `requests: {cpu: 250m, memory: 256Mi}`")
         }
         for resource in ["cpu", "memory"] {
