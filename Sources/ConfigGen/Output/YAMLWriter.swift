@@ -5,7 +5,7 @@ import KubeClient
 ///
 /// Keys: `apiVersion`, `kind`, `metadata`, `name` and `namespace` first, the rest sorted.
 /// Strings are plain when they read back as the same string under YAML 1.1 and 1.2 (as
-/// kubectl and Yams read them), double-quoted otherwise; multi-line strings are literal
+/// kubectl and Yams read them), double-quoted otherwise (Go's `%q` escapes are YAML's too); multi-line strings are literal
 /// blocks. `YAML.decodeAll` of the output gives back the objects exactly.
 enum YAMLWriter {
     static let leadingKeys = ["apiVersion", "kind", "metadata", "name", "namespace"]
@@ -89,7 +89,7 @@ enum YAMLWriter {
         case .bool(let flag): return flag ? "true" : "false"
         case .int(let number): return String(number)
         case .double(let number): return number.isFinite ? "\(number)" : (number.isNaN ? ".nan" : (number < 0 ? "-.inf" : ".inf"))
-        case .string(let text): return isPlainSafe(text) ? text : quoted(text)
+        case .string(let text): return isPlainSafe(text) ? text : goQuote(text)
         case .object: return "{}"
         case .array: return "[]"
         }
@@ -109,28 +109,4 @@ enum YAMLWriter {
         if (first.isNumber || first == "+" || first == "." || first == "-") && text.allSatisfy(numberish.contains) { return false }
         return text.allSatisfy { $0.isASCII && !($0.asciiValue! < 0x20) && $0 != "\u{7F}" }
     }
-
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
