@@ -202,9 +202,10 @@ public final class Registry: Sendable {
     }
 
     /// Whether the object was written after its CRD last changed (so pruned and defaulted by
-    /// the schema it has now); always true for built-in kinds.
+    /// the schema it has now); always true for built-in kinds, and for the answer to a
+    /// dry-run write (resourceVersion 0), which was pruned and defaulted just now.
     func followsSchema(_ object: StoredObject, type: ResourceType) -> Bool {
-        guard type.isCustom,
+        guard type.isCustom, object.resourceVersion != 0,
               let definitionVersion = catalog.definition(type.groupResource)?["metadata"]["resourceVersion"].stringValue
                 .flatMap({ UInt64($0) }) else { return true }
         return object.resourceVersion > definitionVersion
