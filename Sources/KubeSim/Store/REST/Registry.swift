@@ -202,10 +202,9 @@ public final class Registry: Sendable {
     }
 
     /// Whether the object was written after its CRD last changed (so pruned and defaulted by
-    /// the schema it has now); always true for built-in kinds, and for the answer to a
-    /// dry-run write (resourceVersion 0), which was pruned and defaulted just now.
+    /// the schema it has now); always true for built-in kinds.
     func followsSchema(_ object: StoredObject, type: ResourceType) -> Bool {
-        guard type.isCustom, object.resourceVersion != 0,
+        guard type.isCustom,
               let definitionVersion = catalog.definition(type.groupResource)?["metadata"]["resourceVersion"].stringValue
                 .flatMap({ UInt64($0) }) else { return true }
         return object.resourceVersion > definitionVersion
@@ -222,6 +221,9 @@ public final class Registry: Sendable {
         guard !followsSchema(object, type: type), let schema = schemas.schema(for: type) else { return nil }
         let value = object.object
         let defaulted = schema.applyDefaults(value)
-        return defaulted == value ? nil : defaulted
+        // Not `defaulted == value ? nil : defaulted`: JSONValue is ExpressibleByNilLiteral, so
+        // that `nil` is JSONValue.null, and the object was served as `{"apiVersion": …}` only.
+        if defaulted == value { return nil }
+        return defaulted
     }
 }
