@@ -1,4 +1,3 @@
-import Foundation
 import KubeClient
 import Testing
 
@@ -22,7 +21,6 @@ struct PropertyTests {
                 generated = try ManifestGenerator().generate(document: document)
             } catch {
                 #expect(!error.issues.isEmpty)
-                if ProcessInfo.processInfo.environment["DEBUG_PROP"] != nil { print("REFUSED", error.issues.map(\.field)) }
                 #expect(error.issues.allSatisfy { !$0.field.isEmpty && !$0.hint.isEmpty }, "seed \(seed) run \(run)")
                 continue
             }
