@@ -140,6 +140,12 @@ let package = Package(
             dependencies: ["KubeClient", "AuditChecks"],
             swiftSettings: strict
         ),
+        // `opsagent generate`: workload requirements → hardened manifests (pure; no cluster access).
+        .target(
+            name: "ConfigGen",
+            dependencies: ["KubeClient", "AuditChecks", "Analysis"],
+            swiftSettings: strict
+        ),
         .target(
             name: "Controllers",
             dependencies: [
@@ -160,6 +166,7 @@ let package = Package(
                 "OpsAPI",
                 "Controllers",
                 "Analysis",
+                "ConfigGen",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -220,7 +227,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ControllersTests",
-            dependencies: ["Controllers", "OperatorKit", "OpsAPI", "KubeClient", "KubeSim", "Analysis", "AuditChecks", "TestSupport"],
+            dependencies: ["Controllers", "OperatorKit", "OpsAPI", "KubeClient", "KubeSim", "Analysis", "AuditChecks", "TestSupport",
+                           "ConfigGen"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -248,10 +256,16 @@ let package = Package(
         .testTarget(
             name: "OpsagentTests",
             dependencies: [
-                "opsagent", "OperatorKit", "KubeClient", "KubeSim", "OpsAPI", "TestSupport",
+                "opsagent", "OperatorKit", "KubeClient", "KubeSim", "OpsAPI", "TestSupport", "ConfigGen",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ConfigGenTests",
+            dependencies: ["ConfigGen", "KubeClient", "AuditChecks", "Analysis"],
+            exclude: ["Golden"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -119,6 +119,25 @@ struct SimulatorKubectlCRDTests {
         #expect(result.stdout.contains("operation: Apply"), "\(result)")
     }
 
+    @Test("a server dry run answers with the whole object, and so does a read after the CRD changed")
+    func dryRunAndReadAfterACRDChange() async throws {
+        let (_, kubectl) = try await ready()
+        var result = try await kubectl.run("create", "--dry-run=server", "-o", "json", "-f", "-", input: Self.widget("dry-run"))
+        #expect(result.succeeded && result.stdout.contains("\"kind\": \"Widget\"") && result.stdout.contains("\"size\": 3"),
+                "\(result)")
+        #expect(try await kubectl.run("get", "widget", "dry-run").succeeded == false)
+
+        result = try await kubectl.run("apply", "-f", "-", input: Self.widget("before-change", size: 5))
+        #expect(result.succeeded, "\(result)")
+        // Any change to the CRD makes the objects written before it "older than the schema".
+        result = try await kubectl.run("label", "crd", "widgets.example.com", "touched=\(UUID().uuidString.prefix(6).lowercased())",
+                                       "--overwrite")
+        #expect(result.succeeded, "\(result)")
+        result = try await kubectl.run("get", "widget", "before-change", "-o", "json")
+        #expect(result.succeeded && result.stdout.contains("\"kind\": \"Widget\"") && result.stdout.contains("\"size\": 5"),
+                "\(result)")
+    }
+
     @Test("an invalid custom resource is rejected with messages naming each field")
     func invalidResource() async throws {
         let (_, kubectl) = try await ready()

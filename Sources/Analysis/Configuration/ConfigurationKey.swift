@@ -26,24 +26,9 @@ struct ConfigurationKey: Sendable {
     /// The known key closest to a misspelt one, if any is close.
     static func nearest(to key: String) -> String? {
         let folded = fold(key)
-        let scored = all.map { ($0.name, editDistance(fold($0.name), folded)) }.min { $0.1 < $1.1 }
+        let scored = all.map { ($0.name, EditDistance.between(fold($0.name), folded)) }.min { $0.1 < $1.1 }
         guard let (name, distance) = scored, distance <= max(2, folded.count / 4) else { return nil }
         return name
-    }
-
-    private static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        guard !a.isEmpty else { return b.count }
-        guard !b.isEmpty else { return a.count }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
     }
 
     private static let byName: [String: ConfigurationKey] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })

@@ -221,6 +221,9 @@ public final class Registry: Sendable {
         guard !followsSchema(object, type: type), let schema = schemas.schema(for: type) else { return nil }
         let value = object.object
         let defaulted = schema.applyDefaults(value)
-        return defaulted == value ? nil : defaulted
+        // Not `defaulted == value ? nil : defaulted`: JSONValue is ExpressibleByNilLiteral, so
+        // that `nil` is JSONValue.null, and the object was served as `{"apiVersion": …}` only.
+        if defaulted == value { return nil }
+        return defaulted
     }
 }
