@@ -123,6 +123,17 @@ let package = Package(
             dependencies: ["KubeClient", "CCurl", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        // AWS (SigV4 by libcurl: EC2, EKS, CloudWatch) and GCP (RS256 JWTs by swift-crypto:
+        // Compute, GKE, Cloud Monitoring) over the KubeClient transport.
+        .target(
+            name: "Cloud",
+            dependencies: [
+                "KubeClient",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "TestSupport",
             dependencies: [
@@ -251,6 +262,16 @@ let package = Package(
                 "opsagent", "OperatorKit", "KubeClient", "KubeSim", "OpsAPI", "TestSupport",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CloudTests",
+            dependencies: [
+                "Cloud", "KubeClient", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
