@@ -154,7 +154,7 @@ let package = Package(
         .target(
             name: "Controllers",
             dependencies: [
-                "KubeClient", "OperatorKit", "OpsAPI", "Analysis", "Integrations", "AuditChecks",
+                "KubeClient", "OperatorKit", "OpsAPI", "Analysis", "Integrations", "AuditChecks", "Cloud",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -231,7 +231,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ControllersTests",
-            dependencies: ["Controllers", "OperatorKit", "OpsAPI", "KubeClient", "KubeSim", "Analysis", "AuditChecks", "TestSupport"],
+            dependencies: ["Controllers", "OperatorKit", "OpsAPI", "KubeClient", "KubeSim", "Analysis", "AuditChecks", "TestSupport", "Cloud"],
             swiftSettings: strict
         ),
         .testTarget(
