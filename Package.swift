@@ -171,6 +171,7 @@ let package = Package(
                 "OpsAPI",
                 "Controllers",
                 "Analysis",
+                "Cloud",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -189,6 +190,16 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             path: "Sources/Bench",
+            swiftSettings: strict
+        ),
+        // `make bench-cloud`: SigV4 and JWT signing costs, DescribeInstances over moto.
+        .executableTarget(
+            name: "opsagent-cloud-bench",
+            dependencies: [
+                "Cloud", "KubeClient",
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Sources/CloudBench",
             swiftSettings: strict
         ),
         .testTarget(

@@ -10,12 +10,15 @@ public final class CloudClients: Sendable {
     /// nil when GCP is not configured.
     public let gcpSettings: GCPSettings?
     public let retry: RetryPolicy
+    /// The oldest EKS version in standard support, for the posture checks.
+    public let eksMinimumVersion: String
     private let transport: any HTTPTransport
     private let awsClients = Mutex<[String: AWSClient]>([:])
     private let gcpClient = Mutex<GCPClient?>(nil)
 
     public init(aws: AWSSettings?, gcp: GCPSettings?, transport: any HTTPTransport = CurlTransport.shared,
-                retry: RetryPolicy = RetryPolicy()) {
+                retry: RetryPolicy = RetryPolicy(), eksMinimumVersion: String = "1.30") {
+        self.eksMinimumVersion = eksMinimumVersion
         awsSettings = aws
         gcpSettings = gcp
         self.transport = transport

@@ -51,9 +51,8 @@ struct AWSRetryTests {
             request.header("X-Amz-Security-Token") == "old" ? .xml(Self.ec2Error("RequestExpired"), status: 400) : .xml(Self.emptyDescribe)
         }
         defer { server.stop() }
-        let tokens = Mutex(["old", "new"])
-        struct Rotating: AWSCredentialProvider {
-            let tokens: Mutex<[String]>
+        final class Rotating: AWSCredentialProvider {
+            let tokens = Mutex(["old", "new"])
             func credentials() async throws -> AWSCredentials? {
                 let token = tokens.withLock { $0.count > 1 ? $0.removeFirst() : $0[0] }
                 return AWSCredentials(accessKeyID: "ASIA", secretAccessKey: "s", sessionToken: token,
@@ -61,7 +60,7 @@ struct AWSRetryTests {
             }
         }
         let rotating = try AWSClient(settings: AWSSettings(region: "us-east-1", endpointURL: server.url, environment: isolatedAWSEnvironment()),
-                                     credentialProvider: Rotating(tokens: tokens), retry: RetryPolicy(baseDelay: .milliseconds(10)))
+                                     credentialProvider: Rotating(), retry: RetryPolicy(baseDelay: .milliseconds(10)))
         #expect(try await rotating.ec2.listInstances().isEmpty)
         #expect(server.requests.map { $0.header("X-Amz-Security-Token") } == ["old", "new"])
         #expect(await rotating.credentials.fetches == 2)

@@ -115,7 +115,8 @@ public struct CloudScan: Sendable, Hashable {
 extension CloudPostureChecks {
     /// Scans every configured cloud: EKS clusters and EC2 instances of the AWS region, GKE
     /// clusters of every location. A failure of one API is an error of the scan, not of the rest.
-    public static func scan(_ clients: CloudClients, eksMinimumVersion: String = "1.30") async -> CloudScan {
+    public static func scan(_ clients: CloudClients, eksMinimumVersion: String? = nil) async -> CloudScan {
+        let eksMinimumVersion = eksMinimumVersion ?? clients.eksMinimumVersion
         var scan = CloudScan()
         if clients.awsSettings != nil {
             do {

@@ -133,7 +133,7 @@ final class FakeGoogleCloud: Sendable {
                 "id": .string(String(instance.id)), "name": .string(instance.name), "status": .string(instance.status),
                 "zone": .string("https://www.googleapis.com/compute/v1/projects/\(project)/zones/\(instance.zone)"),
                 "machineType": .string("https://www.googleapis.com/compute/v1/projects/\(project)/zones/\(instance.zone)/machineTypes/e2-medium"),
-                "networkInterfaces": [["networkIP": "10.0.0.\(instance.id % 250)", "accessConfigs": [["natIP": "34.1.2.\(instance.id % 250)"]]]],
+                "networkInterfaces": [["networkIP": .string("10.0.0.\(instance.id % 250)"), "accessConfigs": [["natIP": .string("34.1.2.\(instance.id % 250)")]]]],
                 "labels": ["env": "prod"],
             ])
             items["zones/\(instance.zone)"] = ["instances": .array(entry)]
