@@ -24,40 +24,19 @@ public protocol GCPTokenProvider: Sendable {
     func projectID() async -> String?
 }
 
-/// Keeps a token until `margin` before it expires; one fetch at a time.
-public actor GCPTokenCache {
-    private let provider: any GCPTokenProvider
-    public let margin: TimeInterval
-    private var current: GCPAccessToken?
-    private var inFlight: Task<GCPAccessToken, any Error>?
-    /// Tokens fetched so far (for tests and metrics).
-    public private(set) var fetches = 0
+/// Keeps a token until five minutes before it expires.
+public typealias GCPTokenCache = ExpiringValueCache<GCPAccessToken>
 
+extension ExpiringValueCache where Value == GCPAccessToken {
     public init(provider: any GCPTokenProvider, margin: TimeInterval = 300) {
-        self.provider = provider
-        self.margin = margin
+        self.init(margin: margin, expiry: { $0.expiresAt }) { try await provider.token() }
     }
 
     public func token(now: Date = Date()) async throws(CloudError) -> GCPAccessToken {
-        if let current, current.expiresAt.timeIntervalSince(now) > margin { return current }
-        let task: Task<GCPAccessToken, any Error>
-        if let inFlight { task = inFlight } else {
-            fetches += 1
-            let provider = self.provider
-            task = Task { try await provider.token() }
-            inFlight = task
-        }
-        defer { inFlight = nil }
-        do {
-            let fresh = try await task.value
-            current = fresh
-            return fresh
-        } catch let error as CloudError { throw error } catch {
+        do { return try await value(now: now) } catch let error as CloudError { throw error } catch {
             throw CloudError(.credentials, "\(error)")
         }
     }
-
-    public func invalidate() { current = nil }
 }
 
 /// A service-account key: a signed JWT exchanged at the key's `token_uri`.
