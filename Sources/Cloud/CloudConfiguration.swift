@@ -36,8 +36,10 @@ public struct CloudConfiguration: Sendable {
         for service in AWSService.allCases {
             if let url = values["aws.endpointURL.\(service.rawValue)"] { endpoints[service] = try checkedURL(url, key: "aws.endpointURL.\(service.rawValue)") }
         }
-        var settings = AWSSettings(region: region, endpointURL: try values["aws.endpointURL"].map { try checkedURL($0, key: "aws.endpointURL") },
-                                   serviceEndpoints: endpoints, environment: environment, profile: values["aws.profile"])
+        var general: String?
+        if let url = values["aws.endpointURL"] { general = try checkedURL(url, key: "aws.endpointURL") }
+        var settings = AWSSettings(region: region, endpointURL: general, serviceEndpoints: endpoints, environment: environment,
+                                   profile: values["aws.profile"])
         let id = string("aws_access_key_id"), secretKey = string("aws_secret_access_key")
         switch (id, secretKey) {
         case (nil, nil): break

@@ -27,7 +27,7 @@ func micros(_ d: Duration) -> Double { Double(d.components.seconds) * 1e6 + Doub
 let server = try LoopbackServer()
 let transport = CurlTransport(maxConnectionsPerHost: 1)
 let signing = AWSSigV4Signing(region: "us-east-1", service: "ec2", accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
-func batch(signed: Bool, count: Int) async throws -> Double {
+@MainActor func batch(signed: Bool, count: Int) async throws -> Double {
     var request = HTTPRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/?Action=DescribeInstances&Version=2016-11-15")
     if signed { request.awsSigV4 = signing }
     let start = clock.now
@@ -40,7 +40,7 @@ for _ in 0..<10 {
     plain.append(try await batch(signed: false, count: requests / 10))
     signed.append(try await batch(signed: true, count: requests / 10))
 }
-print(String(format: "sigv4: %.1f µs per unsigned request, %.1f µs signed: signing costs %.1f µs per request (median of 10 batches of %d)",
+print(String(format: "sigv4: %.1f µs per unsigned request, %.1f µs signed: signing costs %.1f µs per request (median of 10 batches of %ld)",
              median(plain), median(signed), median(signed) - median(plain), requests / 10))
 
 // 2. JWT.
@@ -54,7 +54,7 @@ _ = try key.assertion(scopes: ["https://www.googleapis.com/auth/cloud-platform"]
 let jwtCount = 200
 let jwtStart = clock.now
 for _ in 0..<jwtCount { _ = try key.assertion(scopes: ["https://www.googleapis.com/auth/cloud-platform"]) }
-print(String(format: "jwt: %.0f µs per RS256 assertion (RSA-2048, %d signed); one per token, so once an hour per process",
+print(String(format: "jwt: %.0f µs per RS256 assertion (RSA-2048, %ld signed); one per token, so once an hour per process",
              micros(clock.now - jwtStart) / Double(jwtCount), jwtCount))
 
 // 3. DescribeInstances in moto.
@@ -76,7 +76,6 @@ if motoURL == nil {
         try await Task.sleep(for: .milliseconds(200))
     }
 }
-defer { moto?.terminate() }
 let environment = ["HOME": NSTemporaryDirectory(), "AWS_EC2_METADATA_DISABLED": "true",
                    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"]
 let aws = try AWSClient(settings: AWSSettings(region: "us-east-1", endpointURL: motoURL, environment: environment))
@@ -84,7 +83,7 @@ let launched = clock.now
 _ = try await aws.query(.ec2, action: "RunInstances", parameters: [
     ("ImageId", "ami-12c6146b"), ("MinCount", String(instanceCount)), ("MaxCount", String(instanceCount)), ("InstanceType", "t3.micro"),
 ])
-print(String(format: "moto: launched %d instances in %.1f s", instanceCount, micros(clock.now - launched) / 1e6))
+print(String(format: "moto: launched %ld instances in %.1f s", instanceCount, micros(clock.now - launched) / 1e6))
 for pageSize in [1000, 100] {
     var walls: [Double] = []
     var sent = 0, found = 0
@@ -95,6 +94,7 @@ for pageSize in [1000, 100] {
         walls.append(micros(clock.now - start) / 1e3)
         sent = aws.requestsSent - before
     }
-    print(String(format: "describe-instances: %d instances, page size %d: %d requests, %.0f ms wall (median of 3)",
+    print(String(format: "describe-instances: %ld instances, page size %ld: %ld requests, %.0f ms wall (median of 3)",
                  found, pageSize, sent, median(walls)))
 }
+moto?.terminate()
