@@ -39,7 +39,9 @@ struct AWSMotoTests {
         let moto = try await MotoServer.start()
         defer { moto.stop() }
         let aws = try motoClient(moto)
-        let ids = try await aws.runInstances(12)
+        // Twelve launches, one reservation each: EC2's pages hold reservations (moto counts them too).
+        var ids: [String] = []
+        for _ in 0..<12 { ids += try await aws.runInstances(1) }
         let first = try await aws.ec2.describeInstances(maxResults: 5)
         #expect(first.instances.count == 5)
         #expect(first.nextToken != nil)
