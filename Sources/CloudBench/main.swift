@@ -101,4 +101,4 @@ for pageSize in [1000, 100] {
     print(String(format: "describe-instances: %ld instances, page size %ld: %ld requests, %.0f ms wall (median of 3)",
                  found, pageSize, sent, median(walls)))
 }
-moto?.terminate()
+if let moto { kill(moto.processIdentifier, SIGKILL) } // moto ignores SIGTERM

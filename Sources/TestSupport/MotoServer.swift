@@ -59,10 +59,10 @@ public final class MotoServer: Sendable {
     /// What moto logged (one line per request).
     public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-    /// Sends SIGTERM and returns at once: waiting for the exit would hold a thread of the
-    /// cooperative pool (two on this machine) that other tests' servers need.
+    /// Kills moto (its server ignores SIGTERM) and returns at once: waiting for the exit would
+    /// hold a thread of the cooperative pool (two on this machine) that other tests need.
     public func stop() {
-        if process.isRunning { process.terminate() }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         try? FileManager.default.removeItem(atPath: logPath)
     }
 }
