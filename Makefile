@@ -36,6 +36,10 @@ bench-sim: ## the embedded API server's own figures (creates/s, watch latency, m
 	$(SWIFT) build -c release --product SimBench
 	$(BIN_DIR)/SimBench
 
+bench-cloud: ## the Cloud layer's figures: SigV4 and JWT signing per request, DescribeInstances over 1,000 moto instances
+	$(SWIFT) build -c release --product opsagent-cloud-bench
+	$(BIN_DIR)/opsagent-cloud-bench $(BENCH_ARGS)
+
 sim: build ## run the embedded cluster in the foreground
 	$(DEBUG_BIN) sim --port 6443 --kubeconfig-out .up/kubeconfig
 

@@ -123,6 +123,17 @@ let package = Package(
             dependencies: ["KubeClient", "CCurl", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        // AWS (SigV4 by libcurl: EC2, EKS, CloudWatch) and GCP (RS256 JWTs by swift-crypto:
+        // Compute, GKE, Cloud Monitoring) over the KubeClient transport.
+        .target(
+            name: "Cloud",
+            dependencies: [
+                "KubeClient",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "TestSupport",
             dependencies: [
@@ -149,7 +160,7 @@ let package = Package(
         .target(
             name: "Controllers",
             dependencies: [
-                "KubeClient", "OperatorKit", "OpsAPI", "Analysis", "Integrations", "AuditChecks",
+                "KubeClient", "OperatorKit", "OpsAPI", "Analysis", "Integrations", "AuditChecks", "Cloud",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -167,6 +178,7 @@ let package = Package(
                 "Controllers",
                 "Analysis",
                 "ConfigGen",
+                "Cloud",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -185,6 +197,16 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             path: "Sources/Bench",
+            swiftSettings: strict
+        ),
+        // `make bench-cloud`: SigV4 and JWT signing costs, DescribeInstances over moto.
+        .executableTarget(
+            name: "opsagent-cloud-bench",
+            dependencies: [
+                "Cloud", "KubeClient",
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Sources/CloudBench",
             swiftSettings: strict
         ),
         .testTarget(
@@ -228,7 +250,7 @@ let package = Package(
         .testTarget(
             name: "ControllersTests",
             dependencies: ["Controllers", "OperatorKit", "OpsAPI", "KubeClient", "KubeSim", "Analysis", "AuditChecks", "TestSupport",
-                           "ConfigGen"],
+                           "ConfigGen", "Cloud"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -266,6 +288,16 @@ let package = Package(
             name: "ConfigGenTests",
             dependencies: ["ConfigGen", "KubeClient", "AuditChecks", "Analysis"],
             exclude: ["Golden"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CloudTests",
+            dependencies: [
+                "Cloud", "KubeClient", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -33,3 +33,8 @@ if [[ "${WITH_TEST_DEPS:-1}" == 1 ]] && ! python3 -c 'import aiosmtpd' 2>/dev/nu
   echo "installing aiosmtpd (the SMTP server the AlertRule email tests send to)"
   python3 -m pip install --quiet aiosmtpd
 fi
+
+if [[ "${WITH_TEST_DEPS:-1}" == 1 ]] && ! python3 -c 'import moto.server, flask_cors' 2>/dev/null; then
+  echo "installing moto[server] (the AWS APIs the Cloud tests and make bench-cloud run against, on loopback)"
+  python3 -m pip install --quiet "moto[server]==5.2.1"
+fi

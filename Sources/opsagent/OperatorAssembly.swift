@@ -17,6 +17,9 @@ struct OperatorAssembly {
     var analysisConfigMap: String?
     var analysisOverrides: [String: String] = [:]
     var environment: [String: String] = [:]
+    /// `namespace/name` of the cloud ConfigMap, and the cloud flags (CloudConfiguration keys).
+    var cloudConfigMap: String?
+    var cloudFlags: [String: String?] = [:]
 
     /// Builds the process; `observer` sees every API request and its status.
     func makeProcess(
@@ -32,8 +35,11 @@ struct OperatorAssembly {
             configMap: analysisConfigMap, overrides: analysisOverrides, environment: environment, client: client,
             logger: logger
         ).makeAnalyzer()
-        let controllerConfiguration = OperatorContext.Configuration(
+        var controllerConfiguration = OperatorContext.Configuration(
             prometheusURL: prometheusURL, analyzer: analyzer, workers: settings.workers)
+        controllerConfiguration.cloud = try await CloudSetup(
+            configMap: cloudConfigMap, flags: cloudFlags, environment: environment, client: client, logger: logger
+        ).makeClients()
         // Every installed controller (Controllers/Shared/InstalledControllers.swift).
         let controllers = InstalledControllers.setups(controllerConfiguration)
         if controllers.isEmpty {

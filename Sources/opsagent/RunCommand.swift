@@ -80,6 +80,21 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default info).")
     var logLevel: String?
 
+    @Option(help: "A ConfigMap (namespace/name) with the cloud configuration: aws.region, gcp.project, endpoints, secretName (env OPSAGENT_CLOUD_CONFIGMAP).")
+    var cloudConfigmap: String?
+
+    @Option(help: "The AWS region; turns AWS on (overrides the ConfigMap; default AWS_REGION).")
+    var awsRegion: String?
+
+    @Option(help: "An endpoint for every AWS service: moto, LocalStack, a VPC endpoint (overrides the ConfigMap and AWS_ENDPOINT_URL).")
+    var awsEndpointURL: String?
+
+    @Option(help: "The profile of the shared AWS config files (default AWS_PROFILE).")
+    var awsProfile: String?
+
+    @Option(help: "The GCP project; turns GCP on (overrides the ConfigMap).")
+    var gcpProject: String?
+
     func run() async throws {
         var flags = RunSettings.Flags()
         flags.kubeconfig = kubeconfig
@@ -113,7 +128,9 @@ struct Run: AsyncParsableCommand {
             analysisConfigMap: analysisConfigmap ?? environment["OPSAGENT_ANALYSIS_CONFIGMAP"],
             analysisOverrides: ["provider": analysisProvider, "model": analysisModel, "baseURL": analysisBaseURL]
                 .compactMapValues { $0 },
-            environment: environment)
+            environment: environment,
+            cloudConfigMap: cloudConfigmap ?? environment["OPSAGENT_CLOUD_CONFIGMAP"],
+            cloudFlags: ["aws.region": awsRegion, "aws.endpointURL": awsEndpointURL, "aws.profile": awsProfile, "gcp.project": gcpProject])
         let process = try await assembly.makeProcess(registry: registry)
         try await process.run()
     }

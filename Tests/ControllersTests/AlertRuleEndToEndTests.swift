@@ -1,3 +1,4 @@
+import Cloud
 import Controllers
 import Foundation
 import KubeClient
@@ -16,7 +17,7 @@ final class AlertCluster: Sendable {
     let manager: Manager
     let run: Task<Void, any Error>
 
-    static func start(sim: Simulator, prometheusURL: String?) async throws -> AlertCluster {
+    static func start(sim: Simulator, prometheusURL: String?, cloud: CloudClients? = nil) async throws -> AlertCluster {
         let client = try KubernetesClient(kubeconfigPath: sim.kubeconfigPath)
         if (try? await client.get(.customResourceDefinitions, name: AlertRule.definition.name)) == nil {
             _ = try await client.create(.customResourceDefinitions, AlertRule.definition.json)
@@ -25,7 +26,9 @@ final class AlertCluster: Sendable {
             (try? await client.list(AlertRule.groupVersionResource, namespace: "default")) != nil
         }
         let manager = Manager(api: client, configuration: ManagerConfiguration())
-        try AlertRuleController.register(in: OperatorContext(manager: manager, configuration: .init(prometheusURL: prometheusURL)))
+        var configuration = OperatorContext.Configuration(prometheusURL: prometheusURL)
+        configuration.cloud = cloud
+        try AlertRuleController.register(in: OperatorContext(manager: manager, configuration: configuration))
         let run = Task { try await manager.run() }
         try await eventually("the manager's caches sync") { manager.isReady }
         return AlertCluster(sim: sim, client: client, manager: manager, run: run)

@@ -24,7 +24,7 @@ public enum AlertRuleController: OperatorController {
     @discardableResult
     public static func register(in context: OperatorContext) throws -> Controller {
         let rules = context.cache.informer(for: resource).cache
-        let evaluator = RuleEvaluator(measurer: context.measurer, api: context.api)
+        let evaluator = RuleEvaluator(measurer: context.measurer, api: context.api, cloud: context.configuration.cloud)
         return try context.manager.addController(
             named: name, for: resource, owns: [],
             watches: [Watch.referenced(SecretValues.secrets, by: secretNames, in: rules)],

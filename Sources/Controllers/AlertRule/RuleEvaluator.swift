@@ -1,3 +1,4 @@
+import Cloud
 import Foundation
 import Integrations
 import KubeClient
@@ -82,9 +83,13 @@ public final class RuleEvaluator: Sendable {
     private let shared = NIOLockedValueBox<[String: Entry]>([:])
     private let counters = NIOLockedValueBox<(reads: Int, shared: Int)>((0, 0))
 
-    public init(measurer: CheckMeasurer, api: any KubernetesAPI) {
+    /// The clouds a `cloudwatch` or `gcpMonitoring` condition reads; nil when none is configured.
+    public let cloud: CloudClients?
+
+    public init(measurer: CheckMeasurer, api: any KubernetesAPI, cloud: CloudClients? = nil) {
         self.measurer = measurer
         self.api = api
+        self.cloud = cloud
     }
 
     /// Source reads made, and evaluations that reused another rule's read of the same tick.
@@ -121,7 +126,11 @@ public final class RuleEvaluator: Sendable {
         let target = pods.map { MetricTarget(namespace: $0.namespace, pods: $0.pods, desired: $0.pods.count) }
         let key: String
         let work: @Sendable () async -> SourceAnswer
-        if let builtin = spec.condition?.builtin {
+        if let condition = spec.condition, let cloudKey = CloudMetricSource.key(condition) {
+            key = cloudKey
+            let cloud = self.cloud
+            work = { await CloudMetricSource.read(condition, clients: cloud, now: now) }
+        } else if let builtin = spec.condition?.builtin {
             guard let target else { return .failed("the built-in metric \(builtin.rawValue) needs spec.target") }
             key = "builtin|\(builtin.rawValue)|\(target.namespace)|\(target.podNames.sorted().joined(separator: ","))"
             let measurer = self.measurer

@@ -1,5 +1,6 @@
 import Analysis
 import AuditChecks
+import Cloud
 import Foundation
 import KubeClient
 import OperatorKit
@@ -25,6 +26,8 @@ struct AuditRunner: Sendable {
     let cache: InformerCache
     let analyzer: any Analyzer
     var engine = AuditEngine()
+    /// The configured clouds, whose posture checks each run adds to its report; nil for none.
+    var cloud: CloudClients?
 
     /// A snapshot of every audited kind from the caches.
     func inventory() -> (AuditInventory, includedVulnerabilityReports: Bool) {
@@ -72,7 +75,8 @@ struct AuditRunner: Sendable {
                                    analysis: nil, includedVulnerabilityReports: included)
         }
         let duration = clock.now - started
-        let body = SecurityReportBody(runID: runID, report: report)
+        var body = SecurityReportBody(runID: runID, report: report)
+        if let cloud { body.cloud = await CloudPostureStep.run(cloud) }
         let analysis = await analyze(report, subject: subject)
         return AuditRunOutcome(report: report, body: body, error: nil, duration: duration, analysis: analysis,
                                includedVulnerabilityReports: included)

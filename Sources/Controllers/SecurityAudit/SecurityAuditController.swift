@@ -49,7 +49,7 @@ public enum SecurityAuditController: OperatorController {
             named: name, for: resource, owns: [reports],
             options: Controller.Options(workers: context.configuration.workers)
         ) { kit in
-            SecurityAuditReconciler(kit: kit, runner: AuditRunner(cache: context.cache, analyzer: context.analyzer),
+            SecurityAuditReconciler(kit: kit, runner: AuditRunner(cache: context.cache, analyzer: context.analyzer, cloud: context.configuration.cloud),
                                     metrics: metrics)
         }
     }

@@ -1,4 +1,5 @@
 import Analysis
+import Cloud
 import KubeClient
 import Logging
 import OperatorKit
@@ -20,6 +21,8 @@ public struct OperatorContext: Sendable {
         public var logReader: LogReader?
         /// Concurrent reconciles per controller.
         public var workers: Int
+        /// The configured clouds (AlertRule cloud sources, SecurityAudit cloud checks); nil for none.
+        public var cloud: CloudClients?
 
         public init(prometheusURL: String? = nil, analyzer: any Analyzer = BuiltinAnalyzer(),
                     transport: any HTTPTransport = CurlTransport.shared, logReader: LogReader? = nil, workers: Int = 4) {

@@ -96,9 +96,13 @@ final class CurlTransfer: @unchecked Sendable {
         // Headers. An empty "Expect:" stops curl from waiting for 100-continue.
         var list: UnsafeMutablePointer<curl_slist>? = nil
         for field in request.headers { list = curl_slist_append(list, "\(field.name): \(field.value)") }
-        list = curl_slist_append(list, "Expect:")
-        // A body sent as POST fields gets a form Content-Type unless one is named; send none instead.
-        if request.body != nil, request.headers["Content-Type"] == nil { list = curl_slist_append(list, "Content-Type:") }
+        // libcurl signs every header line of a SigV4 request, removal lines too, which the
+        // server would not see: a signed request names its Content-Type and sends no removals.
+        if request.awsSigV4 == nil {
+            list = curl_slist_append(list, "Expect:")
+            // A body sent as POST fields gets a form Content-Type unless one is named; send none instead.
+            if request.body != nil, request.headers["Content-Type"] == nil { list = curl_slist_append(list, "Content-Type:") }
+        }
         headerList = list
         check(ccurl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, list), "headers")
 
@@ -108,6 +112,11 @@ final class CurlTransfer: @unchecked Sendable {
         check(ccurl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, me), "header data")
 
         if let tls = request.tls { configureTLS(tls, check: check) }
+        if let sigV4 = request.awsSigV4 {
+            check(ccurl_easy_setopt_string(easy, CURLOPT_AWS_SIGV4, sigV4.curlProvider), "aws sigv4")
+            check(ccurl_easy_setopt_string(easy, CURLOPT_USERNAME, sigV4.accessKeyID), "aws access key")
+            check(ccurl_easy_setopt_string(easy, CURLOPT_PASSWORD, sigV4.secretAccessKey), "aws secret key")
+        }
         if !failures.isEmpty {
             throw KubeError.configuration("libcurl refused options for \(request.url): \(failures.joined(separator: "; "))")
         }

@@ -11,6 +11,8 @@ public struct HTTPRequest: Sendable {
     public var connectTimeout: Duration
     /// Total time allowed for the whole exchange; `nil` for none (watches, log follows).
     public var timeout: Duration?
+    /// Sign the request with AWS Signature Version 4 (libcurl's `CURLOPT_AWS_SIGV4`); nil for none.
+    public var awsSigV4: AWSSigV4Signing?
 
     public init(method: String, url: String, headers: HTTPHeaders = [:], body: [UInt8]? = nil,
                 tls: TLSConfiguration? = nil, proxyURL: String? = nil,
@@ -24,6 +26,29 @@ public struct HTTPRequest: Sendable {
         self.connectTimeout = connectTimeout
         self.timeout = timeout
     }
+}
+
+/// What libcurl needs to sign a request with AWS Signature Version 4.
+///
+/// libcurl signs the method, path, query string as written, `Host`, `X-Amz-Date` and every
+/// header of the request (so the caller writes query strings already in canonical order and
+/// sends no header-removal lines, which libcurl would sign too).
+public struct AWSSigV4Signing: Sendable, Hashable {
+    public var region: String
+    /// The signing name of the service (`ec2`, `eks`, `monitoring`, `sts`).
+    public var service: String
+    public var accessKeyID: String
+    public var secretAccessKey: String
+
+    public init(region: String, service: String, accessKeyID: String, secretAccessKey: String) {
+        self.region = region
+        self.service = service
+        self.accessKeyID = accessKeyID
+        self.secretAccessKey = secretAccessKey
+    }
+
+    /// The `CURLOPT_AWS_SIGV4` parameter.
+    public var curlProvider: String { "aws:amz:\(region):\(service)" }
 }
 
 /// Response headers, case-insensitive by name, in arrival order.

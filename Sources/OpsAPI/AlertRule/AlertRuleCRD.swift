@@ -32,12 +32,15 @@ extension AlertRule {
     static let builtinNames = BuiltinMetric.allCases.map(\.rawValue)
 
     static let condition: Schema = .object("The seed's condition: metric, operator, threshold, and how long it must hold.", required: ["metric", "operator", "threshold"], [
-        ("metric", .string("A PromQL expression (each result series is compared), or a built-in metric of the target's pods: \(builtinNames.joined(separator: ", ")). CPU and Memory are usage over limit; CPUUsage is cores, MemoryUsage bytes; PodReadiness is ready over desired.", minLength: 1)),
+        ("metric", .string("A PromQL expression (each result series is compared), a label for the metric of a cloudwatch or gcpMonitoring source, or a built-in metric of the target's pods: \(builtinNames.joined(separator: ", ")). CPU and Memory are usage over limit; CPUUsage is cores, MemoryUsage bytes; PodReadiness is ready over desired.", minLength: 1)),
         ("operator", .string("How the value is compared with the threshold.", enum: ComparisonOperator.allCases.map(\.rawValue))),
         ("threshold", .number("The value compared with.")),
         ("duration", .string("How long the condition must hold before the rule fires (the same as spec.for).", pattern: duration)),
+        ("cloudwatch", cloudwatchSource),
+        ("gcpMonitoring", gcpMonitoringSource),
     ])
-    .validated("!self.metric.matches('^[A-Z][A-Za-z]*$') || self.metric in [\(builtinNames.map { "'\($0)'" }.joined(separator: ", "))]",
+    .validated("!(has(self.cloudwatch) && has(self.gcpMonitoring))", message: "a condition reads one source: cloudwatch or gcpMonitoring, not both")
+    .validated("has(self.cloudwatch) || has(self.gcpMonitoring) || !self.metric.matches('^[A-Z][A-Za-z]*$') || self.metric in [\(builtinNames.map { "'\($0)'" }.joined(separator: ", "))]",
                message: "metric names an unknown built-in metric; use one of \(builtinNames.joined(separator: ", ")) or a PromQL expression")
 
     static func receiver(_ what: String, _ members: [(String, Schema)], required: [String]) -> Schema {

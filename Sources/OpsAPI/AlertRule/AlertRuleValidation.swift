@@ -28,7 +28,10 @@ extension AlertRuleSpec {
                 errors.append(SpecError(field: "spec.condition.operator",
                                         message: "\"\(condition.`operator`)\" is not one of \(ComparisonOperator.allCases.map(\.rawValue).joined(separator: " "))"))
             }
-            if Self.looksLikeBuiltin(condition.metric), condition.builtin == nil {
+            if condition.cloudwatch != nil, condition.gcpMonitoring != nil {
+                errors.append(SpecError(field: "spec.condition", message: "has both cloudwatch and gcpMonitoring; a condition reads one source"))
+            }
+            if condition.cloudSourceName == nil, Self.looksLikeBuiltin(condition.metric), condition.builtin == nil {
                 errors.append(SpecError(field: "spec.condition.metric",
                                         message: "\"\(condition.metric)\" is not a built-in metric (\(BuiltinMetric.allCases.map(\.rawValue).joined(separator: ", "))) nor PromQL"))
             }

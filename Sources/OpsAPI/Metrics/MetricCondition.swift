@@ -9,16 +9,23 @@ public struct MetricCondition: Codable, Sendable, Hashable {
     public var threshold: Double
     /// How long the condition must hold before it counts (`5m`): Prometheus's `for`.
     public var duration: String?
+    /// Read the metric from CloudWatch; `metric` is then only the alert's label for it.
+    public var cloudwatch: CloudWatchMetricSource?
+    /// Read the metric from Cloud Monitoring; `metric` is then only the alert's label for it.
+    public var gcpMonitoring: GCPMonitoringMetricSource?
 
-    public init(metric: String, operator: String, threshold: Double, duration: String? = nil) {
+    public init(metric: String, operator: String, threshold: Double, duration: String? = nil,
+                cloudwatch: CloudWatchMetricSource? = nil, gcpMonitoring: GCPMonitoringMetricSource? = nil) {
         self.metric = metric
         self.operator = `operator`
         self.threshold = threshold
         self.duration = duration
+        self.cloudwatch = cloudwatch
+        self.gcpMonitoring = gcpMonitoring
     }
 
-    /// The built-in metric `metric` names, nil for a PromQL expression.
-    public var builtin: BuiltinMetric? { BuiltinMetric(rawValue: metric) }
+    /// The built-in metric `metric` names, nil for a PromQL expression or a cloud source.
+    public var builtin: BuiltinMetric? { cloudwatch == nil && gcpMonitoring == nil ? BuiltinMetric(rawValue: metric) : nil }
 
     /// Whether the condition holds for `value`; nil for an unknown operator (the schema
     /// refuses those) and for NaN, which is no data rather than a comparison.

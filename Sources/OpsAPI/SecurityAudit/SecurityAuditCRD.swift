@@ -140,6 +140,7 @@ extension SecurityReport {
                 ("waivers", .array("What became of each waiver.", of: .preserved())),
                 ("accessReview", .array("Per subject RBAC review, riskiest first.", of: .preserved())),
                 ("droppedAccessReviews", .integer("Access reviews left out to keep the object under 1 MiB.")),
+                ("cloud", .preserved("Cloud posture checks (EKS, GKE, EC2 IMDSv1) when the operator has a cloud configured: resources examined, findings (OPS-CLOUD-001…009), and the APIs that could not be read.")),
             ])),
         ]),
         printerColumns: [

@@ -39,6 +39,8 @@ public struct SecurityReportBody: Codable, Sendable, Hashable {
     public var waivers: [WaiverStatus]
     public var accessReview: [SubjectAccessReview]
     public var droppedAccessReviews: Int
+    /// The cloud posture checks' results, when the operator has a cloud configured.
+    public var cloud: CloudPostureReport?
 
     public init(runID: String, auditedAt: String, riskScore: Int, counts: SeverityCountsStatus,
                 frameworks: [FrameworkSummary], objectsAudited: Int, checksRun: Int, findings: [Finding],
