@@ -156,7 +156,9 @@ struct AlertRuleScenario: BenchScenario {
             let total = seconds(fired - crossing.clock)
             lags.append(total - Double(s.forSeconds + s.interval))
             // The tick that first saw the crossing, plus `for`: when it was due.
-            let firstTick = RuleEvaluator.nextTick(after: crossing.wall, interval: .seconds(s.interval))
+            let spec = try rule("r-\(i)", workload: "w-\(i)", s)["spec"].decode(AlertRuleSpec.self)
+            let firstTick = RuleEvaluator.nextTick(after: crossing.wall, interval: .seconds(s.interval),
+                                                   phase: RuleEvaluator.phase(spec, namespace: namespace))
             let due = firstTick.timeIntervalSince(crossing.wall) + Double(s.forSeconds)
             dueDelays.append(total - due)
         }

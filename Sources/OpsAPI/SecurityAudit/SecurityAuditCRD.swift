@@ -103,9 +103,10 @@ extension SecurityAudit {
         ("objectsAudited", .integer("Objects the checks looked at.")),
         ("topFindings", .array("The 10 most severe findings.", of: finding, maxItems: 10)),
         ("criticalKeys", .array("Critical findings of the last run, to tell new ones apart.", of: .string(), maxItems: 200)),
-        ("reports", .array("SecurityReports of recent runs, newest first.", of: .object(nil, [
+        ("reports", .array("SecurityReports of recent runs, the latest run (by when it started) first.", of: .object(nil, [
             ("name", .string()), ("runID", .string()), ("createdAt", .string(format: "date-time")),
             ("findings", .integer()), ("droppedFindings", .integer()),
+            ("parts", .integer("SecurityReports the run's findings were split over (name, name-p2, …); absent for one.")),
         ]))),
         ("expiredWaivers", .array("Waivers that had expired at the last run.", of: .string())),
         ("analysis", .object("Advisory prioritisation of the findings by the analyzer.", [
@@ -140,6 +141,8 @@ extension SecurityReport {
                 ("waivers", .array("What became of each waiver.", of: .preserved())),
                 ("accessReview", .array("Per subject RBAC review, riskiest first.", of: .preserved())),
                 ("droppedAccessReviews", .integer("Access reviews left out to keep the object under 1 MiB.")),
+                ("part", .integer("This object's place among the run's reports, when its findings were split over several.")),
+                ("parts", .integer("How many reports the run's findings were split over; absent for one.")),
             ])),
         ]),
         printerColumns: [
