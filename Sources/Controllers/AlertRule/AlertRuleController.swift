@@ -25,6 +25,7 @@ public enum AlertRuleController: OperatorController {
     public static func register(in context: OperatorContext) throws -> Controller {
         let rules = context.cache.informer(for: resource).cache
         let evaluator = RuleEvaluator(measurer: context.measurer, api: context.api)
+        let metrics = AlertMetrics(factory: context.manager.metricsFactory)
         return try context.manager.addController(
             named: name, for: resource, owns: [],
             watches: [Watch.referenced(SecretValues.secrets, by: secretNames, in: rules)],
@@ -33,7 +34,7 @@ public enum AlertRuleController: OperatorController {
             AlertRuleReconciler(
                 kit: kit, evaluator: evaluator,
                 analysis: AlertAnalysisStep(analyzer: context.analyzer, facts: context.facts, evaluator: evaluator, jobs: kit.jobs),
-                transport: context.configuration.transport)
+                transport: context.configuration.transport, metrics: metrics)
         }
     }
 }

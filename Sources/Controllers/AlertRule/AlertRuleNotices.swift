@@ -89,6 +89,7 @@ extension AlertRuleReconciler {
             }, then: pass.wake) else { continue }
             switch outcome {
             case .delivered(let at):
+                metrics.notified(namespace: pass.namespace, rule: pass.name, action: action.name, sent: true)
                 entry.notifiedState = owed.state.rawValue
                 entry.notifiedEpisode = owed.episode
                 entry.sentCount = owed.state == .firing ? owed.sequence + 1 : entry.sentCount
@@ -101,6 +102,7 @@ extension AlertRuleReconciler {
                 }
                 if let next = DeliveryPlan.nextRepeat(action, entry, status: subject, spec: spec) { wakeAt.append(next) }
             case .failed(let message):
+                metrics.notified(namespace: pass.namespace, rule: pass.name, action: action.name, sent: false)
                 let attempts = attempt + 1
                 let retryAt = now.addingTimeInterval(DeliveryPlan.backoff(attempts: attempts).seconds)
                 entry.attempts = attempts

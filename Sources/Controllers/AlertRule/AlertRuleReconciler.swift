@@ -19,6 +19,7 @@ struct AlertRuleReconciler: ObjectReconciler {
     let evaluator: RuleEvaluator
     let analysis: AlertAnalysisStep
     let transport: any HTTPTransport
+    let metrics: AlertMetrics
     /// Firing series kept in status.
     static let seriesLimit = 10
     /// How long Firing notices wait for the episode's analysis to include it.
@@ -26,7 +27,7 @@ struct AlertRuleReconciler: ObjectReconciler {
 
     func validate(_ rule: AlertRule) -> [SpecError] { rule.spec.validate() }
 
-    func forget(_ key: ObjectKey) {}
+    func forget(_ key: ObjectKey) { metrics.forget(namespace: key.namespace ?? "", rule: key.name) }
 
     func reconcile(_ rule: AlertRule, _ pass: inout Reconciliation<AlertRuleStatus>) async throws -> ReconcileResult {
         let spec = rule.spec
@@ -53,6 +54,9 @@ struct AlertRuleReconciler: ObjectReconciler {
             invalidQuery = reading.invalidQuery
             let stamp = tickDue ? max(RuleEvaluator.tickStart(tick, interval: interval, phase: phase), lastTime ?? .distantPast) : now
             evaluate(reading, at: stamp, took: took, machine: machine, perSeries: SeriesAlerts.applies(spec), &pass)
+            metrics.evaluated(namespace: pass.namespace, rule: pass.name,
+                              result: reading.error == nil ? "ok" : reading.error!.hasPrefix("no data") ? "no_data" : "error",
+                              firing: pass.status.state == AlertState.firing.rawValue, series: pass.status.firingSeriesCount ?? 0)
         } else if let ready = pass.object["status"].condition("Ready"), ready.reason == "InvalidQuery" {
             invalidQuery = pass.status.lastEvaluation?.error ?? ready.message
         }
