@@ -116,7 +116,9 @@ struct AlertRuleScenario: BenchScenario {
         let window = Double(s.windowIntervals * s.interval)
         let requestsBefore = cluster.counting.snapshot()
         let cpuBefore = ProcStats.cpuSeconds(getpid()), simBefore = ProcStats.cpuSeconds(cluster.child.pid)
+        Profiler.control("enable")  // with OPSAGENT_BENCH_PERF_FIFO, perf samples the steady state only
         try await Task.sleep(for: .seconds(window))
+        Profiler.control("disable")
         result.figures["cpu_steady_pct"] = (ProcStats.cpuSeconds(getpid()) - cpuBefore) / window * 100
         result.figures["cpu_sim_steady_pct"] = (ProcStats.cpuSeconds(cluster.child.pid) - simBefore) / window * 100
         let perRuleTick = Double(s.rules * s.windowIntervals)
