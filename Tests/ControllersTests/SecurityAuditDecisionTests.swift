@@ -106,6 +106,8 @@ struct SecurityAuditOutcomeTests {
 
     // MARK: run history
 
+    let t0 = KubeTime("2026-12-07T03:00:00Z")!.date
+
     func reference(_ runID: String, startedAt offset: TimeInterval) -> ReportReference {
         ReportReference(name: "audit-\(runID)", runID: runID, createdAt: KubeTime(t0 + offset).description, findings: 1, droppedFindings: 0)
     }
