@@ -13,27 +13,7 @@ final class StatusBoard: Sendable {
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
     func start(client: KubernetesClient) {
-        let t = Task {
-            var resourceVersion: String?
-            while !Task.isCancelled {
-                do {
-                    if resourceVersion == nil {
-                        let list = try await client.list(bgdResource, namespace: nil, options: ListOptions(omitManagedFields: true))
-                        for item in list.items { self.apply(item) }
-                        resourceVersion = list.resourceVersion
-                    }
-                    let stream = try await client.watch(bgdResource, namespace: nil,
-                                                        options: WatchOptions(resourceVersion: resourceVersion, timeoutSeconds: 3600, omitManagedFields: true))
-                    for try await event in stream {
-                        if let object = event.object { self.apply(object) }
-                        if let rv = event.resourceVersion { resourceVersion = rv }
-                    }
-                } catch {
-                    resourceVersion = nil
-                    try? await Task.sleep(for: .milliseconds(100))
-                }
-            }
-        }
+        let t = watchObjects(client, bgdResource, namespace: nil) { self.apply($0) }
         task.withLockedValue { $0 = t }
     }
 

@@ -10,27 +10,7 @@ final class FirstSeen: Sendable {
 
     func start(client: KubernetesClient, _ resource: GroupVersionResource, namespace: String,
                _ condition: @escaping @Sendable (JSONValue) -> Bool) {
-        let t = Task {
-            var resourceVersion: String?
-            while !Task.isCancelled {
-                do {
-                    if resourceVersion == nil {
-                        let list = try await client.list(resource, namespace: namespace, options: ListOptions(omitManagedFields: true))
-                        for item in list.items { self.apply(item, condition) }
-                        resourceVersion = list.resourceVersion
-                    }
-                    let stream = try await client.watch(resource, namespace: namespace, options: WatchOptions(
-                        resourceVersion: resourceVersion, timeoutSeconds: 3600, omitManagedFields: true))
-                    for try await event in stream {
-                        if let object = event.object { self.apply(object, condition) }
-                        if let rv = event.resourceVersion { resourceVersion = rv }
-                    }
-                } catch {
-                    resourceVersion = nil
-                    try? await Task.sleep(for: .milliseconds(100))
-                }
-            }
-        }
+        let t = watchObjects(client, resource, namespace: namespace) { self.apply($0, condition) }
         task.withLockedValue { $0 = t }
     }
 
@@ -44,4 +24,31 @@ final class FirstSeen: Sendable {
 
     func time(_ name: String) -> ContinuousClock.Instant? { seen.withLockedValue { $0[name] } }
     func forget(_ name: String) { _ = seen.withLockedValue { $0.removeValue(forKey: name) } }
+}
+
+/// Lists, then watches `resource` (in `namespace`, or everywhere), handing every object seen
+/// to `apply`; relists after an error, until the task is cancelled.
+func watchObjects(_ client: KubernetesClient, _ resource: GroupVersionResource, namespace: String?,
+                  _ apply: @escaping @Sendable (JSONValue) -> Void) -> Task<Void, Never> {
+    Task {
+        var resourceVersion: String?
+        while !Task.isCancelled {
+            do {
+                if resourceVersion == nil {
+                    let list = try await client.list(resource, namespace: namespace, options: ListOptions(omitManagedFields: true))
+                    for item in list.items { apply(item) }
+                    resourceVersion = list.resourceVersion
+                }
+                let stream = try await client.watch(resource, namespace: namespace, options: WatchOptions(
+                    resourceVersion: resourceVersion, timeoutSeconds: 3600, omitManagedFields: true))
+                for try await event in stream {
+                    if let object = event.object { apply(object) }
+                    if let rv = event.resourceVersion { resourceVersion = rv }
+                }
+            } catch {
+                resourceVersion = nil
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+        }
+    }
 }
