@@ -24,7 +24,7 @@ public enum AlertRuleController: OperatorController {
     @discardableResult
     public static func register(in context: OperatorContext) throws -> Controller {
         let rules = context.cache.informer(for: resource).cache
-        let evaluator = RuleEvaluator(measurer: context.measurer, api: context.api)
+        let evaluator = RuleEvaluator(measurer: context.measurer, api: context.api, pods: CachedPods(cache: context.cache))
         let metrics = AlertMetrics(factory: context.manager.metricsFactory)
         return try context.manager.addController(
             named: name, for: resource, owns: [],

@@ -82,9 +82,13 @@ public final class RuleEvaluator: Sendable {
     private let shared = NIOLockedValueBox<[String: Entry]>([:])
     private let counters = NIOLockedValueBox<(reads: Int, shared: Int)>((0, 0))
 
-    public init(measurer: CheckMeasurer, api: any KubernetesAPI) {
+    /// The informer's pods, when the evaluator runs in a manager; nil lists them from the API.
+    private let cachedPods: CachedPods?
+
+    public init(measurer: CheckMeasurer, api: any KubernetesAPI, pods: CachedPods? = nil) {
         self.measurer = measurer
         self.api = api
+        self.cachedPods = pods
     }
 
     /// Source reads made, and evaluations that reused another rule's read of the same tick.
@@ -125,10 +129,12 @@ public final class RuleEvaluator: Sendable {
         return .milliseconds(Int64(hash % UInt64(interval)))
     }
 
-    /// The pods of the rule's target, without those being deleted.
+    /// The pods of the rule's target, without those being deleted: from the informer when
+    /// there is one, else from the API.
     public func targetPods(_ spec: AlertRuleSpec, namespace: String) async throws -> (namespace: String, pods: [JSONValue])? {
         guard let target = spec.target else { return nil }
         let ns = target.namespace ?? namespace
+        if let cachedPods { return (ns, cachedPods.pods(namespace: ns, selector: target.selector)) }
         let list = try await api.list(.pods, namespace: ns, options: ListOptions(labelSelector: target.selector.description))
         return (ns, list.items.filter { $0["metadata"]["deletionTimestamp"].isNull })
     }
