@@ -27,7 +27,7 @@ public struct CachedPods: Sendable {
 
     /// The pods of `namespace` that `selector` matches, without those being deleted.
     public func pods(namespace: String, selector: LabelSelector) -> [JSONValue] {
-        let narrowest = selector.requirements.first { $0.operator == .equals && $0.values.count == 1 }
+        let narrowest = selector.requirements.first { $0.`operator` == .equals && $0.values.count == 1 }
         let candidates = narrowest.map { requirement in
             cache.informer(for: Self.resource).cache.list(index: Self.labels.name, value: "\(namespace)|\(requirement.key)=\(requirement.values[0])")
         } ?? cache.list(Self.resource, namespace: namespace)
