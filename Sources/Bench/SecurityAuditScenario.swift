@@ -129,7 +129,7 @@ struct SecurityAuditScenario: BenchScenario {
         result.figures["objects_audited"] = status["objectsAudited"].intValue.map(Double.init)
         let runID = status["lastRunID"].stringValue ?? ""
         let references = (status["reports"].arrayValue ?? []).filter { $0["runID"].stringValue == runID }
-        result.figures["report_objects"] = Double(references.count)
+        result.figures["report_objects"] = Double(references.map { $0["parts"].intValue ?? 1 }.reduce(0, +))
         result.figures["report_findings"] = Double(references.compactMap { $0["findings"].intValue }.reduce(0, +))
         await cluster.stopOperator()
         return result
