@@ -69,10 +69,7 @@ struct AlertRuleScenario: BenchScenario {
     }
 
     func breakdown(_ runs: [ScenarioRun], options: BenchOptions) -> [String] {
-        let keys = Set(runs.flatMap(\.breakdown.keys)).sorted()
-        guard !keys.isEmpty else { return [] }
-        return ["Operator API requests per rule and tick in steady state, by verb:"]
-            + keys.compactMap { key in Report.line("  " + key, values: runs.map { $0.breakdown[key] ?? 0 }, decimals: 3) }
+        Report.breakdown("Operator API requests per rule and tick in steady state, by verb:", runs, decimals: 3)
     }
 
     func run(index: Int, options: BenchOptions) async throws -> ScenarioRun {

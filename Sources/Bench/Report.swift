@@ -25,6 +25,14 @@ enum Report {
             + (target.isEmpty ? "" : "  " + target)
     }
 
+    /// A titled list of the runs' breakdowns, one line per key (min / median / max; a run
+    /// without the key counts 0); nothing when no run has one.
+    static func breakdown(_ title: String, _ runs: [ScenarioRun], decimals: Int = 2) -> [String] {
+        let keys = Set(runs.flatMap(\.breakdown.keys)).sorted()
+        guard !keys.isEmpty else { return [] }
+        return [title] + keys.compactMap { key in line("  " + key, values: runs.map { $0.breakdown[key] ?? 0 }, decimals: decimals) }
+    }
+
     static func render(scenario: any BenchScenario, runs: [ScenarioRun], options: BenchOptions, failure: String?) -> String {
         var lines = ["== \(scenario.name) (\(runs.count) run\(runs.count == 1 ? "" : "s"))",
                      pad("figure", 62) + pad("unit", 5) + pad("min", 10, right: true) + pad("median", 10, right: true)

@@ -68,10 +68,7 @@ struct SecurityAuditScenario: BenchScenario {
     }
 
     func breakdown(_ runs: [ScenarioRun], options: BenchOptions) -> [String] {
-        let keys = Set(runs.flatMap(\.breakdown.keys)).sorted()
-        guard !keys.isEmpty else { return [] }
-        return ["Operator API requests during one requested run, by verb:"]
-            + keys.compactMap { key in Report.line("  " + key, values: runs.map { $0.breakdown[key] ?? 0 }, decimals: 0) }
+        Report.breakdown("Operator API requests during one requested run, by verb:", runs, decimals: 0)
     }
 
     func run(index: Int, options: BenchOptions) async throws -> ScenarioRun {
