@@ -129,6 +129,17 @@ struct SecurityAuditOutcomeTests {
         #expect(RunHistory.inserting(reference("g2-run-c", startedAt: 90), into: history, limit: 3).count == 3)
     }
 
+    @Test func runsRequestedInTheSameSecondKeepTheirOrder() {
+        func ref(_ runID: String, _ offset: TimeInterval) -> ReportReference {
+            ReportReference(name: "a-\(runID)", runID: runID, createdAt: RunHistory.stamp(t0 + offset), findings: 0, droppedFindings: 0)
+        }
+        // "zzz" sorts after "aaa" by name, but started 300 ms earlier.
+        let history = RunHistory.inserting(ref("g1-run-zzz", 0.2), into: [ref("g1-run-aaa", 0.5)], limit: 3)
+        #expect(history.map(\.runID) == ["g1-run-aaa", "g1-run-zzz"])
+        #expect(!RunHistory.isLatest(t0 + 0.2, lastRun: RunHistory.stamp(t0 + 0.5)))
+        #expect(RunHistory.isLatest(t0 + 0.5, lastRun: RunHistory.stamp(t0 + 0.2)))
+    }
+
     @Test func pruningDeletesEveryPartOfTheRunsBeyondTheLimitByStartTime() {
         func object(_ name: String, _ runID: String, _ offset: TimeInterval) -> JSONValue {
             ["metadata": ["name": .string(name)], "report": ["runID": .string(runID), "auditedAt": .string(KubeTime(t0 + offset).description)]]

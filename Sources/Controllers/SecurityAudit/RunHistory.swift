@@ -7,11 +7,15 @@ import OpsAPI
 /// can finish later (its job was already under way when a newer one was requested); it
 /// joins the history in its place and does not move `lastRun`/`lastRunID` back.
 enum RunHistory {
+    /// Start times in status and reports carry milliseconds: runs requested in the same
+    /// second keep their order.
+    static func stamp(_ date: Date) -> String { KubeTimestamp.format(date, fractionalDigits: 3) }
+
     /// Whether a run started at `started` is at least as recent as the last recorded run
-    /// (`status.lastRun`); a run in the same second counts as newer (it completed later).
+    /// (`status.lastRun`); a run in the same millisecond counts as newer (it completed later).
     static func isLatest(_ started: Date, lastRun: String?) -> Bool {
         guard let last = lastRun.flatMap(KubeTime.init)?.date else { return true }
-        return started.timeIntervalSince(last) > -1
+        return started.timeIntervalSince(last) > -0.001
     }
 
     /// `history` with `reference` in its place, latest run first, at most `limit` runs.

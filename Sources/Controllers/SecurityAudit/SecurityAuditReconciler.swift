@@ -69,7 +69,7 @@ struct SecurityAuditReconciler: ObjectReconciler {
 
         let reportName = try await writeReports(outcome.parts, audit: audit, pass: &pass)
         let reference = ReportReference(
-            name: reportName, runID: runID, createdAt: report.auditedAt.description,
+            name: reportName, runID: runID, createdAt: RunHistory.stamp(report.auditedAt.date),
             findings: outcome.parts.reduce(0) { $0 + $1.findings.count }, droppedFindings: outcome.parts[0].droppedFindings,
             parts: outcome.parts.count > 1 ? outcome.parts.count : nil)
         pass.status.reports = RunHistory.inserting(reference, into: pass.status.reports, limit: audit.spec.historyLimit)
@@ -161,7 +161,7 @@ struct SecurityAuditReconciler: ObjectReconciler {
             pass.record(.warning, reason: "NewCriticalFindings",
                         message: "\(new.count) new critical finding(s) since the last run: \(named.joined(separator: ", "))\(new.count > 3 ? ", …" : "")")
         }
-        pass.status.lastRun = report.auditedAt.description
+        pass.status.lastRun = RunHistory.stamp(report.auditedAt.date)
         pass.status.lastRunID = runID
         pass.status.duration = Self.format(outcome.duration)
         pass.status.counts = SeverityCountsStatus(critical: c.critical, high: c.high, medium: c.medium, low: c.low,

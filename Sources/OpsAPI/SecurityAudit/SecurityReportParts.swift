@@ -1,4 +1,5 @@
 import AuditChecks
+import KubeClient
 
 extension SecurityReportBody {
     /// The most objects one run's findings are split over; what does not fit in them is
@@ -23,7 +24,7 @@ extension SecurityReportBody {
         let all = chunks.isEmpty ? [[]] : chunks
         return all.enumerated().map { index, findings in
             var body = SecurityReportBody(
-                runID: runID, auditedAt: report.auditedAt.description, riskScore: report.riskScore, counts: counts,
+                runID: runID, auditedAt: KubeTimestamp.format(report.auditedAt.date, fractionalDigits: 3), riskScore: report.riskScore, counts: counts,
                 frameworks: report.frameworks, objectsAudited: report.objectsAudited, checksRun: report.checksRun.count,
                 findings: findings, droppedFindings: dropped, waivedFindings: report.waivedFindings.count,
                 waivers: index == 0 ? report.waivers : [], accessReview: index == 0 ? reviews.kept : [],
