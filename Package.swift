@@ -192,7 +192,7 @@ let package = Package(
         .executableTarget(
             name: "opsagent-bench",
             dependencies: [
-                "Controllers", "OperatorKit", "OpsAPI", "KubeClient", "KubeSim",
+                "Controllers", "OperatorKit", "OpsAPI", "KubeClient", "KubeSim", "AuditChecks",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],

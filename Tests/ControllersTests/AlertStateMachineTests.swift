@@ -164,4 +164,25 @@ import Testing
         #expect(RuleEvaluator.nextTick(after: a, interval: interval) == Date(timeIntervalSince1970: 1_750_000_020))
         #expect(RuleEvaluator.tick(Date(timeIntervalSince1970: 1_750_000_020), interval: interval) == RuleEvaluator.tick(a, interval: interval) + 1)
     }
+
+    @Test func rulesReadingDifferentThingsSpreadOverTheIntervalAndEqualOnesShareTheirPhase() {
+        let interval = Duration.seconds(30)
+        let specs = (0..<200).map { AlertRuleSpec(expr: "up{job=\"job-\($0)\"} == 0", interval: "30s") }
+        let phases = specs.map { RuleEvaluator.phase($0, namespace: "shop") }
+        #expect(phases.allSatisfy { $0 >= .zero && $0 < interval })
+        // Spread: every tenth of the interval holds some rules (200 rules, 10 buckets).
+        let buckets = Set(phases.map { Int($0.seconds / 3) })
+        #expect(buckets.count == 10, "phases \(phases.prefix(10))")
+        // Stable: the same spec always gets the same phase (no per-process hash seed).
+        #expect(RuleEvaluator.phase(specs[7], namespace: "shop") == phases[7])
+        #expect(RuleEvaluator.phase(AlertRuleSpec(expr: "up{job=\"job-7\"} == 0", interval: "30s"), namespace: "shop") == phases[7])
+        // Ticks start at the phase: a tick's start is in it, the next one an interval later.
+        let phase = phases[3], now = Date(timeIntervalSince1970: 1_750_000_001)
+        let tick = RuleEvaluator.tick(now, interval: interval, phase: phase)
+        let start = RuleEvaluator.tickStart(tick, interval: interval, phase: phase)
+        #expect(start <= now && now.timeIntervalSince(start) < 30)
+        #expect(RuleEvaluator.tick(start, interval: interval, phase: phase) == tick)
+        #expect(RuleEvaluator.tick(start.addingTimeInterval(-0.001), interval: interval, phase: phase) == tick - 1)
+        #expect(RuleEvaluator.nextTick(after: now, interval: interval, phase: phase) == start.addingTimeInterval(30))
+    }
 }

@@ -103,4 +103,55 @@ struct SecurityAuditOutcomeTests {
         #expect(R.newCriticals([privileged, hostPID], previous: previous) == [hostPID])
         #expect(R.newCriticals([finding("OPS-POD-001", "api", .critical)], previous: previous).count == 1, "another object is new")
     }
+
+    // MARK: run history
+
+    let t0 = KubeTime("2026-12-07T03:00:00Z")!.date
+
+    func reference(_ runID: String, startedAt offset: TimeInterval) -> ReportReference {
+        ReportReference(name: "audit-\(runID)", runID: runID, createdAt: KubeTime(t0 + offset).description, findings: 1, droppedFindings: 0)
+    }
+
+    @Test func anOlderRunFinishingLaterTakesItsPlaceInTheHistoryAndNeverMovesLastRunBack() {
+        // The manual run (started at +60) completed first; the spec run started at +10 completes after it.
+        var history = RunHistory.inserting(reference("g1-first", startedAt: 0), into: nil, limit: 3)
+        history = RunHistory.inserting(reference("g2-run-b", startedAt: 60), into: history, limit: 3)
+        history = RunHistory.inserting(reference("g2-spec", startedAt: 10), into: history, limit: 3)
+        #expect(history.map(\.runID) == ["g2-run-b", "g2-spec", "g1-first"])
+        let lastRun = KubeTime(t0 + 60).description
+        #expect(!RunHistory.isLatest(t0 + 10, lastRun: lastRun), "the older run does not become lastRun")
+        #expect(RunHistory.isLatest(t0 + 120, lastRun: lastRun))
+        #expect(RunHistory.isLatest(t0, lastRun: nil))
+        // Over the limit, the oldest run by start goes, whichever completed last.
+        history = RunHistory.inserting(reference("g2-run-c", startedAt: 90), into: history, limit: 3)
+        #expect(history.map(\.runID) == ["g2-run-c", "g2-run-b", "g2-spec"])
+        // The same run twice (a retried pass) is listed once.
+        #expect(RunHistory.inserting(reference("g2-run-c", startedAt: 90), into: history, limit: 3).count == 3)
+    }
+
+    @Test func runsRequestedInTheSameSecondKeepTheirOrder() {
+        func ref(_ runID: String, _ offset: TimeInterval) -> ReportReference {
+            ReportReference(name: "a-\(runID)", runID: runID, createdAt: RunHistory.stamp(t0 + offset), findings: 0, droppedFindings: 0)
+        }
+        // "zzz" sorts after "aaa" by name, but started 300 ms earlier.
+        let history = RunHistory.inserting(ref("g1-run-zzz", 0.2), into: [ref("g1-run-aaa", 0.5)], limit: 3)
+        #expect(history.map(\.runID) == ["g1-run-aaa", "g1-run-zzz"])
+        #expect(!RunHistory.isLatest(t0 + 0.2, lastRun: RunHistory.stamp(t0 + 0.5)))
+        #expect(RunHistory.isLatest(t0 + 0.5, lastRun: RunHistory.stamp(t0 + 0.2)))
+    }
+
+    @Test func pruningDeletesEveryPartOfTheRunsBeyondTheLimitByStartTime() {
+        func object(_ name: String, _ runID: String, _ offset: TimeInterval) -> JSONValue {
+            ["metadata": ["name": .string(name)], "report": ["runID": .string(runID), "auditedAt": .string(KubeTime(t0 + offset).description)]]
+        }
+        let owned = [
+            object("a-g1-first", "g1-first", 0), object("a-g1-first-p2", "g1-first", 0),
+            object("a-g1-run-x", "g1-run-x", 100), object("a-g1-spec", "g1-spec", 50),
+        ]
+        // The run just written started at +20 (an older run completing late): the two latest by start stay.
+        let stale = RunHistory.stale(owned, current: "g1-late", started: KubeTime(t0 + 20).description, limit: 2)
+        #expect(Set(stale) == ["a-g1-first", "a-g1-first-p2"])
+        let kept = RunHistory.stale(owned, current: "g1-new", started: KubeTime(t0 + 200).description, limit: 2)
+        #expect(Set(kept) == ["a-g1-first", "a-g1-first-p2", "a-g1-spec"])
+    }
 }

@@ -45,6 +45,32 @@ import Testing
         #expect(!text.contains("hunter2"))
     }
 
+    @Test func aLargeRunIsSplitOverReportsEachUnderTheBudget() throws {
+        let report = try AuditEngine().audit(AuditInventory(objects: (0..<600).map(Self.pod)))
+        let budget = 64 * 1024
+        let parts = SecurityReportBody.parts(runID: "g1-first", report: report, budget: budget, maxParts: 100)
+        #expect(parts.count > 1)
+        // Every finding is in exactly one part, in report order; nothing was dropped.
+        #expect(parts.flatMap(\.findings) == report.findings)
+        #expect(parts.allSatisfy { $0.droppedFindings == 0 })
+        for (index, part) in parts.enumerated() {
+            #expect(part.part == index + 1 && part.parts == parts.count)
+            let bytes = try JSONValue(encoding: part.findings).serializedBytes().count
+                + JSONValue(encoding: part.accessReview).serializedBytes().count
+            #expect(bytes <= budget, "part \(index + 1) holds \(bytes) bytes")
+        }
+        #expect(SecurityReportBody.partName("audit-g1-first", part: 1) == "audit-g1-first")
+        #expect(SecurityReportBody.partName("audit-g1-first", part: 3) == "audit-g1-first-p3")
+        // Past the most parts, the rest is counted as dropped in every part.
+        let capped = SecurityReportBody.parts(runID: "g1-first", report: report, budget: budget, maxParts: 2)
+        #expect(capped.count == 2)
+        #expect(capped.flatMap(\.findings).count + capped[0].droppedFindings == report.findings.count)
+        #expect(capped[0].droppedFindings > 0 && capped[1].droppedFindings == capped[0].droppedFindings)
+        // A run that fits is one report, without part numbers.
+        let small = SecurityReportBody.parts(runID: "g1-first", report: try AuditEngine().audit(AuditInventory(objects: [Self.pod(1)])))
+        #expect(small.count == 1 && small[0].part == nil && small[0].parts == nil)
+    }
+
     @Test func theCRDEnumeratesFrameworksAndSeverities() {
         let spec = SecurityAudit.definition.json["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]["properties"]
         #expect(spec["frameworks"]["items"]["enum"].arrayValue?.compactMap(\.stringValue) == Framework.allCases.map(\.rawValue))

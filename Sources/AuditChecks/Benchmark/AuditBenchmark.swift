@@ -27,7 +27,7 @@ public enum AuditBenchmark {
 
     /// Every check, a registry allow-list, `failOn: high` and five waivers (two expired),
     /// so the audit also pays for waiver matching.
-    static func policy(now: Date) -> AuditPolicy {
+    public static func policy(now: Date) -> AuditPolicy {
         AuditPolicy(
             exceptions: [
                 Waiver(check: "OPS-POD-001", namespace: "team-1*", reason: "node agents", expires: KubeTime(now.addingTimeInterval(86_400))),
@@ -39,7 +39,7 @@ public enum AuditBenchmark {
             imagePolicy: ImagePolicy(allowedRegistries: ["ghcr.io/acme"]), failOn: .high)
     }
 
-    static func syntheticInventory(pods: Int, namespaces: Int, rbacObjects: Int) -> AuditInventory {
+    public static func syntheticInventory(pods: Int, namespaces: Int, rbacObjects: Int) -> AuditInventory {
         var inventory = AuditInventory()
         let namespaceCount = max(1, namespaces)
         func ns(_ i: Int) -> String { "team-\(i % namespaceCount)" }

@@ -93,6 +93,7 @@ struct AlertAnalysisStep: Sendable {
             case .memory: return .memoryUtilization
             case .cpuUsage: return .cpuUsage
             case .memoryUsage: return .memoryUsage
+            case .errorRate: return .errorRate
             default: return .other
             }
         }

@@ -39,7 +39,7 @@ enum DeliveryPlan {
         min(max(spec.effectiveInterval, .seconds(1)), .seconds(60))
     }
 
-    static func owed(_ action: AlertAction, _ entry: NotificationStatus, status: AlertRuleStatus, spec: AlertRuleSpec,
+    static func owed(_ action: AlertAction, _ entry: NotificationStatus, status: some AlertStateFields, spec: AlertRuleSpec,
                      now: Date) -> OwedDelivery? {
         guard let episode = status.firingSince else { return nil }
         let state = status.state.flatMap(AlertState.init(rawValue:)) ?? .inactive
@@ -59,7 +59,7 @@ enum DeliveryPlan {
     }
 
     /// When `entry` next owes a repeat, for the requeue.
-    static func nextRepeat(_ action: AlertAction, _ entry: NotificationStatus, status: AlertRuleStatus, spec: AlertRuleSpec) -> Date? {
+    static func nextRepeat(_ action: AlertAction, _ entry: NotificationStatus, status: some AlertStateFields, spec: AlertRuleSpec) -> Date? {
         guard status.state == AlertState.firing.rawValue, entry.notifiedState == AlertState.firing.rawValue,
               entry.notifiedEpisode == status.firingSince, let last = entry.lastSent.flatMap(KubeTimestamp.parse) else { return nil }
         let period = action.alertmanager != nil ? alertmanagerResend(spec) : spec.effectiveRepeatInterval

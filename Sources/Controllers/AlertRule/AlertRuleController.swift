@@ -24,7 +24,9 @@ public enum AlertRuleController: OperatorController {
     @discardableResult
     public static func register(in context: OperatorContext) throws -> Controller {
         let rules = context.cache.informer(for: resource).cache
-        let evaluator = RuleEvaluator(measurer: context.measurer, api: context.api, cloud: context.configuration.cloud)
+        let evaluator = RuleEvaluator(measurer: context.measurer, api: context.api, pods: CachedPods(cache: context.cache),
+                                      cloud: context.configuration.cloud)
+        let metrics = AlertMetrics(factory: context.manager.metricsFactory)
         return try context.manager.addController(
             named: name, for: resource, owns: [],
             watches: [Watch.referenced(SecretValues.secrets, by: secretNames, in: rules)],
@@ -33,7 +35,7 @@ public enum AlertRuleController: OperatorController {
             AlertRuleReconciler(
                 kit: kit, evaluator: evaluator,
                 analysis: AlertAnalysisStep(analyzer: context.analyzer, facts: context.facts, evaluator: evaluator, jobs: kit.jobs),
-                transport: context.configuration.transport)
+                transport: context.configuration.transport, metrics: metrics)
         }
     }
 }

@@ -19,6 +19,7 @@ struct AlertRuleReconciler: ObjectReconciler {
     let evaluator: RuleEvaluator
     let analysis: AlertAnalysisStep
     let transport: any HTTPTransport
+    let metrics: AlertMetrics
     /// Firing series kept in status.
     static let seriesLimit = 10
     /// How long Firing notices wait for the episode's analysis to include it.
@@ -26,7 +27,7 @@ struct AlertRuleReconciler: ObjectReconciler {
 
     func validate(_ rule: AlertRule) -> [SpecError] { rule.spec.validate() }
 
-    func forget(_ key: ObjectKey) {}
+    func forget(_ key: ObjectKey) { metrics.forget(namespace: key.namespace ?? "", rule: key.name) }
 
     func reconcile(_ rule: AlertRule, _ pass: inout Reconciliation<AlertRuleStatus>) async throws -> ReconcileResult {
         let spec = rule.spec
@@ -34,23 +35,35 @@ struct AlertRuleReconciler: ObjectReconciler {
         let uid = rule.metadata.uid ?? pass.key.description
         let machine = AlertStateMachine(spec: spec)
         pass.status.severity = spec.effectiveSeverity
-        var wakeAt = [RuleEvaluator.nextTick(after: now, interval: spec.effectiveInterval)]
+        let interval = spec.effectiveInterval, phase = RuleEvaluator.phase(spec, namespace: pass.namespace)
+        var wakeAt = [RuleEvaluator.nextTick(after: now, interval: interval, phase: phase)]
 
-        // 1. Evaluate once per tick (and at once after a spec change).
+        // 1. Evaluate once per tick (and at once after a spec change). A tick's evaluation is
+        //    stamped with the tick's start, as Prometheus stamps a group's evaluation: `for`
+        //    counts whole ticks, however late in its tick the pass that evaluates a rule runs.
         let lastTime = pass.status.lastEvaluation?.time.flatMap(KubeTimestamp.parse)
         let specChanged = pass.object["status"]["observedGeneration"].intValue.map(Int64.init) != pass.generation
+        let tick = RuleEvaluator.tick(now, interval: interval, phase: phase)
+        let tickDue = lastTime.map { RuleEvaluator.tick($0, interval: interval, phase: phase) < tick } ?? false
         var invalidQuery: String?
-        if specChanged || lastTime.map({ RuleEvaluator.tick($0, interval: spec.effectiveInterval) < RuleEvaluator.tick(now, interval: spec.effectiveInterval) }) ?? true {
+        if specChanged || lastTime == nil || tickDue {
             let started = ContinuousClock.now
             let answer = await evaluator.read(spec, namespace: pass.namespace, now: now)
             let took = ContinuousClock.now - started
             let reading = RuleReading.judge(answer, spec: spec)
             invalidQuery = reading.invalidQuery
-            evaluate(reading, took: took, machine: machine, &pass)
+            let stamp = tickDue ? max(RuleEvaluator.tickStart(tick, interval: interval, phase: phase), lastTime ?? .distantPast) : now
+            evaluate(reading, at: stamp, took: took, machine: machine, perSeries: SeriesAlerts.applies(spec), &pass)
+            metrics.evaluated(namespace: pass.namespace, rule: pass.name,
+                              result: reading.error == nil ? "ok" : reading.error!.hasPrefix("no data") ? "no_data" : "error",
+                              firing: pass.status.state == AlertState.firing.rawValue, series: pass.status.firingSeriesCount ?? 0)
         } else if let ready = pass.object["status"].condition("Ready"), ready.reason == "InvalidQuery" {
             invalidQuery = pass.status.lastEvaluation?.error ?? ready.message
         }
         if let deadline = machine.nextDeadline(pass.status), deadline > now { wakeAt.append(deadline) }
+        for alert in pass.status.alerts ?? [] {
+            if let deadline = machine.nextDeadline(alert), deadline > now { wakeAt.append(deadline) }
+        }
 
         // 2. Explain a new firing episode.
         let episode = pass.status.firingSince
@@ -81,9 +94,8 @@ struct AlertRuleReconciler: ObjectReconciler {
 
     // MARK: evaluation
 
-    private func evaluate(_ reading: RuleReading, took: Duration, machine: AlertStateMachine,
+    private func evaluate(_ reading: RuleReading, at now: Date, took: Duration, machine: AlertStateMachine, perSeries: Bool,
                           _ pass: inout Reconciliation<AlertRuleStatus>) {
-        let now = pass.now
         let value = reading.value.map(AlertNotice.format)
         let ms = Double(took.components.seconds) * 1000 + Double(took.components.attoseconds) / 1e15
         pass.status.lastEvaluation = AlertEvaluationStatus(time: AlertStateMachine.stamp(now), value: value,
@@ -117,113 +129,17 @@ struct AlertRuleReconciler: ObjectReconciler {
             let type: EventRecorder.EventType = t.to == .firing ? .warning : .normal
             pass.record(type, reason: t.to.rawValue, message: "\(t.from.rawValue) → \(t.to.rawValue): \(shown)")
         }
-    }
-
-    // MARK: deliveries
-
-    private func deliver(_ rule: AlertRule, uid: String, secrets: SecretValues, wakeAt: inout [Date],
-                         _ pass: inout Reconciliation<AlertRuleStatus>) {
-        let spec = rule.spec
-        let now = pass.now
-        let actions = spec.actions ?? []
-        var entries = pass.status.notifications ?? []
-        entries.removeAll { entry in !actions.contains { $0.name == entry.name } }
-        for action in actions {
-            var entry = entries.first { $0.name == action.name } ?? NotificationStatus(name: action.name)
-            defer {
-                if let index = entries.firstIndex(where: { $0.name == action.name }) { entries[index] = entry } else { entries.append(entry) }
+        // An expr rule's series are alerts of their own; a series without labels is the rule itself.
+        if perSeries {
+            let (alerts, changes) = SeriesAlerts.step(pass.status.alerts ?? [], reading: reading, machine: machine, now: now)
+            pass.status.alerts = alerts.isEmpty ? nil : alerts
+            for change in changes where !change.labels.isEmpty {
+                let t = change.transition
+                pass.record(t.to == .firing ? .warning : .normal, reason: "Series" + t.to.rawValue,
+                            message: "{\(SeriesAlert.fingerprint(change.labels))}: \(t.from.rawValue) → \(t.to.rawValue)")
             }
-            if let next = DeliveryPlan.nextRepeat(action, entry, status: pass.status, spec: spec) { wakeAt.append(next) }
-            guard let owed = DeliveryPlan.owed(action, entry, status: pass.status, spec: spec, now: now) else {
-                if entry.retryAt != nil || entry.attempts != nil { entry.attempts = nil; entry.retryAt = nil }
-                continue
-            }
-            if action.workflow != nil {
-                // Recorded as told, so it is not retried: the OpsWorkflow controller starts it once it exists.
-                entry.notifiedState = owed.state.rawValue
-                entry.notifiedEpisode = owed.episode
-                entry.lastError = "OpsWorkflow is not installed in this operator yet; workflow \(action.workflow!.name) was not started"
-                continue
-            }
-            // A Firing notice carries the episode's analysis: wait for it a little.
-            if owed.state == .firing, owed.sequence == 0, spec.analysisEnabled, pass.status.analysis?.episode != owed.episode,
-               let since = KubeTimestamp.parse(owed.episode), now.timeIntervalSince(since) < Self.analysisWait.seconds {
-                wakeAt.append(since.addingTimeInterval(Self.analysisWait.seconds))
-                continue
-            }
-            if let retryAt = entry.retryAt.flatMap(KubeTimestamp.parse), retryAt > now {
-                wakeAt.append(retryAt)
-                continue
-            }
-            let attempt = entry.attempts ?? 0
-            let notifier: (any Notifier)?
-            do { notifier = try secrets.notifier(action, namespace: pass.namespace, transport: transport) } catch {
-                entry.lastError = error.description
-                continue
-            }
-            guard let notifier else { continue }
-            let notice = self.notice(rule, owed: owed, action: action, status: pass.status, now: now)
-            let redact = secrets.allValues(spec, namespace: pass.namespace)
-            let jobID = owed.jobID(rule: uid, action: action.name, attempt: attempt)
-            guard let outcome = kit.jobs.result(of: jobID, as: DeliveryOutcome.self, start: {
-                do {
-                    try await notifier.send(notice)
-                    return .delivered(Date())
-                } catch {
-                    var text = "\(error)"
-                    for secret in redact { text = text.replacingOccurrences(of: secret, with: "<from Secret>") }
-                    return .failed(text)
-                }
-            }, then: pass.wake) else { continue }
-            switch outcome {
-            case .delivered(let at):
-                entry.notifiedState = owed.state.rawValue
-                entry.notifiedEpisode = owed.episode
-                entry.sentCount = owed.state == .firing ? owed.sequence + 1 : entry.sentCount
-                entry.lastSent = AlertStateMachine.stamp(max(at, now))
-                entry.attempts = nil
-                entry.retryAt = nil
-                entry.lastError = nil
-                if !(action.alertmanager != nil && owed.isRepeat) {
-                    pass.record(.normal, reason: "Notified", message: "\(action.name): \(owed.isRepeat ? "repeated " : "")\(owed.state.rawValue)")
-                }
-                if let next = DeliveryPlan.nextRepeat(action, entry, status: pass.status, spec: spec) { wakeAt.append(next) }
-            case .failed(let message):
-                let attempts = attempt + 1
-                let retryAt = now.addingTimeInterval(DeliveryPlan.backoff(attempts: attempts).seconds)
-                entry.attempts = attempts
-                entry.lastError = message
-                entry.retryAt = AlertStateMachine.stamp(retryAt)
-                wakeAt.append(retryAt)
-                pass.record(.warning, reason: "NotificationFailed", message: "\(action.name): attempt \(attempts) of \(owed.state.rawValue): \(message)")
-            }
+        } else {
+            pass.status.alerts = nil
         }
-        pass.status.notifications = entries.isEmpty ? nil : entries
-    }
-
-    private func notice(_ rule: AlertRule, owed: OwedDelivery, action: AlertAction, status: AlertRuleStatus, now: Date) -> AlertNotice {
-        let spec = rule.spec
-        let namespace = rule.metadata.namespace ?? "default"
-        let name = rule.metadata.name ?? ""
-        let top = status.firingSeries?.first
-        let value = status.lastEvaluation?.value.flatMap(Double.init) ?? top?.value
-        var labels = AlertTemplates.render(spec.labels, labels: top?.labels ?? [:], value: value)
-        labels["alertname"] = labels["alertname"] ?? name
-        labels["namespace"] = labels["namespace"] ?? namespace
-        labels["severity"] = labels["severity"] ?? spec.effectiveSeverity
-        let annotations = AlertTemplates.render(spec.annotations, labels: top?.labels ?? [:], value: value)
-        let startsAt = KubeTimestamp.parse(owed.episode) ?? now
-        let endsAt: Date? = owed.state == .resolved
-            ? (status.resolvedAt.flatMap(KubeTimestamp.parse) ?? now)
-            : (action.alertmanager != nil ? now.addingTimeInterval(4 * DeliveryPlan.alertmanagerResend(spec).seconds) : nil)
-        let analysis = status.analysis?.episode == owed.episode ? status.analysis : nil
-        return AlertNotice(
-            status: owed.state == .firing ? .firing : .resolved, rule: name, namespace: namespace,
-            severity: spec.effectiveSeverity, description: spec.description.map { AlertTemplates.render($0, labels: top?.labels ?? [:], value: value) },
-            labels: labels, annotations: annotations, value: value,
-            series: (status.firingSeries ?? []).map { AlertNotice.Series(labels: $0.labels, value: $0.value) },
-            seriesCount: status.firingSeriesCount ?? 0, startsAt: startsAt, endsAt: endsAt,
-            dedupKey: "opsagent/\(namespace)/\(name)/\(owed.episode)", isRepeat: owed.isRepeat,
-            analysisSummary: analysis?.summary, rootCause: analysis?.rootCause, recommendations: analysis?.recommendations ?? [])
     }
 }

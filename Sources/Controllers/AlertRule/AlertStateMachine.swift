@@ -20,7 +20,8 @@ public struct AlertTransition: Sendable, Equatable {
     public var at: Date
 }
 
-/// The states of an AlertRule and their rules, as Prometheus has them, over the typed status:
+/// The states of an alert and their rules, as Prometheus has them, over the typed status
+/// (the rule's, or one series' of an `expr:` rule):
 ///
 /// - the condition holds: Inactive or Resolved → Pending (or straight to Firing when `for`
 ///   is zero); Pending → Firing once it has held for `for`; Firing stays Firing;
@@ -45,7 +46,7 @@ public struct AlertStateMachine: Sendable {
 
     /// Applies one reading at `now` to `status`; answers the transitions made (at most two:
     /// Inactive → Pending → Firing cannot happen in one step unless `for` is zero).
-    public func step(_ status: inout AlertRuleStatus, reading: ConditionReading, now: Date) -> [AlertTransition] {
+    public func step<Status: AlertStateFields>(_ status: inout Status, reading: ConditionReading, now: Date) -> [AlertTransition] {
         let state = status.state.flatMap(AlertState.init(rawValue:)) ?? .inactive
         if status.state == nil {
             status.state = AlertState.inactive.rawValue
@@ -100,7 +101,7 @@ public struct AlertStateMachine: Sendable {
 
     /// When the state could change without a new reading changing: the end of `for` while
     /// Pending, the end of `keepFiringFor` while Firing past the last active time.
-    public func nextDeadline(_ status: AlertRuleStatus) -> Date? {
+    public func nextDeadline<Status: AlertStateFields>(_ status: Status) -> Date? {
         switch status.state.flatMap(AlertState.init(rawValue:)) {
         case .pending?:
             return status.activeSince.flatMap(KubeTimestamp.parse)?.addingTimeInterval(forDuration.seconds)

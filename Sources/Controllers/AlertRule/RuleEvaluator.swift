@@ -70,9 +70,9 @@ public struct RuleReading: Sendable, Equatable {
 /// built-in metric of its target's pods.
 ///
 /// Rules with the same query, source and interval share one evaluation per tick (a tick is
-/// the interval-aligned window the evaluation falls in): the first asks, the others await
-/// its answer. Rules are evaluated at tick boundaries, so rules with the same expression
-/// line up on the same tick.
+/// the window of one interval the evaluation falls in, offset by the rule's ``phase(_:namespace:)``):
+/// the first asks, the others await its answer. Rules are evaluated at tick starts, so rules
+/// with the same expression line up on the same tick, and other rules spread over the interval.
 public final class RuleEvaluator: Sendable {
     public let measurer: CheckMeasurer
     private let api: any KubernetesAPI
@@ -85,32 +85,60 @@ public final class RuleEvaluator: Sendable {
 
     /// The clouds a `cloudwatch` or `gcpMonitoring` condition reads; nil when none is configured.
     public let cloud: CloudClients?
+    /// The informer's pods, when the evaluator runs in a manager; nil lists them from the API.
+    private let cachedPods: CachedPods?
 
-    public init(measurer: CheckMeasurer, api: any KubernetesAPI, cloud: CloudClients? = nil) {
+    public init(measurer: CheckMeasurer, api: any KubernetesAPI, pods: CachedPods? = nil, cloud: CloudClients? = nil) {
         self.measurer = measurer
         self.api = api
+        self.cachedPods = pods
         self.cloud = cloud
     }
 
     /// Source reads made, and evaluations that reused another rule's read of the same tick.
     public var statistics: (reads: Int, shared: Int) { counters.withLockedValue { $0 } }
 
-    /// The tick `now` falls in for `interval`.
-    public static func tick(_ now: Date, interval: Duration) -> Int64 {
+    /// The tick `now` falls in for `interval`, ticks starting `phase` into each interval.
+    public static func tick(_ now: Date, interval: Duration, phase: Duration = .zero) -> Int64 {
         let ms = max(1, Int64(interval.seconds * 1000))
-        return Int64((now.timeIntervalSince1970 * 1000).rounded(.down)) / ms
+        let offset = Int64(phase.seconds * 1000) % ms
+        let t = Int64((now.timeIntervalSince1970 * 1000).rounded(.down)) - offset
+        return t >= 0 ? t / ms : (t - ms + 1) / ms
+    }
+
+    /// When tick `tick` starts.
+    public static func tickStart(_ tick: Int64, interval: Duration, phase: Duration = .zero) -> Date {
+        let ms = max(1, Int64(interval.seconds * 1000))
+        return Date(timeIntervalSince1970: Double(tick * ms + Int64(phase.seconds * 1000) % ms) / 1000)
     }
 
     /// The start of the next tick after `now`.
-    public static func nextTick(after now: Date, interval: Duration) -> Date {
-        let ms = max(1, Int64(interval.seconds * 1000))
-        return Date(timeIntervalSince1970: Double((tick(now, interval: interval) + 1) * ms) / 1000)
+    public static func nextTick(after now: Date, interval: Duration, phase: Duration = .zero) -> Date {
+        tickStart(tick(now, interval: interval, phase: phase) + 1, interval: interval, phase: phase)
     }
 
-    /// The pods of the rule's target, without those being deleted.
+    /// Where a rule's ticks fall within its interval, as Prometheus offsets each rule group:
+    /// a stable hash (FNV-1a) of what the rule reads and how often, so that rules spread
+    /// over the interval instead of all evaluating at its start, while rules that read the
+    /// same thing at the same interval keep the same ticks and share one evaluation.
+    public static func phase(_ spec: AlertRuleSpec, namespace: String) -> Duration {
+        let interval = max(1, Int64(spec.effectiveInterval.seconds * 1000))
+        let target = spec.target.map { "\($0.namespace ?? namespace)|\($0.selector.description)" } ?? ""
+        let what = spec.expr ?? [spec.condition?.metric ?? "", spec.prometheusAddress ?? ""].joined(separator: "|")
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in "\(what)|\(target)|\(interval)".utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return .milliseconds(Int64(hash % UInt64(interval)))
+    }
+
+    /// The pods of the rule's target, without those being deleted: from the informer when
+    /// there is one, else from the API.
     public func targetPods(_ spec: AlertRuleSpec, namespace: String) async throws -> (namespace: String, pods: [JSONValue])? {
         guard let target = spec.target else { return nil }
         let ns = target.namespace ?? namespace
+        if let cachedPods { return (ns, cachedPods.pods(namespace: ns, selector: target.selector)) }
         let list = try await api.list(.pods, namespace: ns, options: ListOptions(labelSelector: target.selector.description))
         return (ns, list.items.filter { $0["metadata"]["deletionTimestamp"].isNull })
     }
@@ -118,7 +146,8 @@ public final class RuleEvaluator: Sendable {
     /// What the rule's source answers for this tick.
     public func read(_ spec: AlertRuleSpec, namespace: String, now: Date) async -> SourceAnswer {
         let interval = spec.effectiveInterval
-        let tick = Self.tick(now, interval: interval)
+        let phase = Self.phase(spec, namespace: namespace)
+        let tick = Self.tick(now, interval: interval, phase: phase)
         let pods: (namespace: String, pods: [JSONValue])?
         do { pods = try await targetPods(spec, namespace: namespace) } catch {
             return .failed("cannot list the target's pods: \(error)")
@@ -132,9 +161,10 @@ public final class RuleEvaluator: Sendable {
             work = { await CloudMetricSource.read(condition, clients: cloud, now: now) }
         } else if let builtin = spec.condition?.builtin {
             guard let target else { return .failed("the built-in metric \(builtin.rawValue) needs spec.target") }
-            key = "builtin|\(builtin.rawValue)|\(target.namespace)|\(target.podNames.sorted().joined(separator: ","))"
+            let address = builtin == .errorRate ? spec.prometheusAddress : nil
+            key = "builtin|\(builtin.rawValue)|\(address ?? "")|\(target.namespace)|\(target.podNames.sorted().joined(separator: ","))"
             let measurer = self.measurer
-            work = { Self.answer(await measurer.measure(builtin, target: target), namespace: target.namespace) }
+            work = { Self.answer(await measurer.measure(builtin, target: target, prometheusAddress: address), namespace: target.namespace) }
         } else {
             let text = spec.expr ?? spec.condition?.metric ?? ""
             let query = target?.substitute(text) ?? text
@@ -146,7 +176,7 @@ public final class RuleEvaluator: Sendable {
             let transport = measurer.transport
             work = { await Self.query(query, address: address, transport: transport) }
         }
-        let sharedKey = "\(key)|\(Int64(interval.seconds * 1000))"
+        let sharedKey = "\(key)|\(Int64(interval.seconds * 1000))|\(Int64(phase.seconds * 1000))"
         let (task, reused) = shared.withLockedValue { table -> (Task<SourceAnswer, Never>, Bool) in
             if let entry = table[sharedKey], entry.tick == tick { return (entry.answer, true) }
             if table.count > 4096 { table = table.filter { $0.value.tick >= tick - 1 } }

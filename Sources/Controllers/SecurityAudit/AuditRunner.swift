@@ -9,8 +9,9 @@ import OpsAPI
 /// What one run produced: the engine's report, how long it took, and the analyzer's advice.
 struct AuditRunOutcome: Sendable {
     var report: AuditReport?
-    /// The SecurityReport's body, bounded with ReportBudget here, off the work queue.
-    var body: SecurityReportBody?
+    /// The SecurityReports' bodies (one, or the parts the findings were split over), built
+    /// here, off the work queue.
+    var parts: [SecurityReportBody] = []
     /// Set when the engine refused the policy (validation runs first, so only a race with a
     /// newer catalog could get here).
     var error: String?
@@ -71,14 +72,15 @@ struct AuditRunner: Sendable {
         do {
             report = try engine.audit(inventory, policy: policy, now: now)
         } catch {
-            return AuditRunOutcome(report: nil, body: nil, error: error.description, duration: clock.now - started,
+            return AuditRunOutcome(report: nil, error: error.description, duration: clock.now - started,
                                    analysis: nil, includedVulnerabilityReports: included)
         }
         let duration = clock.now - started
-        var body = SecurityReportBody(runID: runID, report: report)
-        if let cloud { body.cloud = await CloudPostureStep.run(cloud) }
+        var parts = SecurityReportBody.parts(runID: runID, report: report)
+        // The cloud posture section is the run's, not its findings': it goes in the first part.
+        if let cloud, !parts.isEmpty { parts[0].cloud = await CloudPostureStep.run(cloud) }
         let analysis = await analyze(report, subject: subject)
-        return AuditRunOutcome(report: report, body: body, error: nil, duration: duration, analysis: analysis,
+        return AuditRunOutcome(report: report, parts: parts, error: nil, duration: duration, analysis: analysis,
                                includedVulnerabilityReports: included)
     }
 

@@ -60,23 +60,36 @@ struct SecurityAuditReconciler: ObjectReconciler {
             pass.conditions.reconciling(reason: "Auditing", message: "run \(runID) in progress (\(run.reason.rawValue))")
             return .done
         }
-        guard let report = outcome.report, let body = outcome.body else {
+        guard let report = outcome.report, !outcome.parts.isEmpty else {
             pass.status.phase = "Invalid"
             pass.status.message = outcome.error
             pass.conditions.stalled(reason: "InvalidSpec", message: outcome.error ?? "the policy was refused")
             return .done
         }
 
-        let reportName = try await writeReport(body, audit: audit, pass: &pass)
-        let previousRunJob = pass.status.lastRunID.map { Self.jobPrefix(pass.key) + $0 }
-        apply(report, body: body, outcome: outcome, runID: runID, reportName: reportName, audit: audit, pass: &pass)
+        let reportName = try await writeReports(outcome.parts, audit: audit, pass: &pass)
+        let reference = ReportReference(
+            name: reportName, runID: runID, createdAt: RunHistory.stamp(report.auditedAt.date),
+            findings: outcome.parts.reduce(0) { $0 + $1.findings.count }, droppedFindings: outcome.parts[0].droppedFindings,
+            parts: outcome.parts.count > 1 ? outcome.parts.count : nil)
+        pass.status.reports = RunHistory.inserting(reference, into: pass.status.reports, limit: audit.spec.historyLimit)
+        // What was asked for is served either way; but a run that started before the recorded
+        // one (its job was under way when a newer run was requested) only joins the history:
+        // the results in status stay the latest run's, and lastRunID never goes back.
         pass.status.lastRunGeneration = Int(generation)
-        pass.status.lastScheduledTime = KubeTime(run.slot ?? pass.now).description
+        let slot = max(run.slot ?? pass.now, pass.status.lastScheduledTime.flatMap(KubeTime.init)?.date ?? .distantPast)
+        pass.status.lastScheduledTime = KubeTime(slot).description
         if run.reason == .manual || run.reason == .firstRun, let token = run.token { pass.status.handledRunToken = token }
         let next = schedule?.next(after: run.slot ?? pass.now)
         pass.status.nextRun = next.map { KubeTime($0).description }
-        metrics.record(report, namespace: pass.namespace, audit: pass.name)
-        if let previousRunJob, previousRunJob != jobID { kit.jobs.forget(previousRunJob) }
+        if RunHistory.isLatest(report.auditedAt.date, lastRun: pass.status.lastRun) {
+            let previousRunJob = pass.status.lastRunID.map { Self.jobPrefix(pass.key) + $0 }
+            apply(report, outcome: outcome, runID: runID, audit: audit, pass: &pass)
+            metrics.record(report, namespace: pass.namespace, audit: pass.name)
+            if let previousRunJob, previousRunJob != jobID { kit.jobs.forget(previousRunJob) }
+        } else {
+            kit.jobs.forget(jobID)
+        }
         settle(&pass, failOn: audit.spec.failOn)
         if let next { return .requeue(at: next, now: pass.now) }
         return .done
@@ -137,7 +150,7 @@ struct SecurityAuditReconciler: ObjectReconciler {
             .joined(separator: "|")
     }
 
-    private func apply(_ report: AuditReport, body: SecurityReportBody, outcome: AuditRunOutcome, runID: String, reportName: String,
+    private func apply(_ report: AuditReport, outcome: AuditRunOutcome, runID: String,
                        audit: SecurityAudit, pass: inout Reconciliation<SecurityAuditStatus>) {
         let c = report.counts
         let criticalKeys = report.findings.filter { $0.severity == .critical }.map(Self.key)
@@ -148,7 +161,7 @@ struct SecurityAuditReconciler: ObjectReconciler {
             pass.record(.warning, reason: "NewCriticalFindings",
                         message: "\(new.count) new critical finding(s) since the last run: \(named.joined(separator: ", "))\(new.count > 3 ? ", …" : "")")
         }
-        pass.status.lastRun = report.auditedAt.description
+        pass.status.lastRun = RunHistory.stamp(report.auditedAt.date)
         pass.status.lastRunID = runID
         pass.status.duration = Self.format(outcome.duration)
         pass.status.counts = SeverityCountsStatus(critical: c.critical, high: c.high, medium: c.medium, low: c.low,
@@ -179,11 +192,6 @@ struct SecurityAuditReconciler: ObjectReconciler {
             analysis.summary = "nothing to prioritise: no findings"
         }
         pass.status.analysis = analysis
-        var references = pass.status.reports ?? []
-        references.removeAll { $0.name == reportName }
-        references.insert(ReportReference(name: reportName, runID: runID, createdAt: report.auditedAt.description,
-                                          findings: body.findings.count, droppedFindings: body.droppedFindings), at: 0)
-        pass.status.reports = Array(references.prefix(audit.spec.historyLimit))
     }
 
     static func format(_ duration: Duration) -> String {
@@ -193,33 +201,29 @@ struct SecurityAuditReconciler: ObjectReconciler {
 
     // MARK: report
 
-    /// Creates the run's SecurityReport (idempotent: its name comes from the run) and
-    /// deletes the reports beyond the history limit, oldest first.
-    private func writeReport(_ body: SecurityReportBody, audit: SecurityAudit,
-                             pass: inout Reconciliation<SecurityAuditStatus>) async throws -> String {
-        let name = Self.reportName(audit: pass.name, runID: body.runID)
-        var object = try JSONValue(encoding: SecurityReport(
-            metadata: ObjectMeta(name: name, namespace: pass.namespace,
-                                 labels: [SecurityReport.auditLabel: pass.name]),
-            report: body))
-        try OwnerReferences.setController(pass.object, of: &object)
-        if kit.cache.get(SecurityAuditController.reports, ObjectKey(namespace: pass.namespace, name: name)) == nil {
-            try await pass.children.create(SecurityAuditController.reports, object)
+    /// Creates the run's SecurityReports (idempotent: their names come from the run) and
+    /// deletes those of runs beyond the history limit (every part); answers the first's name.
+    private func writeReports(_ parts: [SecurityReportBody], audit: SecurityAudit,
+                              pass: inout Reconciliation<SecurityAuditStatus>) async throws -> String {
+        let first = Self.reportName(audit: pass.name, runID: parts[0].runID)
+        for (index, body) in parts.enumerated() {
+            let name = SecurityReportBody.partName(first, part: index + 1)
+            guard kit.cache.get(SecurityAuditController.reports, ObjectKey(namespace: pass.namespace, name: name)) == nil else { continue }
+            var object = try JSONValue(encoding: SecurityReport(
+                metadata: ObjectMeta(name: name, namespace: pass.namespace, labels: [SecurityReport.auditLabel: pass.name]),
+                report: body))
+            try OwnerReferences.setController(pass.object, of: &object)
+            do { try await pass.children.create(SecurityAuditController.reports, object) } catch let error as KubeError where error.isAlreadyExists {}
         }
-        // Prune: the history limit counts this run's report.
         let uid = pass.object["metadata"]["uid"].stringValue ?? ""
         let owned = kit.cache.list(SecurityAuditController.reports, ownedBy: uid)
-            .filter { $0["metadata"]["name"].stringValue != name }
-            .sorted { ($0["metadata"]["creationTimestamp"].stringValue ?? "", $0["metadata"]["name"].stringValue ?? "")
-                > ($1["metadata"]["creationTimestamp"].stringValue ?? "", $1["metadata"]["name"].stringValue ?? "") }
-        for stale in owned.dropFirst(audit.spec.historyLimit - 1) {
-            guard let staleName = stale["metadata"]["name"].stringValue else { continue }
+        for stale in RunHistory.stale(owned, current: parts[0].runID, started: parts[0].auditedAt, limit: audit.spec.historyLimit) {
             do {
-                _ = try await kit.api.delete(SecurityAuditController.reports.resource, name: staleName,
-                                         namespace: pass.namespace, options: DeleteOptions())
+                _ = try await kit.api.delete(SecurityAuditController.reports.resource, name: stale,
+                                             namespace: pass.namespace, options: DeleteOptions())
             } catch let error as KubeError where error.isNotFound {}
         }
-        return name
+        return first
     }
 
     /// `<audit>-<run>`, cut to a valid object name.

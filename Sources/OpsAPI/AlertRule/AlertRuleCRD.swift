@@ -32,7 +32,7 @@ extension AlertRule {
     static let builtinNames = BuiltinMetric.allCases.map(\.rawValue)
 
     static let condition: Schema = .object("The seed's condition: metric, operator, threshold, and how long it must hold.", required: ["metric", "operator", "threshold"], [
-        ("metric", .string("A PromQL expression (each result series is compared), a label for the metric of a cloudwatch or gcpMonitoring source, or a built-in metric of the target's pods: \(builtinNames.joined(separator: ", ")). CPU and Memory are usage over limit; CPUUsage is cores, MemoryUsage bytes; PodReadiness is ready over desired.", minLength: 1)),
+        ("metric", .string("A PromQL expression (each result series is compared), a label for the metric of a cloudwatch or gcpMonitoring source, or a built-in metric of the target's pods: \(builtinNames.joined(separator: ", ")). CPU and Memory are usage over limit; CPUUsage is cores, MemoryUsage bytes; PodReadiness is ready over desired; Restarts sums container restarts; ErrorRate is the share of HTTP requests answered 5xx over 5 minutes, from Prometheus.", minLength: 1)),
         ("operator", .string("How the value is compared with the threshold.", enum: ComparisonOperator.allCases.map(\.rawValue))),
         ("threshold", .number("The value compared with.")),
         ("duration", .string("How long the condition must hold before the rule fires (the same as spec.for).", pattern: duration)),
@@ -106,6 +106,17 @@ extension AlertRule {
         ("message", .string("Details for humans.")),
     ])
 
+    static let notification: Schema = .object("One action.", required: ["name"], [
+        ("name", .string("The action.")),
+        ("notifiedState", .string("The state last delivered: Firing or Resolved.")),
+        ("notifiedEpisode", .string("The firing episode last delivered.")),
+        ("sentCount", .integer("Firing deliveries in this episode, repeats included.")),
+        ("lastSent", .string("When the last delivery succeeded.", format: "date-time")),
+        ("attempts", .integer("Failed attempts of the delivery in progress.")),
+        ("lastError", .string("Why the last attempt failed.")),
+        ("retryAt", .string("When the failed delivery is tried again.", format: "date-time")),
+    ])
+
     static let status: Schema = .object("What the rule saw and did.", [
         ("observedGeneration", .integer("The spec generation this status describes.", format: "int64")),
         ("state", .string("Inactive, Pending, Firing or Resolved.")),
@@ -127,16 +138,18 @@ extension AlertRule {
             ("value", .number("Its value.")),
         ]), maxItems: 10)),
         ("firingSeriesCount", .integer("How many series the condition holds for.")),
-        ("notifications", .array("What each action was told.", of: .object("One action.", required: ["name"], [
-            ("name", .string("The action.")),
-            ("notifiedState", .string("The state last delivered: Firing or Resolved.")),
-            ("notifiedEpisode", .string("The firing episode last delivered.")),
-            ("sentCount", .integer("Firing deliveries in this episode, repeats included.")),
-            ("lastSent", .string("When the last delivery succeeded.", format: "date-time")),
-            ("attempts", .integer("Failed attempts of the delivery in progress.")),
-            ("lastError", .string("Why the last attempt failed.")),
-            ("retryAt", .string("When the failed delivery is tried again.", format: "date-time")),
-        ]))),
+        ("alerts", .array("An expr rule's alerts, one per result series (as in a PrometheusRule), each with its own state and notices; firing first, at most 50.", of: .object("One series' alert.", required: ["labels"], [
+            ("labels", .map("The series' labels.", of: .string())),
+            ("value", .number("Its last value.")),
+            ("state", .string("Inactive, Pending, Firing or Resolved.")),
+            ("activeSince", .string("When the series started to hold.", format: "date-time")),
+            ("since", .string("When it entered its current state.", format: "date-time")),
+            ("firingSince", .string("When its current or last firing episode began.", format: "date-time")),
+            ("lastActiveAt", .string("The last evaluation at which it held.", format: "date-time")),
+            ("resolvedAt", .string("When its last firing episode resolved.", format: "date-time")),
+            ("notifications", .array("What each action was told about this series.", of: notification)),
+        ]), maxItems: 50)),
+        ("notifications", .array("What each action was told (for an expr rule, summed up over its series).", of: notification)),
         ("analysis", .object("The analyzer's advisory answer for the firing episode.", [
             ("episode", .string("The firing episode it explains.")),
             ("provider", .string("builtin or the LLM provider.")),

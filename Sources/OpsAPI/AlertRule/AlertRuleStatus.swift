@@ -22,7 +22,10 @@ public struct AlertRuleStatus: Codable, Sendable, Hashable {
     public var firingSeries: [AlertSeries]?
     /// How many series the condition holds for (firingSeries is bounded).
     public var firingSeriesCount: Int?
-    /// Per action, by name.
+    /// An `expr:` rule's alerts, one per result series, each with its own state and notices
+    /// (bounded: firing first, then pending, then resolved).
+    public var alerts: [SeriesAlert]?
+    /// Per action, by name (for an `expr:` rule, summed up over its series).
     public var notifications: [NotificationStatus]?
     /// The analysis of the current (or last) firing episode; advisory.
     public var analysis: AlertAnalysis?

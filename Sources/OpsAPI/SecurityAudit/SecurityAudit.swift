@@ -165,13 +165,16 @@ public struct ReportReference: Codable, Sendable, Hashable {
     public var createdAt: String
     public var findings: Int
     public var droppedFindings: Int
+    /// How many SecurityReports the run's findings fill (`name`, then `name-p2`, …); nil for one.
+    public var parts: Int?
 
-    public init(name: String, runID: String, createdAt: String, findings: Int, droppedFindings: Int) {
+    public init(name: String, runID: String, createdAt: String, findings: Int, droppedFindings: Int, parts: Int? = nil) {
         self.name = name
         self.runID = runID
         self.createdAt = createdAt
         self.findings = findings
         self.droppedFindings = droppedFindings
+        self.parts = parts
     }
 }
 

@@ -103,9 +103,10 @@ extension SecurityAudit {
         ("objectsAudited", .integer("Objects the checks looked at.")),
         ("topFindings", .array("The 10 most severe findings.", of: finding, maxItems: 10)),
         ("criticalKeys", .array("Critical findings of the last run, to tell new ones apart.", of: .string(), maxItems: 200)),
-        ("reports", .array("SecurityReports of recent runs, newest first.", of: .object(nil, [
+        ("reports", .array("SecurityReports of recent runs, the latest run (by when it started) first.", of: .object(nil, [
             ("name", .string()), ("runID", .string()), ("createdAt", .string(format: "date-time")),
             ("findings", .integer()), ("droppedFindings", .integer()),
+            ("parts", .integer("SecurityReports the run's findings were split over (name, name-p2, …); absent for one.")),
         ]))),
         ("expiredWaivers", .array("Waivers that had expired at the last run.", of: .string())),
         ("analysis", .object("Advisory prioritisation of the findings by the analyzer.", [
@@ -141,6 +142,8 @@ extension SecurityReport {
                 ("accessReview", .array("Per subject RBAC review, riskiest first.", of: .preserved())),
                 ("droppedAccessReviews", .integer("Access reviews left out to keep the object under 1 MiB.")),
                 ("cloud", .preserved("Cloud posture checks (EKS, GKE, EC2 IMDSv1) when the operator has a cloud configured: resources examined, findings (OPS-CLOUD-001…009), and the APIs that could not be read.")),
+                ("part", .integer("This object's place among the run's reports, when its findings were split over several.")),
+                ("parts", .integer("How many reports the run's findings were split over; absent for one.")),
             ])),
         ]),
         printerColumns: [

@@ -41,6 +41,11 @@ public struct SecurityReportBody: Codable, Sendable, Hashable {
     public var droppedAccessReviews: Int
     /// The cloud posture checks' results, when the operator has a cloud configured.
     public var cloud: CloudPostureReport?
+    /// This object's place among the run's reports (1 for the first), when the findings
+    /// were split over several objects; nil for a run with one report.
+    public var part: Int?
+    /// How many report objects the run's findings were split over; nil for one.
+    public var parts: Int?
 
     public init(runID: String, auditedAt: String, riskScore: Int, counts: SeverityCountsStatus,
                 frameworks: [FrameworkSummary], objectsAudited: Int, checksRun: Int, findings: [Finding],

@@ -66,14 +66,17 @@ public struct CheckMeasurer: Sendable {
         }
     }
 
-    /// A built-in metric of the target's pods.
-    public func measure(_ metric: BuiltinMetric, target: MetricTarget) async -> MeasuredValue {
+    /// A built-in metric of the target's pods; `prometheusAddress` is where the error rate
+    /// is read (the operator's Prometheus when nil).
+    public func measure(_ metric: BuiltinMetric, target: MetricTarget, prometheusAddress: String? = nil) async -> MeasuredValue {
         switch metric {
         case .podReadiness:
             guard target.desired > 0 else { return .value(1) }
             return .value(Double(target.readyCount) / Double(target.desired))
         case .restarts:
             return .value(Double(target.restarts))
+        case .errorRate:
+            return await query(target.substitute(BuiltinMetric.errorRateQuery), address: prometheusAddress)
         case .cpu, .memory, .cpuUsage, .memoryUsage:
             let cpu = metric == .cpu || metric == .cpuUsage
             let ratio = metric == .cpu || metric == .memory

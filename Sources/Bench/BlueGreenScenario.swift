@@ -8,44 +8,85 @@ import OpsAPI
 import Glibc
 #endif
 
-/// One run's figures, by name (seconds, milliseconds, MiB, counts).
-typealias Figures = [String: Double]
-
-struct BenchRunner {
-    var options: BenchOptions
+/// BlueGreenDeployment: startup, throughput (N applied → all Healthy), update latency,
+/// sustained updates, no-op resync writes and the operator's footprint with a full cache.
+/// The controller runs in this process (a Manager over HTTPS, as `opsagent run` does).
+struct BlueGreenScenario: BenchScenario {
+    let name = "bluegreen"
     let workers = 4
     let resyncPeriod = 5
     let latencySamples = 100
     let updateRounds = 3
 
-    func out(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
-
-    func run() async throws {
-        let started = Date()
-        out("opsagent-bench: \(options.runs) runs; sizes \(options.sizes.map(String.init).joined(separator: ", ")); "
+    func describe(_ options: BenchOptions) -> String {
+        "Sizes \(options.sizes.map(String.init).joined(separator: ", ")); "
             + "operator in-process (\(workers) workers, resync every \(resyncPeriod) s); embedded cluster in a child process, "
             + "simulated time \(Int(1 / options.timeScale))× faster; BlueGreenDeployments with 1 replica, no analysis checks, "
-            + "automatic promotion, no scale-down delay — the figures measure the operator and its API round trips, not waiting periods.")
-        var runs: [Figures] = []
-        var verbs: [[String: Double]] = []
-        for index in 0..<options.runs {
-            out("run \(index + 1)/\(options.runs)…")
-            let (figures, perRollout) = try await oneRun(index: index)
-            runs.append(figures)
-            verbs.append(perRollout)
-            out("  " + figures.keys.sorted().map { "\($0)=\(String(format: "%.2f", figures[$0]!))" }.joined(separator: " "))
+            + "automatic promotion, no scale-down delay — the figures measure the operator and its API round trips, not waiting periods."
+    }
+
+    func settings(_ options: BenchOptions) -> [String: Any] {
+        ["sizes": options.sizes, "cache_size": options.cacheSize, "time_scale": options.timeScale, "workers": workers,
+         "resync_period_s": resyncPeriod, "rollout": "1 replica, no analysis checks, automatic promotion, scaleDownDelaySeconds 0"]
+    }
+
+    func rows(_ options: BenchOptions) -> [BenchRow] {
+        let sizes = options.sizes
+        var rows = [
+            BenchRow(key: "startup_ms", label: "startup to ready (caches synced)", unit: "ms", decimals: 0),
+            BenchRow(key: "rss_idle_mib", label: "operator RSS, idle (run 1: a fresh process)", unit: "MiB", decimals: 1),
+        ]
+        for n in sizes {
+            rows.append(BenchRow(key: "healthy_\(n)_s", label: "throughput: \(n) applied → all Healthy", unit: "s",
+                                 target: n == 1000 ? "≤ 10 (seed: 30)" : ""))
+            rows.append(BenchRow(key: "cpu_operator_\(n)_s", label: "  operator CPU for those \(n)", unit: "s"))
+            rows.append(BenchRow(key: "cpu_sim_\(n)_s", label: "  simulator CPU for those \(n)", unit: "s"))
         }
-        let table = Report.render(runs: runs, verbs: verbs, sizes: options.sizes)
-        out("")
-        out(table)
-        let path = try Report.save(runs: runs, verbs: verbs, options: options, workers: workers,
-                                   resyncPeriod: resyncPeriod, started: started, table: table)
-        out("results written to \(path)")
+        rows += [
+            BenchRow(key: "updates_per_s", label: "updates/s sustained (\(sizes.first ?? 100) rollouts, image changes)", unit: "1/s", decimals: 0),
+            BenchRow(key: "latency_p50_ms", label: "latency spec → observedGeneration, p50 (\(sizes.first ?? 100))", unit: "ms", decimals: 1),
+            BenchRow(key: "latency_p99_ms", label: "latency spec → observedGeneration, p99 (\(sizes.first ?? 100))", unit: "ms", decimals: 1),
+            BenchRow(key: "resync_writes", label: "writes during a no-op resync", unit: "", target: "0", decimals: 0),
+            BenchRow(key: "rss_sizes_mib", label: "operator RSS with \(sizes.reduce(0, +)) rollouts (+ children) cached (run 1)", unit: "MiB", decimals: 1),
+            BenchRow(key: "rss_cached_mib", label: "operator RSS with the cache filled (run 1 only)", unit: "MiB", decimals: 1),
+            BenchRow(key: "cached_rollouts", label: "  rollouts (+ children) cached at that point", unit: "", target: "10000", decimals: 0),
+            BenchRow(key: "cached_healthy", label: "  of which Healthy (children all created)", unit: "", decimals: 0),
+            BenchRow(key: "cache_fill_s", label: "  time to fill the cache (run 1 only)", unit: "s", decimals: 1),
+            BenchRow(key: "rss_sim_mib", label: "simulator RSS at the end", unit: "MiB", decimals: 1),
+        ]
+        return rows
+    }
+
+    /// API requests per rollout by verb, then the simulator's store writes per rollout.
+    func breakdown(_ runs: [ScenarioRun], options: BenchOptions) -> [String] {
+        let verbs = runs.map(\.breakdown)
+        var lines: [String] = []
+        let all = Set(verbs.flatMap(\.keys))
+        let simPrefix = "sim: "
+        let keys = all.filter { !$0.hasPrefix(simPrefix) }.sorted()
+        if !keys.isEmpty {
+            lines.append("API requests per rollout by verb (operator side, while \(options.sizes.last ?? 0) roll out at once):")
+            lines += keys.compactMap { key in Report.line("  " + key, values: verbs.map { $0[key] ?? 0 }) }
+            lines += [Report.line("  all requests", values: verbs.map { v in keys.reduce(0) { $0 + (v[$1] ?? 0) } })].compactMap { $0 }
+        }
+        let simKeys = all.filter { $0.hasPrefix(simPrefix) }.sorted()
+        if !simKeys.isEmpty {
+            lines.append("Writes the simulator's store committed per rollout (the operator's and its simulated controllers'):")
+            lines += simKeys.compactMap { key in Report.line("  " + key.dropFirst(simPrefix.count), values: verbs.map { $0[key] ?? 0 }) }
+            lines += [Report.line("  all writes", values: verbs.map { v in simKeys.reduce(0) { $0 + (v[$1] ?? 0) } })].compactMap { $0 }
+        }
+        lines.append("Operator CPU/RSS: this process (the operator plus the bench's own watch and load generator); simulator: its child process.")
+        return lines
+    }
+
+    func run(index: Int, options: BenchOptions) async throws -> ScenarioRun {
+        let (figures, perRollout) = try await oneRun(index: index, options: options)
+        return ScenarioRun(figures: figures, breakdown: perRollout)
     }
 
     // MARK: one run
 
-    private func oneRun(index: Int) async throws -> (Figures, [String: Double]) {
+    private func oneRun(index: Int, options: BenchOptions) async throws -> (Figures, [String: Double]) {
         var f = Figures()
         let child = try await SimProcess.start(timeScale: options.timeScale)
         defer { child.stop() }
@@ -183,137 +224,5 @@ struct BenchRunner {
         manager.stop()
         _ = try? await runTask.value
         return (f, perRollout)
-    }
-
-    /// Waits until the operator has made no request for a second (at most 60 s).
-    private func quiesce(_ counting: CountingTransport) async throws {
-        var last = counting.snapshot()
-        var quietSince = ContinuousClock.now
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(100))
-            let now = counting.snapshot()
-            if now != last { last = now; quietSince = ContinuousClock.now }
-            if ContinuousClock.now - quietSince > .seconds(1) { return }
-        }
-    }
-}
-
-final class LockedDictionary: @unchecked Sendable {
-    private var values: [String: Int] = [:]
-    private let lock = NSLock()
-    func set(_ key: String, _ value: Int) { lock.withLock { values[key] = value } }
-    func all() -> [String: Int] { lock.withLock { values } }
-}
-
-func until(_ what: String, seconds limit: Int, poll: Duration = .milliseconds(50),
-           _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(limit)
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: poll)
-    }
-    throw BenchError("timed out waiting until \(what)")
-}
-
-/// Runs `body` for each item with at most `concurrency` in flight.
-func forEach(_ items: [String], concurrency: Int, _ body: @escaping @Sendable (String) async throws -> Void) async throws {
-    try await withThrowingTaskGroup(of: Void.self) { group in
-        var iterator = items.makeIterator()
-        for _ in 0..<concurrency {
-            guard let item = iterator.next() else { break }
-            group.addTask { try await body(item) }
-        }
-        while try await group.next() != nil {
-            if let item = iterator.next() { group.addTask { try await body(item) } }
-        }
-    }
-}
-
-/// Runs blocking work (reading a pipe) on a thread of its own, so that it does not hold one
-/// of Swift's cooperative threads (there are as many as cores: two here) while it waits.
-func onThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { continuation in
-        Thread { continuation.resume(returning: work()) }.start()
-    }
-}
-
-/// Lets `perf record --control fifo:PATH -D -1` sample only the throughput windows: with
-/// `OPSAGENT_BENCH_PERF_FIFO=PATH` set, the bench writes `enable` to that FIFO when N rollouts
-/// are applied and `disable` once all are Healthy.
-enum Profiler {
-    static func control(_ command: String) {
-        guard let path = ProcessInfo.processInfo.environment["OPSAGENT_BENCH_PERF_FIFO"],
-              let fifo = FileHandle(forWritingAtPath: path) else { return }
-        fifo.write(Data((command + "\n").utf8))
-        try? fifo.close()
-    }
-}
-
-/// The embedded cluster in a child process (this executable with `--sim`).
-final class SimProcess: @unchecked Sendable {
-    let process: Process
-    let input: Pipe
-    let output: Pipe
-    let kubeconfig: String
-    var pid: Int32 { process.processIdentifier }
-
-    private init(process: Process, input: Pipe, output: Pipe, kubeconfig: String) {
-        self.process = process
-        self.input = input
-        self.output = output
-        self.kubeconfig = kubeconfig
-    }
-
-    static func start(timeScale: Double) async throws -> SimProcess {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-                                    ?? CommandLine.arguments[0])
-        process.arguments = ["--sim", String(timeScale)]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        let line = await onThread { () -> String in
-            var data = Data()
-            while true {
-                let chunk = output.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                data.append(chunk)
-                if data.contains(UInt8(ascii: "\n")) { break }
-            }
-            return String(decoding: data, as: UTF8.self)
-        }
-        guard line.hasPrefix("kubeconfig ") else { throw BenchError("the simulator did not start: \(line)") }
-        let path = line.dropFirst("kubeconfig ".count).trimmingCharacters(in: .whitespacesAndNewlines)
-        return SimProcess(process: process, input: input, output: output, kubeconfig: path)
-    }
-
-    /// The writes the simulator's store has committed so far, by "verb resource"
-    /// ("added pods", "modified replicasets"): the operator's and the simulated controllers'.
-    func writeCounts() async -> [String: Int] {
-        input.fileHandleForWriting.write(Data("writes\n".utf8))
-        let reader = output.fileHandleForReading
-        let line = await onThread { () -> String in
-            var data = Data()
-            while !data.contains(UInt8(ascii: "\n")) {
-                guard let byte = try? reader.read(upToCount: 1), !byte.isEmpty else { break }
-                data.append(byte)
-            }
-            return String(decoding: data, as: UTF8.self)
-        }
-        guard line.hasPrefix("writes ") else { return [:] }
-        var counts: [String: Int] = [:]
-        for pair in line.dropFirst("writes ".count).trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",") {
-            let parts = pair.split(separator: "=")
-            if parts.count == 2, let n = Int(parts[1]) { counts[String(parts[0])] = n }
-        }
-        return counts
-    }
-
-    func stop() {
-        try? input.fileHandleForWriting.close()
-        for _ in 0..<200 where process.isRunning { usleep(50_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 }
