@@ -138,13 +138,6 @@ struct AlertRuleReconciler: ObjectReconciler {
                 if entry.retryAt != nil || entry.attempts != nil { entry.attempts = nil; entry.retryAt = nil }
                 continue
             }
-            if action.workflow != nil {
-                // Recorded as told, so it is not retried: the OpsWorkflow controller starts it once it exists.
-                entry.notifiedState = owed.state.rawValue
-                entry.notifiedEpisode = owed.episode
-                entry.lastError = "OpsWorkflow is not installed in this operator yet; workflow \(action.workflow!.name) was not started"
-                continue
-            }
             // A Firing notice carries the episode's analysis: wait for it a little.
             if owed.state == .firing, owed.sequence == 0, spec.analysisEnabled, pass.status.analysis?.episode != owed.episode,
                let since = KubeTimestamp.parse(owed.episode), now.timeIntervalSince(since) < Self.analysisWait.seconds {
@@ -161,7 +154,9 @@ struct AlertRuleReconciler: ObjectReconciler {
                 entry.lastError = error.description
                 continue
             }
-            guard let notifier else { continue }
+            guard let notifier = notifier ?? action.workflow.map({
+                WorkflowStarter(api: kit.api, workflow: $0.name, parameters: $0.parameters ?? [:], namespace: pass.namespace)
+            }) else { continue }
             let notice = self.notice(rule, owed: owed, action: action, status: pass.status, now: now)
             let redact = secrets.allValues(spec, namespace: pass.namespace)
             let jobID = owed.jobID(rule: uid, action: action.name, attempt: attempt)
