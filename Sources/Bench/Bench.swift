@@ -37,7 +37,8 @@ struct Bench {
             }
             index += 1
         }
-        try await BenchRunner(options: options).run()
+        if !arguments.contains("--workflows-only") { try await BenchRunner(options: options).run() }
+        try await WorkflowBench(timeScale: options.timeScale).run()  // issue 18's figure (Sources/Bench/WorkflowBench.swift)
     }
 }
 

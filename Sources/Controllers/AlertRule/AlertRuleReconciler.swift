@@ -155,7 +155,7 @@ struct AlertRuleReconciler: ObjectReconciler {
                 continue
             }
             guard let notifier = notifier ?? action.workflow.map({
-                WorkflowStarter(api: kit.api, workflow: $0.name, parameters: $0.parameters ?? [:], namespace: pass.namespace)
+                WorkflowStarter(api: kit.api, cache: kit.cache, workflow: $0.name, parameters: $0.parameters ?? [:], namespace: pass.namespace, target: spec.target)
             }) else { continue }
             let notice = self.notice(rule, owed: owed, action: action, status: pass.status, now: now)
             let redact = secrets.allValues(spec, namespace: pass.namespace)

@@ -21,6 +21,14 @@ public enum WorkflowRuns {
         do { raw = try await api.get(OpsWorkflow.groupVersionResource, name: name, namespace: namespace) } catch let error as KubeError where error.isNotFound {
             throw Failure(description: "OpsWorkflow \(namespace)/\(name) not found")
         }
+        return try await start(api: api, namespace: namespace, workflow: raw, parameters: parameters, trigger: trigger, runName: runName)
+    }
+
+    /// Starts a run of the workflow object `raw` (as read from a cache).
+    @discardableResult
+    public static func start(api: any KubernetesAPI, namespace: String, workflow raw: JSONValue, parameters: [String: String],
+                             trigger: String, runName: String?) async throws -> OpsWorkflowRun {
+        let name = raw["metadata"]["name"].stringValue ?? ""
         var specPart = raw
         specPart.removeValue(forKey: "status")
         let workflow = try specPart.decodeSpec(OpsWorkflow.self)
@@ -49,7 +57,7 @@ public enum WorkflowRuns {
         do {
             return try await api.create(OpsWorkflowRun.groupVersionResource, object, namespace: namespace).decode(OpsWorkflowRun.self)
         } catch let error as KubeError where error.isAlreadyExists && runName != nil {
-            return try await get(api: api, namespace: namespace, run: runName!)
+            return try object.decode(OpsWorkflowRun.self)  // started before: this trigger's run exists
         }
     }
 

@@ -40,7 +40,8 @@ extension OpsWorkflow {
             ("message", .string("What the approver is asked.", maxLength: 1024)),
             ("timeoutSeconds", .integer("The step fails when nobody approved within this long.", minimum: 1)),
         ])),
-    ])
+    ]).validated("has(self.approval) ? !(has(self.agent) || has(self.action)) : (has(self.agent) && has(self.action))",
+                 message: "a step is either an approval (approval) or an action (agent and action)")
 
     static let spec: Schema = .object("The definition; each run copies its steps.", required: ["steps"], [
         ("name", .string("Display name (the seed's `name`).", maxLength: 253)),

@@ -5,12 +5,16 @@ import KubeClient
 import OperatorKit
 import OpsAPI
 
-/// The incident's pods: the named workload's, else those an alert's labels name
-/// (`deployment`, `pod`), else none.
+/// The incident's pods: the named workload's, else those of a label `selector` (an
+/// AlertRule's target), else the pod an alert's labels name, else none.
 func incidentPods(_ context: ActionContext) -> (name: String?, pods: [JSONValue]) {
     let namespace = context.targetNamespace
     if let name = context.string("name") ?? context.runParameters["deployment"] {
         return (name, WorkloadTargets.pods(of: name, kind: context.string("kind"), namespace: namespace, cache: context.cache))
+    }
+    if let text = context.string("selector"), let selector = try? LabelSelector(parsing: text) {
+        let pods = context.cache.list(WorkloadTargets.pods, namespace: namespace, matching: selector)
+        return (AlertAnalysisStep.workloadName(of: pods) ?? text, pods)
     }
     if let pod = context.runParameters["pod"], let object = context.cache.get(WorkloadTargets.pods, ObjectKey(namespace: namespace, name: pod)) {
         return (pod, [object])
