@@ -51,7 +51,7 @@ public enum WorkflowActionCatalog {
 
     static let target = [p("name", .string), p("namespace", .string)]
     static let scanOutputs = ["passed", "critical", "high", "medium", "low", "riskScore", "audit"]
-    static let kindParameter = p("kind", .oneOf(["Deployment", "StatefulSet", "DaemonSet", "BlueGreenDeployment"]))
+    static let kindParameter = p("kind", .oneOf(["Deployment", "BlueGreenDeployment"]))
 
     public static let actions: [Action] = [
         Action(id: "monitoring.check-system-health", summary: "Ready ratio of pods and nodes (in the namespace, or the target's pods), from the cache.",

@@ -12,12 +12,7 @@ enum WorkloadTargets {
     static let alertRules = ResourceDescriptor(AlertRule.self)
 
     static func resource(kind: String?) -> ResourceDescriptor {
-        switch kind {
-        case "StatefulSet": ResourceDescriptor(resource: GroupVersionResource(group: "apps", version: "v1", resource: "statefulsets"), kind: "StatefulSet")
-        case "DaemonSet": ResourceDescriptor(resource: GroupVersionResource(group: "apps", version: "v1", resource: "daemonsets"), kind: "DaemonSet")
-        case "BlueGreenDeployment": rollouts
-        default: deployments
-        }
+        kind == "BlueGreenDeployment" ? rollouts : deployments
     }
 
     /// The `matchLabels` of a selector object (matchExpressions are not used to pick pods here).
