@@ -94,25 +94,19 @@ public indirect enum StepExpression: Sendable, Hashable {
         case (.text, .text): numeric = false
         default: numeric = a.number != nil && b.number != nil
         }
-        if numeric, let x = a.number, let y = b.number {
-            switch op {
-            case .lt: return x < y
-            case .le: return x <= y
-            case .gt: return x > y
-            case .ge: return x >= y
-            case .eq: return x == y
-            case .ne: return x != y
-            }
-        }
+        if numeric, let x = a.number, let y = b.number { return ordered(x, op, y) }
         if case .bool(let x) = a, case .bool(let y) = b { return op == .eq ? x == y : op == .ne ? x != y : false }
-        let x = a.text ?? "", y = b.text ?? ""
+        return ordered(a.text ?? "", op, b.text ?? "")
+    }
+
+    private static func ordered<T: Comparable>(_ x: T, _ op: Comparator, _ y: T) -> Bool {
         switch op {
-        case .lt: return x < y
-        case .le: return x <= y
-        case .gt: return x > y
-        case .ge: return x >= y
-        case .eq: return x == y
-        case .ne: return x != y
+        case .lt: x < y
+        case .le: x <= y
+        case .gt: x > y
+        case .ge: x >= y
+        case .eq: x == y
+        case .ne: x != y
         }
     }
 }

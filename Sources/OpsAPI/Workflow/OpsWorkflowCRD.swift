@@ -70,7 +70,7 @@ extension OpsWorkflow {
         ("conditions", .listMap("Standard conditions.", of: condition, keys: ["type"])),
     ])
 
-    static let condition: Schema = .object("A condition.", required: ["type", "status"], [
+    static let condition: Schema = .object("A condition (kstatus).", required: ["type", "status"], [
         ("type", .string("Ready, Reconciling or Stalled (kstatus).")),
         ("status", .string("True, False or Unknown.", enum: ["True", "False", "Unknown"])),
         ("observedGeneration", .integer("The generation the condition was computed from.", format: "int64")),

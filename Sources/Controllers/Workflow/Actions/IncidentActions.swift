@@ -22,6 +22,17 @@ func incidentPods(_ context: ActionContext) -> (name: String?, pods: [JSONValue]
     return (nil, [])
 }
 
+/// Asks the operator's analyzer `question` (given the incident's name and namespace) over the
+/// facts of the incident's pods: their state, Events and log tails, redacted.
+func analyzeIncident(_ context: ActionContext, question: (String?, String) -> String) async -> AnalysisResult {
+    let (name, pods) = incidentPods(context)
+    let namespace = context.targetNamespace
+    let gathered = await context.operatorContext.facts.gather(pods: pods, namespace: namespace)
+    return await context.operatorContext.analyzer.analyze(AnalysisRequest(
+        subject: AnalysisSubject(kind: OpsWorkflowRun.kind, namespace: context.namespace, name: context.runName),
+        question: question(name, namespace), facts: gathered.facts, sensitiveValues: gathered.sensitiveValues))
+}
+
 /// `monitoring.assess-severity`: the analysis step (the operator's analyzer: built-in rules,
 /// or the configured LLM) over the incident's facts — its pods, their Events and log tails,
 /// redacted — and the alert the run was started with. Severity: high when the analysis
@@ -30,14 +41,10 @@ struct AssessSeverity: StepAction {
     static let id = "monitoring.assess-severity"
 
     func run(_ context: ActionContext) async -> ActionOutcome {
-        let (name, pods) = incidentPods(context)
-        let namespace = context.targetNamespace
-        let gathered = await context.operatorContext.facts.gather(pods: pods, namespace: namespace)
         let alert = context.runParameters["alertname"].map { "The alert \($0) (\(context.runParameters["severity"] ?? "unknown severity")) fired" } ?? "An incident was reported"
-        let question = "\(alert)\(name.map { " for \(namespace)/\($0)" } ?? " in \(namespace)"). How severe is it, and what is the probable cause?"
-        let result = await context.operatorContext.analyzer.analyze(AnalysisRequest(
-            subject: AnalysisSubject(kind: OpsWorkflowRun.kind, namespace: context.namespace, name: context.runName),
-            question: question, facts: gathered.facts, sensitiveValues: gathered.sensitiveValues))
+        let result = await analyzeIncident(context) { name, namespace in
+            "\(alert)\(name.map { " for \(namespace)/\($0)" } ?? " in \(namespace)"). How severe is it, and what is the probable cause?"
+        }
         let severity = Self.severity(of: result)
         return .succeeded(["severity": severity, "summary": result.summary, "provider": result.provider])
     }

@@ -40,13 +40,9 @@ struct LLMAnalyze: StepAction {
     static let id = "llm.analyze"
 
     func run(_ context: ActionContext) async -> ActionOutcome {
-        let (name, pods) = incidentPods(context)
-        let namespace = context.targetNamespace
-        let gathered = await context.operatorContext.facts.gather(pods: pods, namespace: namespace)
-        let question = context.string("question") ?? "What is the state of \(name ?? namespace)?"
-        let result = await context.operatorContext.analyzer.analyze(AnalysisRequest(
-            subject: AnalysisSubject(kind: OpsWorkflowRun.kind, namespace: context.namespace, name: context.runName),
-            question: question, facts: gathered.facts, sensitiveValues: gathered.sensitiveValues))
+        let result = await analyzeIncident(context) { name, namespace in
+            context.string("question") ?? "What is the state of \(name ?? namespace)?"
+        }
         return .succeeded(["verdict": result.verdict.rawValue, "summary": result.summary, "provider": result.provider])
     }
 }
