@@ -49,7 +49,7 @@ import TestSupport
                 - name: ping
                   agent: http
                   action: request
-                  parameters: {url: "\(receiver.url)/ping", method: GET}
+                  parameters: {url: "\(receiver.url)/hooks/ping", method: POST, body: '{"ping": true}'}
                   retries: {limit: 3, backoff: 200ms}
               onExit:
                 - {name: recover, agent: incident, action: auto-recovery, parameters: {name: crashy, mode: restart}, condition: "run.phase == 'Succeeded'"}
@@ -82,7 +82,7 @@ import TestSupport
         let ping = WorkflowCluster.step(status, "ping")
         #expect(ping["attempts"] == 3, "two 503s, then 200: \(ping)")
         #expect(ping["outputs"]["status"] == "200")
-        #expect(receiver.requests(path: "/ping").first?.headers["idempotency-key"] == "\(run.metadata.uid ?? "")/ping")
+        #expect(receiver.requests(path: "/hooks/ping").first?.headers["idempotency-key"] == "\(run.metadata.uid ?? "")/ping")
         let restarted = try await cluster.client.get(.deployments, name: "api", namespace: ns)
         #expect(restarted["spec"]["template"]["metadata"]["annotations"]["kubectl.kubernetes.io/restartedAt"] == .string("\(run.metadata.uid ?? "")/restart"))
         let recover = WorkflowCluster.step(status, "recover")

@@ -121,15 +121,17 @@ struct RunReconciler: ObjectReconciler {
         return true
     }
 
-    /// Runs of the same workflow created before this one and not finished.
+    /// The other active runs of the same workflow that go before this one: those already
+    /// started, and the pending ones created earlier (by creation time, then name).
     private func olderActiveRuns(_ run: OpsWorkflowRun, _ raw: JSONValue) -> [JSONValue] {
         let mine = (raw["metadata"]["creationTimestamp"].stringValue ?? "", raw["metadata"]["name"].stringValue ?? "")
         return kit.cache.list(WorkflowController.runs, namespace: run.metadata.namespace,
                               matching: LabelSelector(matchLabels: [OpsWorkflowRun.workflowLabel: run.spec.workflowRef]))
             .filter { other in
                 let key = (other["metadata"]["creationTimestamp"].stringValue ?? "", other["metadata"]["name"].stringValue ?? "")
+                guard key != mine, other["spec"]["cancel"] != true else { return false }
                 let phase = other["status"]["phase"].stringValue.flatMap(RunPhase.init(rawValue:)) ?? .pending
-                return key < mine && !phase.isFinished && other["spec"]["cancel"] != true
+                return phase == .pending ? key < mine : !phase.isFinished
             }
     }
 
