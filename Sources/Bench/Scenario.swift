@@ -55,6 +55,7 @@ enum Scenarios {
         BlueGreenScenario(),
         AlertRuleScenario(),
         SecurityAuditScenario(),
+        WorkflowScenario(),
     ]
 }
 

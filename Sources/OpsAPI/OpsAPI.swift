@@ -9,6 +9,8 @@ public enum OpsAPI {
         AlertRule.definition,
         SecurityAudit.definition,
         SecurityReport.definition,
+        OpsWorkflow.definition,
+        OpsWorkflowRun.definition,
     ]
 
     /// The file name a CRD is written to under `crds/`.

@@ -34,6 +34,9 @@ struct Up: AsyncParsableCommand {
     @Option(help: "The folder of SecurityAudit examples (an audit and deliberately insecure workloads); skipped when absent.")
     var securityExamples: String = "examples/security"
 
+    @Option(help: "The folder of OpsWorkflow examples (the seed's deployment and incident-response); skipped when absent.")
+    var workflowExamples: String = "examples/workflows"
+
     @Option(help: "The API server port (0 picks a free one).")
     var port: Int = 0
 
@@ -173,6 +176,9 @@ struct Up: AsyncParsableCommand {
         }
         if security {
             applied += try await applyExamples(client: client, from: securityExamples)
+        }
+        if !workflowExamples.isEmpty, FileManager.default.fileExists(atPath: workflowExamples) {
+            applied += try await applyExamples(client: client, from: workflowExamples)
         }
         console.done(applied.map { "\($0.kind.lowercased())/\($0.name)" }.joined(separator: ", "))
 

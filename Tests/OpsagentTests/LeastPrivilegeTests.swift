@@ -95,6 +95,12 @@ struct LeastPrivilegeTests {
     static let usedOutsideTheRun: [(role: String, resource: String, verb: String, reason: String)] = [
         ("ClusterRole/opsagent-manager", "bluegreendeployments/finalizers", "update",
          "setting blockOwnerDeletion on owned children needs it where the OwnerReferencesPermissionEnforcement admission plugin runs (OpenShift); the embedded cluster does not run that plugin"),
+        ("ClusterRole/opsagent-manager", "opsworkflows/finalizers", "update",
+         "as for bluegreendeployments/finalizers: blockOwnerDeletion on the runs a workflow owns"),
+        ("ClusterRole/opsagent-manager", "pods", "delete",
+         "incident.auto-recovery deletes crash-looping pods; the examples' workflows take that branch only for a low-severity incident, which has none (WorkflowFeatureTests proves the delete)"),
+        ("ClusterRole/opsagent-manager", "deployments", "patch",
+         "kubernetes.scale and kubernetes.restart, which no example uses (WorkflowFeatureTests proves them)"),
         ("ClusterRole/opsagent-manager", "vulnerabilityreports", "list",
          "Trivy Operator's VulnerabilityReports are read only once the cluster serves their CRD; SecurityAuditClusterTests installs it and proves the read"),
         ("ClusterRole/opsagent-manager", "vulnerabilityreports", "watch",
@@ -313,7 +319,51 @@ struct LeastPrivilegeTests {
             requests.contains { $0.verb == "delete" && $0.resource == "securityreports" }
         }
 
+        try await exerciseWorkflows(admin: admin, client: client, requests: requests)
         try await scrapeMetrics(sim: sim, admin: admin, requests: requests, ports: ports)
+    }
+
+    /// examples/workflows: runs started by the annotation token create a rollout, deploy a bad
+    /// image over it and roll it back (SecurityAudits created and read on the way); a run
+    /// replaced by a newer one is patched, and runs past historyLimit are deleted.
+    private func exerciseWorkflows(admin: Kubectl, client: KubernetesClient, requests: RequestLog) async throws {
+        let ns = Self.workloads
+        var result = try await admin.run("apply", "-n", ns, "-f", repositoryFile("examples/workflows"))
+        #expect(result.status == 0, "kubectl apply examples/workflows: \(result.stderr)")
+        func start(_ token: String, image: String, policy: String = "Allow") async throws {
+            result = try await admin.run("patch", "owf", "deployment", "-n", ns, "--type", "merge", "-p",
+                                         #"{"spec":{"historyLimit":1,"concurrencyPolicy":"\#(policy)","parameters":{"name":"lp-shop","image":"\#(image)"}}}"#)
+            #expect(result.status == 0, "\(result.stderr)")
+            result = try await admin.run("annotate", "owf", "deployment", "-n", ns, "opsagent.dev/run=\(token)", "--overwrite")
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        func finished(_ token: String, _ phase: String) async throws {
+            try await eventually("workflow run \(token) ends \(phase)", timeout: .seconds(180)) {
+                let workflow = try await client.get(OpsWorkflow.groupVersionResource, name: "deployment", namespace: ns)
+                return workflow["status"]["handledRunToken"] == .string(token) && workflow["status"]["lastRunPhase"] == .string(phase)
+            }
+        }
+        try await start("lp-1", image: "registry.example/shop:1.0")
+        try await finished("lp-1", "Succeeded")
+        // The rollout the action created has the default 10-minute progress deadline, which a
+        // never-ready revision would wait out in this real-time cluster: shorten it.
+        result = try await admin.run("patch", "bgd", "lp-shop", "-n", ns, "--type", "merge", "-p",
+                                     #"{"spec":{"progressDeadlineSeconds":10}}"#)
+        #expect(result.status == 0, "\(result.stderr)")
+        try await start("lp-2", image: "registry.example/shop:2.0-crash")
+        try await finished("lp-2", "Failed")
+        try await start("lp-3", image: "registry.example/shop:1.1-slow60", policy: "Replace")
+        try await eventually("run lp-3 starts", timeout: .seconds(60)) {
+            let workflow = try await client.get(OpsWorkflow.groupVersionResource, name: "deployment", namespace: ns)
+            return workflow["status"]["handledRunToken"] == "lp-3" && workflow["status"]["lastRunPhase"] == "Running"
+        }
+        result = try await admin.run("annotate", "owf", "deployment", "-n", ns, "opsagent.dev/run=lp-4", "--overwrite")
+        #expect(result.status == 0, "\(result.stderr)")
+        try await eventually("runs are replaced and pruned", timeout: .seconds(60)) {
+            requests.contains { $0.verb == "patch" && $0.resource == "opsworkflowruns" }
+                && requests.contains { $0.verb == "delete" && $0.resource == "opsworkflowruns" }
+                && requests.contains { $0.verb == "update" && $0.resource == "bluegreendeployments" && $0.subresource.isEmpty }
+        }
     }
 
     /// /metrics answers 401 without a token, 403 to a user RBAC does not allow, and the

@@ -114,7 +114,7 @@ struct SecretValues: Sendable {
     }
 
     /// The notifier of `action`, its URLs and keys read from their Secrets; nil for a
-    /// workflow action (started by the OpsWorkflow controller once it exists).
+    /// workflow action (``WorkflowStarter`` starts those).
     func notifier(_ action: AlertAction, namespace: String, transport: any HTTPTransport) throws(Problem) -> (any Notifier)? {
         func read(_ ref: SecretKeyReference, _ field: String) throws(Problem) -> String {
             try value(ref, namespace: namespace, field: "\(action.name).\(field)").get()

@@ -49,13 +49,6 @@ extension AlertRuleReconciler {
                 if entry.retryAt != nil || entry.attempts != nil { entry.attempts = nil; entry.retryAt = nil }
                 continue
             }
-            if action.workflow != nil {
-                // Recorded as told, so it is not retried: the OpsWorkflow controller starts it once it exists.
-                entry.notifiedState = owed.state.rawValue
-                entry.notifiedEpisode = owed.episode
-                entry.lastError = "OpsWorkflow is not installed in this operator yet; workflow \(action.workflow!.name) was not started"
-                continue
-            }
             // A Firing notice carries the rule's episode analysis: wait for it a little.
             if owed.state == .firing, owed.sequence == 0, spec.analysisEnabled, let episode = pass.status.firingSince,
                pass.status.analysis?.episode != episode, let since = KubeTimestamp.parse(episode),
@@ -73,7 +66,11 @@ extension AlertRuleReconciler {
                 entry.lastError = error.description
                 continue
             }
-            guard let notifier else { continue }
+            // A `workflow` action starts an OpsWorkflowRun through the same delivery path.
+            guard let notifier = notifier ?? action.workflow.map({
+                WorkflowStarter(api: kit.api, cache: kit.cache, workflow: $0.name, parameters: $0.parameters ?? [:],
+                                namespace: pass.namespace, target: spec.target)
+            }) else { continue }
             let notice = self.notice(rule, owed: owed, action: action, series: series, status: pass.status, now: now)
             let redact = secrets.allValues(spec, namespace: pass.namespace)
             let jobID = owed.jobID(rule: owner, action: action.name, attempt: attempt)

@@ -15,6 +15,7 @@ public enum InstalledControllers {
         BlueGreenController.self,
         AlertRuleController.self,
         SecurityAuditController.self,
+        WorkflowController.self,
     ]
 
     /// The registrations `opsagent run` gives its manager.

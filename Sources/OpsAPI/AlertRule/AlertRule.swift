@@ -223,7 +223,7 @@ public struct EmailAction: Codable, Sendable, Hashable {
     }
 }
 
-/// Starts an OpsWorkflow with the alert as its input (wired once OpsWorkflow exists).
+/// Starts a run of an OpsWorkflow with the alert as its input, once per firing episode.
 public struct WorkflowAction: Codable, Sendable, Hashable {
     public var name: String
     /// Inputs merged with the alert's.

@@ -65,7 +65,7 @@ extension AlertRule {
             ("from", .string("Sender address.", minLength: 3)),
             ("to", .array("Recipient addresses.", of: .string(), maxItems: 50, minItems: 1)),
         ], required: ["urlSecretRef", "from", "to"])),
-        ("workflow", receiver("Starts an OpsWorkflow with the alert as its input (once the OpsWorkflow controller is installed).", [
+        ("workflow", receiver("Starts a run of an OpsWorkflow with the alert as its input (its labels, alertname, severity, value) once per firing episode.", [
             ("name", .string("Name of the OpsWorkflow in the rule's namespace.", pattern: "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", maxLength: 253)),
             ("parameters", .map("Inputs given to the workflow besides the alert.", of: .string())),
         ], required: ["name"])),
