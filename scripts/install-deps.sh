@@ -33,3 +33,8 @@ if [[ "${WITH_TEST_DEPS:-1}" == 1 ]] && ! python3 -c 'import aiosmtpd' 2>/dev/nu
   echo "installing aiosmtpd (the SMTP server the AlertRule email tests send to)"
   python3 -m pip install --quiet aiosmtpd
 fi
+
+if [[ "${WITH_TEST_DEPS:-1}" == 1 ]] && ! python3 -c 'import mcp' 2>/dev/null; then
+  echo "installing the official Python MCP SDK (the MCP server's end-to-end tests use it as the client)"
+  python3 -m pip install --quiet "mcp==2.3.0"
+fi

@@ -20,6 +20,7 @@ struct Bench {
             try await SimChild.run(timeScale: Double(arguments.count > 2 ? arguments[2] : "0.01") ?? 0.01)
             return
         }
+        if arguments.count > 1, arguments[1] == "--mcp" { return try await MCPBench.run(timeScale: 0.01) }
         var options = BenchOptions()
         var index = 1
         while index < arguments.count {

@@ -80,6 +80,8 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default info).")
     var logLevel: String?
 
+    @OptionGroup(title: "MCP server") var mcp: RunMCPOptions
+
     func run() async throws {
         var flags = RunSettings.Flags()
         flags.kubeconfig = kubeconfig
@@ -115,6 +117,6 @@ struct Run: AsyncParsableCommand {
                 .compactMapValues { $0 },
             environment: environment)
         let process = try await assembly.makeProcess(registry: registry)
-        try await process.run()
+        try await mcp.runAlongside(settings: settings) { try await process.run() }
     }
 }
