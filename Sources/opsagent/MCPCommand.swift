@@ -65,14 +65,13 @@ struct MCPSafetyOptions: ParsableArguments {
 
     static func serverOptions(allowWrite: Bool, allowDestructive: Bool, deniedResources: String,
                               httpIdentity: MCPServerOptions.HTTPIdentity) throws -> MCPServerOptions {
-        do {
-            return MCPServerOptions(allowWrite: allowWrite, allowDestructive: allowDestructive,
-                                    policy: try ResourcePolicy(entries: deniedResources.split(separator: ",").map(String.init)),
-                                    httpIdentity: httpIdentity)
-        } catch let error as ToolError {
-            throw ValidationError(error.message)
+        let policy: ResourcePolicy
+        switch Result(catching: { () throws(ToolError) in try ResourcePolicy(entries: deniedResources.split(separator: ",").map(String.init)) }) {
+        case .success(let parsed): policy = parsed
+        case .failure(let error): throw ValidationError(error.message)
         }
+        return MCPServerOptions(allowWrite: allowWrite, allowDestructive: allowDestructive, policy: policy, httpIdentity: httpIdentity)
     }
 }
 
-extension MCPServerOptions.HTTPIdentity: @retroactive ExpressibleByArgument {}
+extension MCPServerOptions.HTTPIdentity: ExpressibleByArgument {}
