@@ -274,7 +274,7 @@ let package = Package(
         .testTarget(
             name: "MCPServerTests",
             dependencies: [
-                "opsagent", "MCPServer", "KubeClient", "KubeSim", "OpsAPI", "TestSupport",
+                "opsagent", "MCPServer", "KubeClient", "KubeSim", "OpsAPI", "AuditChecks", "TestSupport",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
             ],

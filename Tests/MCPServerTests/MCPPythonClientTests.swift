@@ -16,7 +16,7 @@ import Testing
         defer { Task { await cluster.stop() } }
         var environment = ProcessInfo.processInfo.environment
         environment["KUBECONFIG"] = cluster.sim.kubeconfigPath
-        let report = try await cluster.runPythonClient([
+        let (report, log) = try await cluster.runPythonClient([
             "mode": "stdio", "command": .string(MCPCluster.binary), "args": ["mcp", "--log-level", "info"],
             "env": .object(environment.mapValues(JSONValue.string)), "writeAllowed": false,
         ])
@@ -37,6 +37,12 @@ import Testing
         #expect(report["malformed"]["pingAfter"]["result"].objectValue != nil)
         let created = try? await cluster.admin.get(.deployments, name: "mcp-created", namespace: cluster.namespace)
         #expect(created == nil, "the refused call created nothing")
+        // Every call is logged with tool, identity and outcome, never with argument values;
+        // the negotiation is logged with the version offered and the one chosen.
+        #expect(log.contains("mcp tool call") && log.contains("list_pods") && log.contains("not-found") && log.contains("not-allowed"))
+        #expect(log.contains("mcp protocol version negotiated") && log.contains("2025-11-25"))
+        #expect(!log.contains(MCPCluster.password) && !log.contains(MCPCluster.apiKey) && !log.contains("no-such-pod"),
+                "argument values stay out of the log")
     }
 
     @Test func streamableHTTPWithTokenReviewImpersonationAndWrites() async throws {
@@ -51,7 +57,7 @@ import Testing
         var port = 0
         for await p in bound.stream { port = p; break }
 
-        let report = try await cluster.runPythonClient([
+        let (report, _) = try await cluster.runPythonClient([
             "mode": "http", "url": .string("http://127.0.0.1:\(port)/mcp"), "token": .string(token), "writeAllowed": true,
         ])
         let tools = (report["tools"].arrayValue ?? []).compactMap(\.stringValue)

@@ -1,3 +1,4 @@
+import AuditChecks
 import Foundation
 import KubeClient
 import MCP
@@ -138,6 +139,41 @@ import Testing
 
         let run = await server.call("audit_run", arguments: ["name": "missing", "namespace": .string(ns)], as: admin)
         #expect(run.isError == true && Self.text(run).contains("not found"))
+
+        // A SecurityAudit whose latest report holds findings of three severities; the filters
+        // are checked against the framework catalog's own mapping.
+        let findings = [
+            Finding(checkID: "OPS-RBAC-001", category: .rbac, severity: .critical, title: "cluster-admin bound",
+                    object: AuditObject(kind: "ClusterRoleBinding", name: "everyone"), message: "binds cluster-admin"),
+            Finding(checkID: "OPS-SEC-003", category: .secretsAndIdentity, severity: .medium, title: "default service account",
+                    object: AuditObject(kind: "Deployment", namespace: ns, name: "leaky"), message: "runs as default"),
+            Finding(checkID: "OPS-TEST-UNMAPPED", category: .workloadHygiene, severity: .low, title: "unmapped",
+                    object: AuditObject(kind: "Deployment", namespace: ns, name: "leaky"), message: "maps to no control"),
+        ]
+        try await cluster.admin.create(SecurityReport(metadata: ObjectMeta(name: "weekly-1", namespace: ns), report: SecurityReportBody(
+            runID: "1", auditedAt: KubeTimestamp.format(Date()), riskScore: 42, counts: SeverityCountsStatus(critical: 1, medium: 1, low: 1),
+            frameworks: [], objectsAudited: 3, checksRun: 3, findings: findings, droppedFindings: 0, waivedFindings: 0, waivers: [],
+            accessReview: [], droppedAccessReviews: 0)))
+        var audit = try await cluster.admin.create(SecurityAudit.groupVersionResource, try SecurityAudit(metadata: ObjectMeta(name: "weekly")).json(),
+                                                   namespace: ns)
+        audit["status"] = ["phase": "Completed", "reports": [["name": "weekly-1", "runID": "1", "createdAt": .string(KubeTimestamp.format(Date())),
+                                                             "findings": 3, "droppedFindings": 0]]]
+        _ = try await cluster.admin.updateStatus(SecurityAudit.groupVersionResource, audit, namespace: ns)
+        func checks(_ arguments: [String: JSONValue]) async -> [String] {
+            let result = await server.call("audit_findings", arguments: ["name": "weekly", "namespace": .string(ns)].merging(arguments) { $1 }, as: admin)
+            return (Self.structured(result)["findings"].arrayValue ?? []).compactMap { $0["checkID"].stringValue }
+        }
+        #expect(await checks([:]) == ["OPS-RBAC-001", "OPS-SEC-003", "OPS-TEST-UNMAPPED"], "most severe first")
+        #expect(await checks(["severity": "high"]) == ["OPS-RBAC-001"])
+        let cis = findings.map(\.checkID).filter { FrameworkCatalog.controls(mappedTo: $0).contains { $0.framework == .cis } }
+        #expect(!cis.isEmpty)
+        #expect(await checks(["framework": "cis"]) == cis)
+        let page = await server.call("audit_findings", arguments: ["name": "weekly", "namespace": .string(ns), "limit": 2], as: admin)
+        #expect(Self.structured(page)["continue"].stringValue == "2")
+        let badFramework = await server.call("audit_findings", arguments: ["name": "weekly", "namespace": .string(ns), "framework": "PCI"], as: admin)
+        #expect(Self.text(badFramework).contains("invalid argument 'framework'"))
+        let report = try await server.readResource("opsagent://audits/\(ns)/weekly/report", as: admin)
+        #expect(report.contents.first?.text?.contains("OPS-RBAC-001") == true)
         let promote = await server.call("rollout_promote", arguments: ["name": "missing", "namespace": .string(ns)], as: admin)
         #expect(promote.isError == true && Self.text(promote).contains("bluegreendeployments/missing"))
     }

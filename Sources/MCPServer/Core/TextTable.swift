@@ -24,9 +24,23 @@ enum TextTable {
         return result
     }
 
+    /// Cells of `items` for `keys` (strings, and numbers as text).
+    static func rows(_ items: [JSONValue], _ keys: [String]) -> [[String]] {
+        items.map { item in keys.map { item[$0].stringValue ?? item[$0].intValue.map(String.init) ?? "" } }
+    }
+
     static func footer(_ list: ObjectList) -> String {
         guard let token = list.continueToken else { return "" }
         let remaining = list.remainingItemCount.map { " (\($0) more)" } ?? ""
         return "\n\nMore results\(remaining): call again with continue=\"\(token)\"."
+    }
+}
+
+extension ToolOutput {
+    /// A page of a list: `items` under `key` (with `continue` when there is more), and as
+    /// text a table with a column per (header, item key) of `columns`.
+    static func table(_ key: String, _ items: [JSONValue], _ list: ObjectList, columns: KeyValuePairs<String, String>) -> ToolOutput {
+        ToolOutput(structured: TextTable.page(key, items, list),
+                   text: TextTable.render(columns.map(\.key), TextTable.rows(items, columns.map(\.value))) + TextTable.footer(list))
     }
 }

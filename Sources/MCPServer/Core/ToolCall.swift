@@ -11,6 +11,15 @@ public struct ToolCall: Sendable {
         try arguments.string("namespace").flatMap { $0.isEmpty ? nil : $0 } ?? cluster.defaultNamespace
     }
 
+    /// One page of `resource` in `namespace` (nil: cluster-wide), as the arguments `limit`,
+    /// `continue` and `labelSelector` ask; `fieldSelector` is the tool's own.
+    public func listPage(_ resource: ResourceRef, namespace: String?, fieldSelector: String? = nil,
+                         defaultLimit: Int = 50) async throws(ToolError) -> ObjectList {
+        let (limit, token) = try arguments.page(defaultLimit: defaultLimit)
+        return try await cluster.list(resource, namespace: namespace, options: ListOptions(
+            labelSelector: try arguments.labelSelector(), fieldSelector: fieldSelector, limit: limit, continueToken: token))
+    }
+
     /// The `namespace` argument; nil (all namespaces) when absent or `*`.
     public func namespaceOrAll() throws(ToolError) -> String? {
         guard let namespace = try arguments.string("namespace"), !namespace.isEmpty, namespace != "*" else { return nil }

@@ -42,15 +42,11 @@ struct AlertTools: MCPToolGroup {
             if let state, Self.stateOrder[state] == nil {
                 throw ToolError.invalidArgument(name: "state", problem: "must be Firing, Pending, Resolved or Inactive, got '\(state)'")
             }
-            let (limit, token) = try call.arguments.page(defaultLimit: 200)
-            let list = try await call.cluster.list(Self.alertRules, namespace: try call.namespaceOrAll(),
-                                                   options: ListOptions(limit: limit, continueToken: token))
+            let list = try await call.listPage(Self.alertRules, namespace: try call.namespaceOrAll(), defaultLimit: 200)
             let items = list.items.map(Self.summary).filter { state == nil || $0["state"].stringValue == state }
                 .sorted(by: Self.attentionOrder)
-            return ToolOutput(structured: TextTable.page("alerts", items, list),
-                              text: TextTable.render(["STATE", "SEVERITY", "NAMESPACE", "NAME", "VALUE", "SINCE"], items.map { a in
-                                  ["state", "severity", "namespace", "name", "value", "firingSince"].map { a[$0].stringValue ?? "" }
-                              }) + TextTable.footer(list))
+            return .table("alerts", items, list, columns: ["STATE": "state", "SEVERITY": "severity", "NAMESPACE": "namespace",
+                                                           "NAME": "name", "VALUE": "value", "SINCE": "firingSince"])
         }
     }
 }

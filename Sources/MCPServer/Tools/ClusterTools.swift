@@ -28,18 +28,15 @@ struct ClusterTools: MCPToolGroup {
                 }
                 fields.append("type=\(type)")
             }
-            let (limit, token) = try call.arguments.page()
-            let list = try await call.cluster.list(.events, namespace: try call.namespaceOrAll(), options: ListOptions(
-                fieldSelector: fields.isEmpty ? nil : fields.joined(separator: ","), limit: limit, continueToken: token))
+            let list = try await call.listPage(.events, namespace: try call.namespaceOrAll(),
+                                               fieldSelector: fields.isEmpty ? nil : fields.joined(separator: ","))
             let items: [JSONValue] = list.items.map { e in
                 ["namespace": e["metadata"]["namespace"], "type": e["type"], "reason": e["reason"], "message": e["message"],
                  "object": .string("\(e["involvedObject"]["kind"].stringValue ?? "")/\(e["involvedObject"]["name"].stringValue ?? "")"),
                  "count": e["count"], "lastSeen": e["lastTimestamp"].isNull ? e["eventTime"] : e["lastTimestamp"]]
             }
-            let rows = items.map { [$0["lastSeen"].stringValue ?? "", $0["type"].stringValue ?? "", $0["reason"].stringValue ?? "",
-                                    $0["object"].stringValue ?? "", $0["message"].stringValue ?? ""] }
-            return ToolOutput(structured: TextTable.page("events", items, list),
-                              text: TextTable.render(["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], rows) + TextTable.footer(list))
+            return .table("events", items, list, columns: ["LAST SEEN": "lastSeen", "TYPE": "type", "REASON": "reason",
+                                                           "OBJECT": "object", "MESSAGE": "message"])
         }
     }
 
@@ -50,16 +47,11 @@ struct ClusterTools: MCPToolGroup {
             inputSchema: InputSchema.object(["labelSelector": InputSchema.labelSelector, "limit": InputSchema.limit,
                                              "continue": InputSchema.continueToken])
         ) { call in
-            let (limit, token) = try call.arguments.page()
-            let list = try await call.cluster.list(.namespaces, namespace: nil, options: ListOptions(
-                labelSelector: try call.arguments.labelSelector(), limit: limit, continueToken: token))
+            let list = try await call.listPage(.namespaces, namespace: nil)
             let items: [JSONValue] = list.items.map {
                 ["name": $0["metadata"]["name"], "phase": $0["status"]["phase"], "created": $0["metadata"]["creationTimestamp"]]
             }
-            return ToolOutput(structured: TextTable.page("namespaces", items, list),
-                              text: TextTable.render(["NAME", "STATUS", "CREATED"], items.map {
-                                  [$0["name"].stringValue ?? "", $0["phase"].stringValue ?? "", $0["created"].stringValue ?? ""]
-                              }) + TextTable.footer(list))
+            return .table("namespaces", items, list, columns: ["NAME": "name", "STATUS": "phase", "CREATED": "created"])
         }
     }
 
@@ -70,24 +62,19 @@ struct ClusterTools: MCPToolGroup {
             inputSchema: InputSchema.object(["labelSelector": InputSchema.labelSelector, "limit": InputSchema.limit,
                                              "continue": InputSchema.continueToken])
         ) { call in
-            let (limit, token) = try call.arguments.page()
-            let list = try await call.cluster.list(.nodes, namespace: nil, options: ListOptions(
-                labelSelector: try call.arguments.labelSelector(), limit: limit, continueToken: token))
+            let list = try await call.listPage(.nodes, namespace: nil)
             let items: [JSONValue] = list.items.map { node in
                 let ready = (node["status"]["conditions"].arrayValue ?? []).first { $0["type"].stringValue == "Ready" }
                 let roles = (node["metadata"]["labels"].objectValue ?? [:]).keys
                     .filter { $0.hasPrefix("node-role.kubernetes.io/") }.map { String($0.dropFirst(24)) }.sorted()
                 return ["name": node["metadata"]["name"], "ready": .bool(ready?["status"].stringValue == "True"),
-                        "roles": .array(roles.map(JSONValue.string)), "kubeletVersion": node["status"]["nodeInfo"]["kubeletVersion"],
-                        "allocatable": node["status"]["allocatable"], "unschedulable": .bool(node["spec"]["unschedulable"].boolValue ?? false)]
+                        "status": .string(ready?["status"].stringValue == "True" ? "Ready" : "NotReady"),
+                        "roles": .string(roles.joined(separator: ",")), "kubeletVersion": node["status"]["nodeInfo"]["kubeletVersion"],
+                        "cpu": node["status"]["allocatable"]["cpu"], "memory": node["status"]["allocatable"]["memory"],
+                        "unschedulable": .bool(node["spec"]["unschedulable"].boolValue ?? false)]
             }
-            return ToolOutput(structured: TextTable.page("nodes", items, list),
-                              text: TextTable.render(["NAME", "READY", "ROLES", "VERSION", "CPU", "MEMORY"], items.map { n in
-                                  [n["name"].stringValue ?? "", n["ready"].boolValue == true ? "Ready" : "NotReady",
-                                   (n["roles"].arrayValue ?? []).compactMap(\.stringValue).joined(separator: ","),
-                                   n["kubeletVersion"].stringValue ?? "", n["allocatable"]["cpu"].stringValue ?? "",
-                                   n["allocatable"]["memory"].stringValue ?? ""]
-                              }) + TextTable.footer(list))
+            return .table("nodes", items, list, columns: ["NAME": "name", "STATUS": "status", "ROLES": "roles",
+                                                          "VERSION": "kubeletVersion", "CPU": "cpu", "MEMORY": "memory"])
         }
     }
 
@@ -97,8 +84,7 @@ struct ClusterTools: MCPToolGroup {
             description: "CPU and memory use of nodes (metrics.k8s.io), like 'kubectl top nodes'.",
             inputSchema: InputSchema.object(["limit": InputSchema.limit, "continue": InputSchema.continueToken])
         ) { call in
-            let (limit, token) = try call.arguments.page()
-            let list = try await call.cluster.list(.nodeMetrics, namespace: nil, options: ListOptions(limit: limit, continueToken: token))
+            let list = try await call.listPage(.nodeMetrics, namespace: nil)
             let rows = list.items.map { Usage.row($0, usages: [$0["usage"]]) }
             return ToolOutput(structured: TextTable.page("nodes", rows, list), text: Usage.text(rows, namespaced: false) + TextTable.footer(list))
         }

@@ -38,18 +38,9 @@ struct PodTools: MCPToolGroup {
                 "limit": InputSchema.limit, "continue": InputSchema.continueToken,
             ])
         ) { call in
-            let (limit, token) = try call.arguments.page()
-            let namespace = try call.namespaceOrAll()
-            let list = try await call.cluster.list(.pods, namespace: namespace, options: ListOptions(
-                labelSelector: try call.arguments.labelSelector(), limit: limit, continueToken: token))
-            let pods = list.items.map(Self.summary)
-            let rows = pods.map { p in
-                [p["namespace"].stringValue ?? "", p["name"].stringValue ?? "", p["ready"].stringValue ?? "",
-                 p["status"].stringValue ?? "", "\(p["restarts"].intValue ?? 0)", p["node"].stringValue ?? ""]
-            }
-            return ToolOutput(structured: TextTable.page("pods", pods, list),
-                              text: TextTable.render(["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "NODE"], rows)
-                                + TextTable.footer(list))
+            let list = try await call.listPage(.pods, namespace: try call.namespaceOrAll())
+            return .table("pods", list.items.map(Self.summary), list, columns: [
+                "NAMESPACE": "namespace", "NAME": "name", "READY": "ready", "STATUS": "status", "RESTARTS": "restarts", "NODE": "node"])
         }
     }
 
@@ -107,9 +98,7 @@ struct PodTools: MCPToolGroup {
                 "limit": InputSchema.limit, "continue": InputSchema.continueToken,
             ])
         ) { call in
-            let (limit, token) = try call.arguments.page()
-            let list = try await call.cluster.list(.podMetrics, namespace: try call.namespaceOrAll(), options: ListOptions(
-                labelSelector: try call.arguments.labelSelector(), limit: limit, continueToken: token))
+            let list = try await call.listPage(.podMetrics, namespace: try call.namespaceOrAll())
             let rows: [JSONValue] = list.items.map { item in
                 Usage.row(item, usages: (item["containers"].arrayValue ?? []).map { $0["usage"] })
             }

@@ -23,10 +23,8 @@ struct ResourceTools: MCPToolGroup {
             ], required: ["kind"])
         ) { call in
             let resource = try await call.cluster.resolve(try call.arguments.requiredString("kind"))
-            let (limit, token) = try call.arguments.page()
-            let list = try await call.cluster.list(resource, namespace: try call.namespaceOrAll(), options: ListOptions(
-                labelSelector: try call.arguments.labelSelector(), fieldSelector: try call.arguments.string("fieldSelector"),
-                limit: limit, continueToken: token))
+            let list = try await call.listPage(resource, namespace: try call.namespaceOrAll(),
+                                               fieldSelector: try call.arguments.string("fieldSelector"))
             let items: [JSONValue] = list.items.map { item in
                 ["name": item["metadata"]["name"], "namespace": item["metadata"]["namespace"],
                  "created": item["metadata"]["creationTimestamp"], "labels": item["metadata"]["labels"]]

@@ -35,14 +35,9 @@ struct RolloutTools: MCPToolGroup {
             inputSchema: InputSchema.object(["namespace": InputSchema.namespaceOrAll, "limit": InputSchema.limit,
                                              "continue": InputSchema.continueToken])
         ) { call in
-            let (limit, token) = try call.arguments.page()
-            let list = try await call.cluster.list(Self.rollouts, namespace: try call.namespaceOrAll(),
-                                                   options: ListOptions(limit: limit, continueToken: token))
-            let items = list.items.map(Self.summary)
-            return ToolOutput(structured: TextTable.page("rollouts", items, list),
-                              text: TextTable.render(["NAMESPACE", "NAME", "PHASE", "ACTIVE", "READY", "MESSAGE"], items.map { r in
-                                  ["namespace", "name", "phase", "activeColor", "ready", "message"].map { r[$0].stringValue ?? "" }
-                              }) + TextTable.footer(list))
+            let list = try await call.listPage(Self.rollouts, namespace: try call.namespaceOrAll())
+            return .table("rollouts", list.items.map(Self.summary), list, columns: [
+                "NAMESPACE": "namespace", "NAME": "name", "PHASE": "phase", "ACTIVE": "activeColor", "READY": "ready", "MESSAGE": "message"])
         }
     }
 

@@ -119,8 +119,9 @@ final class MCPCluster: Sendable {
         return try sim.serviceAccountToken(namespace: namespace, name: "agent")
     }
 
-    /// Runs the Python client script with `config`; returns its JSON report.
-    func runPythonClient(_ config: JSONValue) async throws -> JSONValue {
+    /// Runs the Python client script with `config`; returns its JSON report, and its standard
+    /// error (where a stdio server's log goes).
+    func runPythonClient(_ config: JSONValue) async throws -> (report: JSONValue, log: String) {
         var full = config
         full["namespace"] = .string(namespace)
         full["pod"] = .string(pod)
@@ -129,7 +130,7 @@ final class MCPCluster: Sendable {
         full["secrets"] = [.string(Self.password), .string(Self.apiKey)]
         let result = try await ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", Self.script, full.serialized()])
         try #require(result.status == 0, "the Python MCP client's checks: \(result.stderr.suffix(3000))")
-        return try JSONValue(parsing: Array(result.stdout.utf8))
+        return (try JSONValue(parsing: Array(result.stdout.utf8)), result.stderr)
     }
 
     func stop() async { await sim.stop() }
