@@ -1,5 +1,6 @@
 import Foundation
 import KubeClient
+import Logging
 import MCPServer
 #if canImport(Glibc)
 import Glibc
@@ -26,7 +27,7 @@ enum MCPBench {
             let page = try await client.list(.pods, namespace: namespace, options: ListOptions(limit: 1))
             return (page.remainingItemCount ?? 0) + page.items.count >= pods
         }
-        let server = OpsMCPServer(serverClient: client, options: MCPServerOptions())
+        let server = OpsMCPServer(serverClient: client, options: MCPServerOptions(), logger: quiet)
         let identity = CallerIdentity(name: "bench", client: client)
         var firstPage: [Double] = []
         for _ in 0..<30 {
@@ -44,6 +45,13 @@ enum MCPBench {
     }
 
     static let smallNamespace = "mcp-bench-small"
+
+    /// The server's per-call log lines (info) would measure stderr, not the server.
+    static var quiet: Logger {
+        var logger = Logger(label: "opsagent.mcp.bench")
+        logger.logLevel = .warning
+        return logger
+    }
 
     static func deploy(_ client: KubernetesClient, namespace: String, replicas: Int) async throws {
         _ = try await client.create(.namespaces, ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(namespace)]])
@@ -103,7 +111,8 @@ enum MCPBench {
     /// for 10 s over its own connection; the latency of every call, ms.
     static func httpSessions(client: KubernetesClient, kubeconfig: String) async throws -> [Double] {
         let token = try adminToken(kubeconfig)
-        let endpoint = MCPHTTPEndpoint(server: OpsMCPServer(serverClient: client, options: MCPServerOptions()), serverClient: client)
+        let endpoint = MCPHTTPEndpoint(server: OpsMCPServer(serverClient: client, options: MCPServerOptions(), logger: quiet),
+                                       serverClient: client, logger: quiet)
         let bound = AsyncStream<Int>.makeStream()
         let serving = Task { try await endpoint.run(host: "127.0.0.1", port: 0, handlingSignals: false) { bound.continuation.yield($0) } }
         defer { serving.cancel() }

@@ -41,7 +41,10 @@ public enum ToolError: Error, Sendable, Equatable {
                 + "'\(resource)' (a Role\(namespace == nil ? "/ClusterRole" : "") and a binding), or use another identity. "
                 + "API server: \(detail)"
         case .denied(let what, let entry):
-            return "\(what) is denied by this MCP server's policy (--denied-resources entry '\(entry)'). "
+            // `Secret:data` would read as a credential to the redactor: the scope is spelled out.
+            let parts = entry.split(separator: ":", maxSplits: 1)
+            let named = parts.count == 2 ? "'\(parts[0])' with scope '\(parts[1])'" : "'\(entry)'"
+            return "\(what) is denied by this MCP server's policy (--denied-resources entry \(named)). "
                 + "Ask the operator running it to change --denied-resources if agents should reach it."
         case .notAllowed(let tool, let flag):
             return "the tool '\(tool)' changes the cluster and this server runs without \(flag); restart it with \(flag) to allow it."
@@ -60,10 +63,12 @@ public enum ToolError: Error, Sendable, Equatable {
         let object = [resource, name].compactMap { $0 }.joined(separator: "/")
         let place = namespace.map { " in namespace \($0)" } ?? ""
         if kube.isNotFound {
-            let hint = name == nil
-                ? "Check the namespace and the resource type (resources_list with a kind such as 'deployments')."
-                : "Check the name and namespace; list them with the matching list tool."
-            return .notFound(what: "\(object)\(place)", hint: hint)
+            guard name != nil else {
+                // A list answered 404: the type itself is not served.
+                return .notFound(what: "the resource type \(resource)", hint: "The cluster does not serve it: install its "
+                                 + "CustomResourceDefinition (opsagent's: opsagent crds | kubectl apply -f -) or check the type's name.")
+            }
+            return .notFound(what: "\(object)\(place)", hint: "Check the name and namespace; list them with the matching list tool.")
         }
         if kube.isForbidden {
             return .forbidden(identity: identity, verb: verb, resource: resource, namespace: namespace,

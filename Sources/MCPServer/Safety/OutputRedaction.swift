@@ -8,6 +8,9 @@ import KubeClient
 struct OutputRedaction {
     var session: RedactionSession
     let redactor: Redactor
+    /// Strings already redacted in this answer (lists repeat namespaces, nodes, phases): the
+    /// session gives a string the same placeholders every time, so the result is reused.
+    private var redacted: [String: String] = [:]
 
     init(redactor: Redactor, sensitiveValues: Set<String>) {
         self.redactor = redactor
@@ -21,7 +24,10 @@ struct OutputRedaction {
     mutating func redact(_ value: JSONValue) -> JSONValue {
         switch value {
         case .string(let text):
-            return .string(session.redact(text))
+            if let known = redacted[text] { return .string(known) }
+            let result = session.redact(text)
+            redacted[text] = result
+            return .string(result)
         case .array(let items):
             return .array(items.map { redact($0) })
         case .object(var fields):
@@ -32,7 +38,9 @@ struct OutputRedaction {
                 for (key, field) in fields where key != "value" { fields[key] = redact(field) }
                 return .object(fields)
             }
-            for (key, field) in fields { fields[key] = redact(field) }
+            // `continue` is the API server's opaque paging token: base64 that the blob detector
+            // would take for a secret, and that must come back intact to read the next page.
+            for (key, field) in fields where key != "continue" { fields[key] = redact(field) }
             return .object(fields)
         default:
             return value
