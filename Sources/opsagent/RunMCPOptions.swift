@@ -22,8 +22,9 @@ struct RunMCPOptions: ParsableArguments {
     @Option(name: .customLong("mcp-http-identity"), help: "impersonate (default) or server.")
     var httpIdentity: MCPServerOptions.HTTPIdentity = .impersonate
 
-    /// Runs `body` (the operator) with the endpoint beside it when `--mcp-http` is set; the
-    /// endpoint stops when the operator does.
+    /// Runs `body` (the operator) with the endpoint beside it when `--mcp-http` is set. On
+    /// SIGTERM/SIGINT both shut down gracefully (each signal source is notified); when the
+    /// operator returns for another reason the endpoint is cancelled.
     func runAlongside(settings: RunSettings, _ body: () async throws -> Void) async throws {
         guard let http, let address = try BindAddressSpec.parse(http) else { return try await body() }
         let options = try MCPSafetyOptions.serverOptions(allowWrite: allowWrite, allowDestructive: allowDestructive,
@@ -34,7 +35,7 @@ struct RunMCPOptions: ParsableArguments {
         let endpoint = MCPHTTPEndpoint(server: OpsMCPServer(serverClient: client, options: options, logger: logger),
                                        serverClient: client, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await endpoint.run(host: address.host, port: address.port, handlingSignals: false) }
+            group.addTask { try await endpoint.run(host: address.host, port: address.port, handlingSignals: true) }
             try await body()
             group.cancelAll()
         }
