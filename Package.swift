@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
     ],
     targets: [
         .systemLibrary(
@@ -167,9 +168,24 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The MCP server: the operator's capabilities as tools for AI agents (stdio and streamable HTTP).
+        .target(
+            name: "MCPServer",
+            dependencies: [
+                "KubeClient", "OpsAPI", "AuditChecks", "Analysis", "HTTPServing", "Controllers", "ConfigGen",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "opsagent",
             dependencies: [
+                "MCPServer",
                 "OperatorKit",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 "KubeClient",
@@ -192,7 +208,7 @@ let package = Package(
         .executableTarget(
             name: "opsagent-bench",
             dependencies: [
-                "Controllers", "OperatorKit", "OpsAPI", "KubeClient", "KubeSim", "AuditChecks",
+                "Controllers", "OperatorKit", "OpsAPI", "KubeClient", "KubeSim", "AuditChecks", "MCPServer",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
@@ -282,6 +298,17 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
+            swiftSettings: strict
+        ),
+        // The MCP server against the embedded cluster, with the official Python MCP SDK as the client.
+        .testTarget(
+            name: "MCPServerTests",
+            dependencies: [
+                "opsagent", "MCPServer", "KubeClient", "KubeSim", "OpsAPI", "AuditChecks", "TestSupport",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Python"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -38,3 +38,8 @@ if [[ "${WITH_TEST_DEPS:-1}" == 1 ]] && ! python3 -c 'import moto.server, flask_
   echo "installing moto[server] (the AWS APIs the Cloud tests and make bench-cloud run against, on loopback)"
   python3 -m pip install --quiet "moto[server]==5.2.1"
 fi
+
+if [[ "${WITH_TEST_DEPS:-1}" == 1 ]] && ! python3 -c 'import mcp' 2>/dev/null; then
+  echo "installing the official Python MCP SDK (the MCP server's end-to-end tests use it as the client)"
+  python3 -m pip install --quiet "mcp==2.3.0"
+fi

@@ -26,13 +26,12 @@ struct AuditRun: AsyncParsableCommand {
     func run() async throws {
         let client = try cluster.makeClient()
         let ns = namespace ?? client.defaultNamespace
-        let token = KubeTimestamp.format(Date(), fractionalDigits: 6)
-        let patch: JSONValue = ["metadata": ["annotations": [.init(stringLiteral: SecurityAudit.runAnnotation): .string(token)]]]
+        let request = OperationRequest(annotation: SecurityAudit.runAnnotation)
         do {
-            _ = try await client.patch(SecurityAudit.groupVersionResource, name: name, namespace: ns, type: .merge, body: patch)
+            try await request.send(with: client, to: SecurityAudit.groupVersionResource, name: name, namespace: ns)
         } catch let error as KubeError where error.isNotFound {
             throw ValidationError("securityaudit \(ns)/\(name) not found")
         }
-        print("securityaudit.opsagent.dev/\(name) run requested (\(SecurityAudit.runAnnotation)=\(token))")
+        print("securityaudit.opsagent.dev/\(name) run requested (\(SecurityAudit.runAnnotation)=\(request.token))")
     }
 }

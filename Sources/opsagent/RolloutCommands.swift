@@ -18,14 +18,13 @@ struct RolloutTarget: ParsableArguments {
     func request(_ operation: BlueGreenOperation) async throws {
         let client = try cluster.makeClient()
         let ns = namespace ?? client.defaultNamespace
-        let token = KubeTimestamp.format(Date(), fractionalDigits: 6)
-        let patch: JSONValue = ["metadata": ["annotations": [.init(stringLiteral: operation.annotation): .string(token)]]]
+        let request = OperationRequest(annotation: operation.annotation)
         do {
-            _ = try await client.patch(BlueGreenDeployment.groupVersionResource, name: name, namespace: ns, type: .merge, body: patch)
+            try await request.send(with: client, to: BlueGreenDeployment.groupVersionResource, name: name, namespace: ns)
         } catch let error as KubeError where error.isNotFound {
             throw ValidationError("bluegreendeployment \(ns)/\(name) not found")
         }
-        print("bluegreendeployment.opsagent.dev/\(name) \(operation.rawValue) requested (\(operation.annotation)=\(token))")
+        print("bluegreendeployment.opsagent.dev/\(name) \(operation.rawValue) requested (\(operation.annotation)=\(request.token))")
     }
 }
 

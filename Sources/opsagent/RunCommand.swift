@@ -95,6 +95,8 @@ struct Run: AsyncParsableCommand {
     @Option(help: "The GCP project; turns GCP on (overrides the ConfigMap).")
     var gcpProject: String?
 
+    @OptionGroup(title: "MCP server") var mcp: RunMCPOptions
+
     func run() async throws {
         var flags = RunSettings.Flags()
         flags.kubeconfig = kubeconfig
@@ -132,6 +134,6 @@ struct Run: AsyncParsableCommand {
             cloudConfigMap: cloudConfigmap ?? environment["OPSAGENT_CLOUD_CONFIGMAP"],
             cloudFlags: ["aws.region": awsRegion, "aws.endpointURL": awsEndpointURL, "aws.profile": awsProfile, "gcp.project": gcpProject])
         let process = try await assembly.makeProcess(registry: registry)
-        try await process.run()
+        try await mcp.runAlongside(settings: settings) { try await process.run() }
     }
 }

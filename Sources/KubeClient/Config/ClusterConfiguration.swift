@@ -26,6 +26,10 @@ public struct ClusterConfiguration: Sendable {
     /// Where this configuration came from, for messages: a kubeconfig path and context, or
     /// `in-cluster`.
     public var source: String
+    /// Who requests act as, when not the credential's own user: sent as `Impersonate-User`,
+    /// `Impersonate-Group` and `Impersonate-Uid` headers (the credential's user needs the
+    /// `impersonate` verb on users, groups and uids).
+    public var impersonation: Impersonation? = nil
 
     public init(
         server: String, tls: TLSConfiguration = TLSConfiguration(), credential: Credential = .none,

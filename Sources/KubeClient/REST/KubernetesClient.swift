@@ -211,6 +211,9 @@ public final class KubernetesClient: Sendable {
         if configuration.disableCompression { headers.add("Accept-Encoding", "identity") }
         if body != nil, let contentType { headers.add("Content-Type", contentType) }
         if let auth = resolved.authorizationHeader { headers.add("Authorization", auth) }
+        if let impersonation = configuration.impersonation {
+            for (name, value) in impersonation.headers { headers.add(name, value) }
+        }
         var tls = configuration.tls
         if let cert = resolved.clientCertificatePEM, let key = resolved.clientKeyPEM {
             tls.clientCertificatePEM = cert
