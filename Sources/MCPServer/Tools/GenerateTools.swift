@@ -25,7 +25,7 @@ struct GenerateTools: MCPToolGroup {
             let manifests: GeneratedManifests
             do {
                 manifests = try ManifestGenerator().generate(document: document)
-            } catch {
+            } catch let error as InvalidRequirements {
                 let problems = error.issues.map { "requirements.\($0.field): \($0.problem) (\($0.hint))" }
                 throw ToolError.invalidArgument(name: "requirements", problem: problems.joined(separator: "; "))
             }
