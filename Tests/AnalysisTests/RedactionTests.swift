@@ -132,6 +132,16 @@ struct RedactionTests {
         #expect(redacted.contains("[REDACTED:"))
     }
 
+    @Test func settingsNamedLikeCredentialsKeepTheirBooleans() {
+        var session = Redactor.builtin.session()
+        let yaml = "automountServiceAccountToken: false\nenableTokenAuth=true\npassword: null\ntoken: falsehood-9f8e7d"
+        let text = session.redact(yaml)
+        #expect(text.contains("automountServiceAccountToken: false"), "\(text)")
+        #expect(text.contains("enableTokenAuth=true"), "\(text)")
+        #expect(text.contains("password: null"), "\(text)")
+        #expect(!text.contains("falsehood-9f8e7d"), "a value that only starts like a boolean is still hidden: \(text)")
+    }
+
     @Test(arguments: ["RSA PRIVATE KEY", "EC PRIVATE KEY", "OPENSSH PRIVATE KEY", "PRIVATE KEY", "ENCRYPTED PRIVATE KEY"])
     func privateKeysOfEveryPEMKindAreRemoved(kind: String) {
         var session = Redactor.builtin.session()

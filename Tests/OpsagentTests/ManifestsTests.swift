@@ -71,11 +71,19 @@ struct ManifestsTests {
         let limit = try Quantity(parsing: try #require(resources["limits"]["memory"].stringValue)).doubleValue
         let request = try Quantity(parsing: try #require(resources["requests"]["memory"].stringValue)).doubleValue
         let results = repositoryRoot.appendingPathComponent("bench/results")
-        let latest = try #require(try FileManager.default.contentsOfDirectory(atPath: results.path)
-            .filter { $0.hasSuffix(".json") }.sorted().last, "no benchmark results in bench/results")
-        let report = try JSONValue(parsing: Array(try Data(contentsOf: results.appendingPathComponent(latest))))
-        let cached = try #require(report["summary"]["cached_rollouts"]["max"].doubleValue)
-        let rss = try #require(report["summary"]["rss_cached_mib"]["max"].doubleValue) * 1_048_576
+        // The newest results that measured BlueGreen (`make bench --only …` files may hold
+        // other scenarios only): the scenario layout, or the earlier single-scenario one.
+        var measured: (file: String, summary: JSONValue)?
+        for file in try FileManager.default.contentsOfDirectory(atPath: results.path)
+            .filter({ $0.hasSuffix(".json") }).sorted().reversed() {
+            let report = try JSONValue(parsing: Array(try Data(contentsOf: results.appendingPathComponent(file))))
+            let summary = report["scenarios"]["bluegreen"]["summary"] == .null
+                ? report["summary"] : report["scenarios"]["bluegreen"]["summary"]
+            if summary["cached_rollouts"] != .null { measured = (file, summary); break }
+        }
+        let (latest, summary) = try #require(measured, "no BlueGreen benchmark results in bench/results")
+        let cached = try #require(summary["cached_rollouts"]["max"].doubleValue)
+        let rss = try #require(summary["rss_cached_mib"]["max"].doubleValue) * 1_048_576
         #expect(cached >= 10_000, "the documented scale is 10,000 rollouts; \(latest) measured \(cached)")
         #expect(limit >= rss * 1.25, "limit \(limit / 1_048_576) MiB leaves under 25 % headroom over \(rss / 1_048_576) MiB (\(latest))")
         #expect(request >= rss, "the request covers the measured footprint")

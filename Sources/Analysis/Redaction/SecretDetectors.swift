@@ -46,7 +46,10 @@ enum SecretDetectors {
                  pattern: #"[A-Za-z][A-Za-z0-9+.-]*://[^:/\s@]+:([^@\s/]+)@"#,
                  group: 1),
         Detector(category: "credential",
-                 pattern: #"(?i)(?<![A-Za-z0-9])"# + textFieldNames + #"["']?\s*[:=]\s*["']?([^\s"',;&)}\]]+)"#,
+                 // A boolean or null after the name (`automountServiceAccountToken: false`) is a
+                 // setting, not a credential, and stays readable.
+                 pattern: #"(?i)(?<![A-Za-z0-9])"# + textFieldNames
+                     + #"["']?\s*[:=]\s*["']?(?!(?:true|false|null)(?![^\s"',;&)}\]]))([^\s"',;&)}\]]+)"#,
                  group: 1),
         Detector(category: "opaque-blob",
                  pattern: #"(?m)^\s*([A-Za-z0-9+/]{40,}={0,2})\s*$"#,
