@@ -21,6 +21,9 @@ public enum SecurityAuditController: OperatorController {
         resource: GroupVersionResource(group: "aquasecurity.github.io", version: "v1alpha1", resource: "vulnerabilityreports"),
         kind: "VulnerabilityReport")
 
+    /// What the cache keeps of a SecurityReport: what ``RunHistory`` and the part names need.
+    static let reportIdentity = ObjectTransform.keeping(["report.runID", "report.auditedAt", "report.part", "report.parts"])
+
     /// The kinds every audit reads, from the caches.
     static let audited: [ResourceDescriptor] = [
         ResourceDescriptor(resource: .pods, kind: "Pod"),
@@ -43,6 +46,9 @@ public enum SecurityAuditController: OperatorController {
 
     @discardableResult
     public static func register(in context: OperatorContext) throws -> Controller {
+        // The controller finds its reports (by owner, run and start) but never reads their
+        // findings: the cache keeps a report's identity, not its megabyte of findings.
+        try context.cache.setTransform(reportIdentity, for: reports)
         for kind in audited + [crds] { _ = context.cache.informer(for: kind) }
         let metrics = AuditMetrics(factory: context.manager.metricsFactory)
         return try context.manager.addController(

@@ -12,6 +12,7 @@ import NIOConcurrencyHelpers
 public final class InformerCache: Sendable {
     private struct State {
         var informers: [ResourceDescriptor: SharedInformer] = [:]
+        var transforms: [ResourceDescriptor: ObjectTransform] = [:]
         var started = false
     }
 
@@ -45,7 +46,8 @@ public final class InformerCache: Sendable {
             if let existing = state.informers[resource] { return (existing, false) }
             let informer = SharedInformer(
                 configuration: SharedInformer.Configuration(
-                    resource: resource.resource, scope: resource.namespaced ? scope : .all, resyncPeriod: resyncPeriod),
+                    resource: resource.resource, scope: resource.namespaced ? scope : .all, resyncPeriod: resyncPeriod,
+                    transform: state.transforms[resource]),
                 api: api, clock: clock,
                 metrics: InformerMetrics(resource: resource.resource.groupResource, factory: metricsFactory),
                 logger: logger)
@@ -54,6 +56,25 @@ public final class InformerCache: Sendable {
         }
         if created { newInformersContinuation.yield(informer) }
         return informer
+    }
+
+    /// Sets what the informer of `resource` keeps of each object (see ``ObjectTransform``).
+    ///
+    /// - Throws: ``TransformAfterInformerCreated`` when the informer already exists (a
+    ///   controller registered earlier watches or read it): its cache may already hold whole
+    ///   objects, and other readers may rely on them. Setting the transform it already has
+    ///   (same ``ObjectTransform/name``) is allowed.
+    public func setTransform(_ transform: ObjectTransform, for resource: ResourceDescriptor) throws {
+        try state.withLockedValue { state in
+            if state.informers[resource] != nil {
+                // Setting the same transform again (a controller registered twice) is no change.
+                guard state.transforms[resource]?.name == transform.name else {
+                    throw TransformAfterInformerCreated(resource: resource.description)
+                }
+                return
+            }
+            state.transforms[resource] = transform
+        }
     }
 
     /// The informers created so far.

@@ -21,11 +21,13 @@ public final class SharedInformer: Sendable {
         public var resyncPeriod: Duration?
         public var pageSize: Int
         public var backoff: Backoff
+        /// What the cache keeps of each object (see ``ObjectTransform``); nil keeps it whole.
+        public var transform: ObjectTransform?
 
         public init(
             resource: GroupVersionResource, scope: NamespaceScope = .all, labelSelector: String? = nil,
             fieldSelector: String? = nil, indexers: [Indexer] = [.namespace, .ownerUID], resyncPeriod: Duration? = nil,
-            pageSize: Int = 500, backoff: Backoff = .watchRestart
+            pageSize: Int = 500, backoff: Backoff = .watchRestart, transform: ObjectTransform? = nil
         ) {
             self.resource = resource
             self.scope = scope
@@ -35,6 +37,7 @@ public final class SharedInformer: Sendable {
             self.resyncPeriod = resyncPeriod
             self.pageSize = pageSize
             self.backoff = backoff
+            self.transform = transform
         }
     }
 
@@ -53,7 +56,7 @@ public final class SharedInformer: Sendable {
         self.clock = clock
         let cache = ObjectCache(indexers: configuration.indexers)
         self.cache = cache
-        let dispatcher = Dispatcher(cache: cache)
+        let dispatcher = Dispatcher(cache: cache, transform: configuration.transform)
         self.dispatcher = dispatcher
         reflectors = configuration.scope.watchNamespaces.map { namespace in
             Reflector(
@@ -132,11 +135,15 @@ extension SharedInformer {
         }
 
         private let cache: ObjectCache
+        private let transform: ObjectTransform?
         /// Held while a change is applied and delivered, so deliveries never interleave.
         private let delivery = NIOLock()
         private let handlers = NIOLockedValueBox(Handlers())
 
-        init(cache: ObjectCache) { self.cache = cache }
+        init(cache: ObjectCache, transform: ObjectTransform?) {
+            self.cache = cache
+            self.transform = transform
+        }
 
         func add(_ handler: @escaping InformerEventHandler) -> HandlerRegistration {
             let id = delivery.withLock {
@@ -154,14 +161,17 @@ extension SharedInformer {
         }
 
         func replace(with items: [JSONValue], inNamespace namespace: String?) {
+            let items = transform.map { items.map($0.callAsFunction) } ?? items
             delivery.withLock {
                 deliver(cache.replace(with: items, inNamespace: namespace))
             }
         }
 
         func apply(_ event: WatchEvent) {
+            guard var object = event.object else { return }
+            if let transform { object = transform(object) }
             delivery.withLock {
-                guard let object = event.object, let key = ObjectKey(of: object) else { return }
+                guard let key = ObjectKey(of: object) else { return }
                 switch event {
                 case .added, .modified:
                     if let old = cache.upsert(object, key: key) {
