@@ -57,7 +57,9 @@ struct WorkflowBench {
         defer { child.stop() }
         let configuration = try ClusterConfiguration.load(kubeconfigPath: child.kubeconfig)
         let client = KubernetesClient(configuration: configuration, transport: CurlTransport(maxConnectionsPerHost: 64))
-        for crd in [OpsWorkflow.definition, OpsWorkflowRun.definition] {
+        // Every opsagent CRD: the workflow controllers read rollouts and AlertRules too, and the
+        // manager is ready only once each of its informers has listed.
+        for crd in OpsAPI.customResourceDefinitions {
             _ = try await client.create(.customResourceDefinitions, crd.json)
             try await until("the \(crd.kind) CRD is served", seconds: 30) { (try? await client.list(crd.resource, namespace: nil)) != nil }
         }

@@ -241,7 +241,10 @@ struct AuditRun {
 
     // MARK: - Report
 
-    func report(now: Date) -> AuditReport {
+    /// The report, built from the findings without copying them: they are moved out of
+    /// the run, waived ones partitioned to the end in place, and both halves sorted in place
+    /// (a large audit holds one array of findings, not three).
+    mutating func report(now: Date) -> AuditReport {
         let waivers = policy.exceptions
         var statuses = waivers.enumerated().map { index, waiver in
             WaiverStatus(
@@ -249,19 +252,22 @@ struct AuditRun {
                 expired: waiver.isExpired(at: now), matchedFindings: 0)
         }
         let matchers = waivers.map(WaiverMatcher.init)
-        var open: [Finding] = []
-        var waived: [Finding] = []
-        open.reserveCapacity(findings.count)
-        for finding in findings {
+        var all: [Finding] = []
+        swap(&all, &findings)
+        let firstWaived = all.partition { finding in
             var hidden = false
             for (index, matcher) in matchers.enumerated() where matcher.covers(finding) {
                 statuses[index].matchedFindings += 1
                 if !statuses[index].expired { hidden = true }
             }
-            if hidden { waived.append(finding) } else { open.append(finding) }
+            return hidden
         }
-        open = open.sortedForReport()
-        waived = waived.sortedForReport()
+        var waived = Array(all[firstWaived...])
+        all.removeSubrange(firstWaived...)
+        var open = all
+        all = []
+        open.sortForReport()
+        waived.sortForReport()
         let failed = policy.failOn.map { threshold in open.contains { $0.severity >= threshold } } ?? false
         return AuditReport(
             findings: open, waivedFindings: waived, counts: SeverityCounts(open),

@@ -47,27 +47,16 @@ extension Finding {
 }
 
 extension Array where Element == Finding {
-    /// The findings in ``Finding/reportOrder(_:_:)``.
-    ///
-    /// Sorts positions rather than findings, so a large report moves integers while it
-    /// sorts and copies each finding once.
-    func sortedForReport() -> [Finding] {
-        let order = withUnsafeBufferPointer { buffer -> [Int] in
-            guard let base = buffer.baseAddress else { return [] }
-            // Field by field through the pointer: no finding is copied to be compared.
-            return buffer.indices.sorted { i, j in
-                let a = base + i
-                let b = base + j
-                if a.pointee.severity != b.pointee.severity { return a.pointee.severity > b.pointee.severity }
-                if a.pointee.checkID != b.pointee.checkID { return a.pointee.checkID < b.pointee.checkID }
-                if a.pointee.object.namespace != b.pointee.object.namespace {
-                    return a.pointee.object.namespace < b.pointee.object.namespace
-                }
-                if a.pointee.object.kind != b.pointee.object.kind { return a.pointee.object.kind < b.pointee.object.kind }
-                if a.pointee.object.name != b.pointee.object.name { return a.pointee.object.name < b.pointee.object.name }
-                return Finding.reportOrder(a.pointee, b.pointee)
-            }
+    /// Sorts the findings into ``Finding/reportOrder(_:_:)`` in place: the cheap fields
+    /// first, without copying a finding to compare it.
+    mutating func sortForReport() {
+        sort { a, b in
+            if a.severity != b.severity { return a.severity > b.severity }
+            if a.checkID != b.checkID { return a.checkID < b.checkID }
+            if a.object.namespace != b.object.namespace { return a.object.namespace < b.object.namespace }
+            if a.object.kind != b.object.kind { return a.object.kind < b.object.kind }
+            if a.object.name != b.object.name { return a.object.name < b.object.name }
+            return Finding.reportOrder(a, b)
         }
-        return order.map { self[$0] }
     }
 }
