@@ -9,9 +9,9 @@ import TestSupport
 /// project) naming the `cloud-credentials` Secret that holds planted credentials — an AWS
 /// secret key and session token, and the fake's service-account key.
 final class CloudFixture: Sendable {
-    static let awsAccessKey = "AKIAPLANTED0123456789"
-    static let awsSecret = "Planted/AWS+secretKey0123456789abcdefGHIJ"
-    static let sessionToken = "PlantedSessionToken//FwoGZXIvYXdzEJr7example0123456789"
+    /// The AWS credentials the Secret holds: `[access key id, secret key, session token]`.
+    static let planted = ["AKIAPLANTED0123456789", "Planted/AWS+secretKey0123456789abcdefGHIJ",
+                          "PlantedSessionToken//FwoGZXIvYXdzEJr7example0123456789"]
     static let configMap = "opsagent-cloud"
 
     let moto: MotoServer
@@ -67,8 +67,8 @@ final class CloudFixture: Sendable {
         let encoded = { (bytes: [UInt8]) in JSONValue.string(Data(bytes).base64EncodedString()) }
         _ = try await client.create(.secrets, [
             "apiVersion": "v1", "kind": "Secret", "metadata": ["name": "cloud-credentials"],
-            "data": ["aws_access_key_id": encoded(Array(Self.awsAccessKey.utf8)), "aws_secret_access_key": encoded(Array(Self.awsSecret.utf8)),
-                     "aws_session_token": encoded(Array(Self.sessionToken.utf8)), "gcp-service-account.json": encoded(gcp.keyJSON)],
+            "data": ["aws_access_key_id": encoded(Array(Self.planted[0].utf8)), "aws_secret_access_key": encoded(Array(Self.planted[1].utf8)),
+                     "aws_session_token": encoded(Array(Self.planted[2].utf8)), "gcp-service-account.json": encoded(gcp.keyJSON)],
         ], namespace: namespace)
         _ = try await client.create(.configmaps, [
             "apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": .string(Self.configMap)],
@@ -82,7 +82,7 @@ final class CloudFixture: Sendable {
     /// session token, each line of the GCP private key, and every access token the fake issued.
     var credentials: [String] {
         let pem = gcp.key.pkcs8PEMRepresentation.split(whereSeparator: \.isNewline).filter { !$0.hasPrefix("-----") }.map(String.init)
-        return [Self.awsSecret, Self.sessionToken] + pem + gcp.state.withLock { Array($0.issued) }
+        return Array(Self.planted.dropFirst()) + pem + gcp.state.withLock { Array($0.issued) }
     }
 
     /// The credentials (and their base64 forms) found in `text`.
