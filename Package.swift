@@ -138,7 +138,9 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "KubeClient", "HTTPServing", "Analysis",
+                "KubeClient", "HTTPServing", "Analysis", "Cloud",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -172,7 +174,7 @@ let package = Package(
         .target(
             name: "MCPServer",
             dependencies: [
-                "KubeClient", "OpsAPI", "AuditChecks", "Analysis", "HTTPServing", "Controllers", "ConfigGen",
+                "KubeClient", "OpsAPI", "AuditChecks", "Analysis", "HTTPServing", "Controllers", "ConfigGen", "Cloud",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -13,8 +13,8 @@ public final class CloudClients: Sendable {
     /// The oldest EKS version in standard support, for the posture checks.
     public let eksMinimumVersion: String
     private let transport: any HTTPTransport
-    private let awsClients = Mutex<[String: AWSClient]>([:])
-    private let gcpClient = Mutex<GCPClient?>(nil)
+    let awsClients = Mutex<[String: AWSClient]>([:])
+    let gcpClient = Mutex<GCPClient?>(nil)
 
     public init(aws: AWSSettings?, gcp: GCPSettings?, transport: any HTTPTransport = CurlTransport.shared,
                 retry: RetryPolicy = RetryPolicy(), eksMinimumVersion: String = "1.30") {

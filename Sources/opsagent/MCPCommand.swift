@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cloud
 import Foundation
 import KubeClient
 import Logging
@@ -14,7 +15,8 @@ struct MCPCommand: AsyncParsableCommand {
         abstract: "Serve MCP tools for Kubernetes operations: over stdio by default, or streamable HTTP with --http.",
         discussion: """
             Read-only unless --allow-write (and --allow-destructive for deletions). Secret values are never \
-            returned. Logs go to standard error; over stdio, standard output carries only the protocol.
+            returned. The AWS and GCP tools are offered when that cloud is configured (--aws-region, --gcp-project, \
+            --cloud-configmap, as opsagent run). Logs go to standard error; over stdio, standard output carries only the protocol.
             """)
 
     @Option(help: "Serve streamable HTTP at /mcp on this address (:8090, HOST:PORT) instead of stdio.")
@@ -24,6 +26,8 @@ struct MCPCommand: AsyncParsableCommand {
 
     @OptionGroup var cluster: ClusterOptions
 
+    @OptionGroup(title: "Clouds (the AWS and GCP tools)") var cloud: CloudOptions
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error (default info).")
     var logLevel: String = "info"
 
@@ -32,7 +36,8 @@ struct MCPCommand: AsyncParsableCommand {
         OperatorLogging.bootstrap(format: .auto, level: level)
         let logger = Logger(label: "opsagent.mcp")
         let client = try cluster.makeClient()
-        let server = OpsMCPServer(serverClient: client, options: try safety.serverOptions(), logger: logger)
+        let clouds = try await cloud.makeClients(client: client, environment: ProcessInfo.processInfo.environment, logger: logger)
+        let server = OpsMCPServer(serverClient: client, options: try safety.serverOptions(), cloud: clouds, logger: logger)
         if let http {
             guard let address = try BindAddressSpec.parse(http) else { throw ValidationError("--http: give an address such as :8090") }
             try await MCPHTTPEndpoint(server: server, serverClient: client, logger: logger).run(host: address.host, port: address.port)

@@ -80,20 +80,7 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default info).")
     var logLevel: String?
 
-    @Option(help: "A ConfigMap (namespace/name) with the cloud configuration: aws.region, gcp.project, endpoints, secretName (env OPSAGENT_CLOUD_CONFIGMAP).")
-    var cloudConfigmap: String?
-
-    @Option(help: "The AWS region; turns AWS on (overrides the ConfigMap; default AWS_REGION).")
-    var awsRegion: String?
-
-    @Option(help: "An endpoint for every AWS service: moto, LocalStack, a VPC endpoint (overrides the ConfigMap and AWS_ENDPOINT_URL).")
-    var awsEndpointURL: String?
-
-    @Option(help: "The profile of the shared AWS config files (default AWS_PROFILE).")
-    var awsProfile: String?
-
-    @Option(help: "The GCP project; turns GCP on (overrides the ConfigMap).")
-    var gcpProject: String?
+    @OptionGroup(title: "Clouds") var cloud: CloudOptions
 
     @OptionGroup(title: "MCP server") var mcp: RunMCPOptions
 
@@ -131,9 +118,8 @@ struct Run: AsyncParsableCommand {
             analysisOverrides: ["provider": analysisProvider, "model": analysisModel, "baseURL": analysisBaseURL]
                 .compactMapValues { $0 },
             environment: environment,
-            cloudConfigMap: cloudConfigmap ?? environment["OPSAGENT_CLOUD_CONFIGMAP"],
-            cloudFlags: ["aws.region": awsRegion, "aws.endpointURL": awsEndpointURL, "aws.profile": awsProfile, "gcp.project": gcpProject])
+            cloudConfigMap: cloud.configMap(environment: environment), cloudFlags: cloud.flags)
         let process = try await assembly.makeProcess(registry: registry)
-        try await mcp.runAlongside(settings: settings) { try await process.run() }
+        try await mcp.runAlongside(settings: settings, cloud: cloud, environment: environment) { try await process.run() }
     }
 }

@@ -66,13 +66,8 @@ struct AWSMotoTests {
         let moto = try await MotoServer.start()
         defer { moto.stop() }
         let aws = try motoClient(moto, region: "eu-west-1")
-        for name in ["prod", "staging"] {
-            _ = try await aws.json(.eks, operation: "CreateCluster", method: "POST", path: "/clusters", body: [
-                "name": .string(name), "version": "1.29", "roleArn": "arn:aws:iam::123456789012:role/eks",
-                "resourcesVpcConfig": ["subnetIds": ["subnet-1"], "endpointPublicAccess": true, "publicAccessCidrs": ["0.0.0.0/0"]],
-                "logging": ["clusterLogging": [["types": ["api", "audit"], "enabled": .bool(name == "prod")]]],
-            ])
-        }
+        try await aws.createEKSCluster("prod", publicCIDRs: ["0.0.0.0/0"], logging: ["api", "audit"])
+        try await aws.createEKSCluster("staging", publicCIDRs: ["0.0.0.0/0"])
         let before = aws.requestsSent
         let names = try await aws.eks.listClusters(pageSize: 1)
         #expect(Set(names) == ["prod", "staging"])

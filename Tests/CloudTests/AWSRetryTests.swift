@@ -3,6 +3,7 @@ import Foundation
 import KubeClient
 import Synchronization
 import Testing
+import TestSupport
 
 /// Throttling backs off and retries; expired credentials are fetched again once.
 struct AWSRetryTests {

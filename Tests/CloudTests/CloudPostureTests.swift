@@ -44,9 +44,7 @@ struct CloudPostureTests {
         let aws = try clients.aws()
         let loose = try await aws.runInstances(1)
         try await aws.runInstances(1, httpTokens: "required")
-        _ = try await aws.json(.eks, operation: "CreateCluster", method: "POST", path: "/clusters", body: [
-            "name": "prod", "version": "1.29", "roleArn": "arn:aws:iam::123456789012:role/eks", "resourcesVpcConfig": ["subnetIds": ["subnet-1"]],
-        ])
+        try await aws.createEKSCluster("prod")
         let scan = await CloudPostureChecks.scan(clients, eksMinimumVersion: "1.30")
         #expect(scan.errors.isEmpty, "\(scan.errors)")
         #expect(scan.examined == ["EC2Instance": 2, "EKSCluster": 1])

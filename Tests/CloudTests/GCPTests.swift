@@ -2,6 +2,7 @@ import Cloud
 import Foundation
 import KubeClient
 import Testing
+import TestSupport
 
 /// Compute Engine, GKE and Cloud Monitoring against in-process fakes of the documented API.
 struct GCPTests {

@@ -1,4 +1,5 @@
 import Analysis
+import Cloud
 import Controllers
 import Foundation
 import KubeClient
@@ -19,7 +20,7 @@ final class RolloutCluster: Sendable {
     static let shared = SharedRolloutCluster()
 
     static func start(prometheusURL: String? = nil, analyzer: (any Analyzer)? = nil, sim existing: Simulator? = nil,
-                      securityAudits: Bool = false) async throws -> RolloutCluster {
+                      securityAudits: Bool = false, cloud: CloudClients? = nil) async throws -> RolloutCluster {
         let sim: Simulator
         if let existing { sim = existing } else {
             sim = try await Simulator.start(.init(port: 0, workloads: SimulationOptions(timeScale: timeScale)))
@@ -39,8 +40,9 @@ final class RolloutCluster: Sendable {
         try BlueGreenController.register(in: OperatorContext(manager: manager, configuration: .init(
             prometheusURL: prometheusURL, analyzer: analyzer ?? BuiltinAnalyzer())))
         if securityAudits {
-            try SecurityAuditController.register(in: OperatorContext(manager: manager, configuration: .init(
-                analyzer: analyzer ?? BuiltinAnalyzer())))
+            var configuration = OperatorContext.Configuration(analyzer: analyzer ?? BuiltinAnalyzer())
+            configuration.cloud = cloud
+            try SecurityAuditController.register(in: OperatorContext(manager: manager, configuration: configuration))
         }
         let run = Task { try await manager.run() }
         try await eventually("the manager's caches sync") { manager.isReady }

@@ -34,6 +34,9 @@ public actor ExpiringValueCache<Value: Sendable> {
         return fresh
     }
 
+    /// The value kept now, without fetching (nil before the first fetch or after `invalidate`).
+    public var cached: Value? { current }
+
     /// Forgets the value (the service called it expired): the next call fetches.
     public func invalidate() { current = nil }
 }

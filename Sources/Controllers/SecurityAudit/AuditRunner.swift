@@ -78,7 +78,11 @@ struct AuditRunner: Sendable {
         let duration = clock.now - started
         var parts = SecurityReportBody.parts(runID: runID, report: report)
         // The cloud posture section is the run's, not its findings': it goes in the first part.
-        if let cloud, !parts.isEmpty { parts[0].cloud = await CloudPostureStep.run(cloud) }
+        if let cloud, !parts.isEmpty {
+            let posture = await CloudPostureStep.run(cloud)
+            parts[0].cloud = posture
+            for i in parts.indices { parts[i].counts = CloudPostureStep.counts(parts[i].counts, adding: posture) }
+        }
         let analysis = await analyze(report, subject: subject)
         return AuditRunOutcome(report: report, parts: parts, error: nil, duration: duration, analysis: analysis,
                                includedVulnerabilityReports: included)

@@ -22,4 +22,19 @@ enum CloudPostureStep {
         if all.count > maxFindings { errors.append("\(all.count - maxFindings) less severe cloud findings left out to bound the report") }
         return CloudPostureReport(examined: scan.examined, findings: findings, errors: errors)
     }
+
+    /// `counts` with the cloud findings added by severity: the status and the report count
+    /// the cloud's findings with the cluster's (so `failOn` and the printer columns see them).
+    static func counts(_ counts: SeverityCountsStatus, adding cloud: CloudPostureReport?) -> SeverityCountsStatus {
+        var total = counts
+        for finding in cloud?.findings ?? [] {
+            switch finding.severity {
+            case "critical": total.critical += 1
+            case "high": total.high += 1
+            case "medium": total.medium += 1
+            default: total.low += 1
+            }
+        }
+        return total
+    }
 }

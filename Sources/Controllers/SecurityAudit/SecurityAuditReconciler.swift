@@ -164,8 +164,10 @@ struct SecurityAuditReconciler: ObjectReconciler {
         pass.status.lastRun = RunHistory.stamp(report.auditedAt.date)
         pass.status.lastRunID = runID
         pass.status.duration = Self.format(outcome.duration)
-        pass.status.counts = SeverityCountsStatus(critical: c.critical, high: c.high, medium: c.medium, low: c.low,
-                                                  waived: report.waivedFindings.count)
+        // The cloud posture findings (in the first report's `cloud` section) count with the cluster's.
+        pass.status.counts = CloudPostureStep.counts(SeverityCountsStatus(critical: c.critical, high: c.high, medium: c.medium,
+                                                                          low: c.low, waived: report.waivedFindings.count),
+                                                     adding: outcome.parts.first?.cloud)
         pass.status.frameworks = report.frameworks.map {
             FrameworkStatus(framework: $0.framework.rawValue, passed: $0.passed, failed: $0.failed, score: $0.score)
         }

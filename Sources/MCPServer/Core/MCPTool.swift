@@ -9,6 +9,21 @@ public enum ToolAccess: Int, Sendable, Comparable {
     public static func < (lhs: ToolAccess, rhs: ToolAccess) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
+/// The cloud a tool works on (``MCPTool/cloud``).
+public enum CloudProvider: String, Sendable {
+    case aws = "AWS", gcp = "GCP"
+
+    /// What makes the server's cloud configuration include this provider.
+    var howToConfigure: String {
+        switch self {
+        case .aws: "--aws-region (or aws.region in the --cloud-configmap ConfigMap, or AWS_REGION), with credentials from the "
+            + "environment, the shared config files, web identity, the ConfigMap's Secret or instance metadata"
+        case .gcp: "--gcp-project (or gcp.project in the --cloud-configmap ConfigMap), with a service-account key (the ConfigMap's "
+            + "Secret or GOOGLE_APPLICATION_CREDENTIALS) or the metadata server"
+        }
+    }
+}
+
 /// One MCP tool: its name, what an agent reads about it (description, JSON Schema of its
 /// input, annotations), and what it does.
 public struct MCPTool: Sendable {
@@ -19,15 +34,18 @@ public struct MCPTool: Sendable {
     public let access: ToolAccess
     /// Whether calling it twice with the same arguments has the effect of calling it once.
     public let idempotent: Bool
+    /// The cloud the tool calls; it is served only when the server has that cloud configured.
+    public let cloud: CloudProvider?
     public let run: @Sendable (ToolCall) async throws -> ToolOutput
 
     public init(name: String, description: String, inputSchema: JSONValue, access: ToolAccess = .read,
-                idempotent: Bool = true, run: @escaping @Sendable (ToolCall) async throws -> ToolOutput) {
+                idempotent: Bool = true, cloud: CloudProvider? = nil, run: @escaping @Sendable (ToolCall) async throws -> ToolOutput) {
         self.name = name
         self.description = description
         self.inputSchema = inputSchema
         self.access = access
         self.idempotent = idempotent
+        self.cloud = cloud
         self.run = run
     }
 
@@ -35,7 +53,7 @@ public struct MCPTool: Sendable {
     var definition: Tool {
         Tool(name: name, description: description, inputSchema: Value(json: inputSchema),
              annotations: Tool.Annotations(readOnlyHint: access == .read, destructiveHint: access == .destructive,
-                                           idempotentHint: idempotent, openWorldHint: false))
+                                           idempotentHint: idempotent, openWorldHint: cloud != nil))
     }
 }
 

@@ -11,6 +11,8 @@ public enum MCPToolCatalog {
         AuditTools(),
         WorkflowTools(),
         GenerateTools(),
+        AWSTools(),
+        GCPTools(),
     ]
 
     /// The tools of every group, in order.

@@ -1,10 +1,13 @@
+import Cloud
 import KubeClient
 
-/// One invocation of a tool: its arguments and the cluster as the caller sees it.
+/// One invocation of a tool: its arguments, the cluster as the caller sees it, and the
+/// server's clouds (nil when none is configured).
 public struct ToolCall: Sendable {
     public let tool: String
     public let arguments: ToolArguments
     public let cluster: ClusterAccess
+    public var cloud: CloudClients? = nil
 
     /// The `namespace` argument, or the identity's default namespace.
     public func namespace() throws(ToolError) -> String {

@@ -1,3 +1,4 @@
+import Cloud
 import KubeClient
 
 /// Why a tool call failed, phrased as what to fix. Returned to the agent as a tool result
@@ -13,6 +14,11 @@ public enum ToolError: Error, Sendable, Equatable {
     /// The tool needs `--allow-write` or `--allow-destructive`.
     case notAllowed(tool: String, flag: String)
     case unknownTool(String)
+    /// The tool works on a cloud this server has no configuration for.
+    case notConfigured(tool: String, cloud: CloudProvider)
+    /// The cloud refused or failed the call; the message names the operation, the
+    /// provider's error code and what to do (it never holds a credential).
+    case cloud(CloudError)
     /// Anything else the API server answered, with its message.
     case failed(String)
 
@@ -25,6 +31,8 @@ public enum ToolError: Error, Sendable, Equatable {
         case .denied: "denied"
         case .notAllowed: "not-allowed"
         case .unknownTool: "unknown-tool"
+        case .notConfigured: "not-configured"
+        case .cloud(let error): "cloud-\(error.kind.rawValue)"
         case .failed: "failed"
         }
     }
@@ -50,6 +58,11 @@ public enum ToolError: Error, Sendable, Equatable {
             return "the tool '\(tool)' changes the cluster and this server runs without \(flag); restart it with \(flag) to allow it."
         case .unknownTool(let name):
             return "there is no tool named '\(name)'; call tools/list for the tools this server offers."
+        case .notConfigured(let tool, let cloud):
+            return "the tool '\(tool)' works on \(cloud.rawValue), which this server has no configuration for; restart it with "
+                + "\(cloud.howToConfigure)."
+        case .cloud(let error):
+            return error.description
         case .failed(let message):
             return message
         }

@@ -12,7 +12,7 @@ extension OpsMCPServer {
         let server = Server(
             name: Self.name, version: BuildInfo.version, title: "opsagent Kubernetes operations",
             instructions: "Kubernetes operations on the cluster as \(identity.name): pods, deployments, any resource, events, "
-                + "nodes, blue-green rollouts, alerts and security audits. "
+                + "nodes, blue-green rollouts, alerts and security audits\(cloudScope). "
                 + (options.allowWrite ? "Writes are enabled. " : "Read-only: tools that change the cluster are not offered. ")
                 + "Secret values are never returned.",
             capabilities: .init(prompts: .init(listChanged: false), resources: .init(subscribe: false, listChanged: false),
@@ -42,6 +42,13 @@ extension OpsMCPServer {
                 + "this server negotiates \(Self.handshakeVersions.joined(separator: ", ")) through initialize")
         }
         return server
+    }
+
+    /// The clouds the tools reach, for the instructions: ", and AWS (…) and GCP (…)" or "".
+    var cloudScope: String {
+        let clouds = [cloud?.awsSettings == nil ? nil : "AWS (EC2, EKS, CloudWatch)",
+                      cloud?.gcpSettings == nil ? nil : "GCP (Compute Engine, GKE, Cloud Monitoring)"].compactMap { $0 }
+        return clouds.isEmpty ? "" : ", and " + clouds.joined(separator: " and ")
     }
 }
 

@@ -4,53 +4,52 @@ import Hummingbird
 import KubeClient
 import NIOCore
 import Synchronization
-import TestSupport
 
 /// An in-process HTTP server on 127.0.0.1 whose answers a closure computes; it records
 /// every request, so tests can check URLs, query parameters and headers.
-final class ScriptedServer: Sendable {
-    struct Request: Sendable {
-        var method: String
-        var path: String
-        var query: [(String, String)]
-        var headers: [String: String]
-        var body: [UInt8]
+public final class ScriptedServer: Sendable {
+    public struct Request: Sendable {
+        public var method: String
+        public var path: String
+        public var query: [(String, String)]
+        public var headers: [String: String]
+        public var body: [UInt8]
 
-        var bodyText: String { String(decoding: body, as: UTF8.self) }
-        func header(_ name: String) -> String? { headers[name.lowercased()] }
+        public var bodyText: String { String(decoding: body, as: UTF8.self) }
+        public func header(_ name: String) -> String? { headers[name.lowercased()] }
         /// The first value of a query parameter (or of a form field of the body, with `form`).
-        func param(_ name: String) -> String? { query.first { $0.0 == name }?.1 }
-        func params(_ name: String) -> [String] { query.filter { $0.0 == name }.map(\.1) }
-        var form: [(String, String)] { ScriptedServer.decodeForm(bodyText) }
-        func field(_ name: String) -> String? { form.first { $0.0 == name }?.1 }
+        public func param(_ name: String) -> String? { query.first { $0.0 == name }?.1 }
+        public func params(_ name: String) -> [String] { query.filter { $0.0 == name }.map(\.1) }
+        public var form: [(String, String)] { ScriptedServer.decodeForm(bodyText) }
+        public func field(_ name: String) -> String? { form.first { $0.0 == name }?.1 }
     }
 
-    struct Reply: Sendable {
-        var status: Int
-        var headers: [String: String]
-        var body: [UInt8]
-        init(_ status: Int = 200, _ body: String = "", headers: [String: String] = [:]) {
+    public struct Reply: Sendable {
+        public var status: Int
+        public var headers: [String: String]
+        public var body: [UInt8]
+        public init(_ status: Int = 200, _ body: String = "", headers: [String: String] = [:]) {
             self.status = status
             self.body = Array(body.utf8)
             self.headers = headers
         }
-        static func json(_ value: JSONValue, status: Int = 200) -> Reply {
+        public static func json(_ value: JSONValue, status: Int = 200) -> Reply {
             Reply(status, value.serialized(), headers: ["Content-Type": "application/json"])
         }
-        static func xml(_ text: String, status: Int = 200) -> Reply { Reply(status, text, headers: ["Content-Type": "text/xml"]) }
+        public static func xml(_ text: String, status: Int = 200) -> Reply { Reply(status, text, headers: ["Content-Type": "text/xml"]) }
     }
 
-    typealias Handler = @Sendable (Request) async -> Reply
+    public typealias Handler = @Sendable (Request) async -> Reply
 
     private let recorded = Mutex<[Request]>([])
     private let task = Mutex<Task<Void, any Error>?>(nil)
-    let port: Int
-    var url: String { "http://127.0.0.1:\(port)" }
-    var requests: [Request] { recorded.withLock { $0 } }
+    public let port: Int
+    public var url: String { "http://127.0.0.1:\(port)" }
+    public var requests: [Request] { recorded.withLock { $0 } }
 
     private init(port: Int) { self.port = port }
 
-    static func start(_ handler: @escaping Handler) async -> ScriptedServer {
+    public static func start(_ handler: @escaping Handler) async -> ScriptedServer {
         let box = Mutex<ScriptedServer?>(nil)
         let router = Router()
         let respond: @Sendable (Hummingbird.Request) async throws -> Response = { request in
@@ -77,9 +76,9 @@ final class ScriptedServer: Sendable {
         return server
     }
 
-    func stop() { task.withLock { $0?.cancel() } }
+    public func stop() { task.withLock { $0?.cancel() } }
 
-    static func decodeForm(_ text: String) -> [(String, String)] {
+    public static func decodeForm(_ text: String) -> [(String, String)] {
         text.split(separator: "&").map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
             func decode(_ s: String) -> String { s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? s }

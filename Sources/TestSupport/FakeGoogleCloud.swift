@@ -11,40 +11,51 @@ import _CryptoExtras
 /// The token endpoint verifies the JWT bearer assertion with the public half of the key it
 /// was made with (RS256 signature, `iss`, `aud`, `scope`, one-hour lifetime); the APIs
 /// accept only tokens it issued. What a request gets wrong is recorded in ``violations``.
-final class FakeGoogleCloud: Sendable {
-    struct Instance: Sendable { var zone: String; var name: String; var status: String; var id: Int }
-    struct State: Sendable {
-        var instances: [Instance] = []
-        var clusters: [JSONValue] = []
-        var series: [JSONValue] = []
-        var issued: Set<String> = []
-        var tokenLifetime = 3600
-        var violations: [String] = []
-        var tokenRequests = 0
+public final class FakeGoogleCloud: Sendable {
+    public struct Instance: Sendable {
+        public var zone: String, name: String, status: String, id: Int
+        public init(zone: String, name: String, status: String, id: Int) {
+            self.zone = zone
+            self.name = name
+            self.status = status
+            self.id = id
+        }
+    }
+    public struct State: Sendable {
+        public var instances: [Instance] = []
+        public var clusters: [JSONValue] = []
+        public var series: [JSONValue] = []
+        public var issued: Set<String> = []
+        public var tokenLifetime = 3600
+        public var violations: [String] = []
+        public var tokenRequests = 0
+        /// Requests about this project are refused with 403 PERMISSION_DENIED, and the message
+        /// carelessly quotes the bearer token (what a server must never pass on).
+        public var deniedProject: String?
     }
 
-    let key: _RSA.Signing.PrivateKey
-    let state = Mutex(State())
-    let project = "demo-project"
+    public let key: _RSA.Signing.PrivateKey
+    public let state = Mutex(State())
+    public let project = "demo-project"
     private let box = Mutex<ScriptedServer?>(nil)
-    var server: ScriptedServer { box.withLock { $0! } }
-    var url: String { server.url }
-    var violations: [String] { state.withLock { $0.violations } }
-    var tokenRequests: Int { state.withLock { $0.tokenRequests } }
+    public var server: ScriptedServer { box.withLock { $0! } }
+    public var url: String { server.url }
+    public var violations: [String] { state.withLock { $0.violations } }
+    public var tokenRequests: Int { state.withLock { $0.tokenRequests } }
 
     private init(key: _RSA.Signing.PrivateKey) { self.key = key }
 
-    static func start() async throws -> FakeGoogleCloud {
+    public static func start() async throws -> FakeGoogleCloud {
         let fake = FakeGoogleCloud(key: try _RSA.Signing.PrivateKey(keySize: .bits2048))
         let server = await ScriptedServer.start { request in fake.handle(request) }
         fake.box.withLock { $0 = server }
         return fake
     }
 
-    func stop() { server.stop() }
+    public func stop() { server.stop() }
 
     /// A service-account key file whose token_uri is this fake.
-    var keyJSON: [UInt8] {
+    public var keyJSON: [UInt8] {
         JSONValue.object([
             "type": "service_account", "project_id": .string(project), "private_key_id": "key-1",
             "private_key": .string(key.pkcs8PEMRepresentation), "client_email": "opsagent@demo-project.iam.gserviceaccount.com",
@@ -52,7 +63,7 @@ final class FakeGoogleCloud: Sendable {
         ]).serializedBytes()
     }
 
-    func settings() -> GCPSettings {
+    public func settings() -> GCPSettings {
         GCPSettings(serviceAccountKey: keyJSON, environment: [:], computeURL: url + "/compute/v1",
                     containerURL: url + "/container/v1", monitoringURL: url + "/monitoring/v3")
     }
@@ -63,11 +74,14 @@ final class FakeGoogleCloud: Sendable {
         .json(["error": ["code": .int(Int64(code)), "status": .string(status), "message": .string(message)]], status: code)
     }
 
-    func handle(_ request: ScriptedServer.Request) -> ScriptedServer.Reply {
+    public func handle(_ request: ScriptedServer.Request) -> ScriptedServer.Reply {
         if request.path == "/token" { return token(request) }
         guard let auth = request.header("Authorization"), auth.hasPrefix("Bearer "),
               state.withLock({ $0.issued.contains(String(auth.dropFirst(7))) }) else {
             return googleError(401, "UNAUTHENTICATED", "Request had invalid authentication credentials.")
+        }
+        if let denied = state.withLock({ $0.deniedProject }), request.path.contains("/projects/\(denied)/") {
+            return googleError(403, "PERMISSION_DENIED", "Permission denied on resource project \(denied) for the caller of \(auth).")
         }
         let parts = request.path.split(separator: "/").map(String.init)
         switch (request.method, parts.first) {
