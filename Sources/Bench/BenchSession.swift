@@ -77,8 +77,16 @@ struct BenchSession {
         process.executableURL = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
                                     ?? CommandLine.arguments[0])
         process.arguments = options.childArguments(scenario: name, run: index, resultFile: resultFile)
-        try process.run()
-        await onThread { process.waitUntilExit() }
+        // Foundation's waitUntilExit spins a run loop with no sources on Linux (a core at
+        // 100 % for as long as the run lasts, taken from what is being measured): wait for
+        // the termination handler instead.
+        try await withCheckedThrowingContinuation { (exited: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in exited.resume() }
+            do { try process.run() } catch {
+                process.terminationHandler = nil
+                exited.resume(throwing: error)
+            }
+        }
         guard let data = FileManager.default.contents(atPath: resultFile) else {
             throw BenchError("the run's process exited with status \(process.terminationStatus) without figures")
         }

@@ -110,3 +110,8 @@ func quiesce(_ counting: CountingTransport) async throws {
         if ContinuousClock.now - quietSince > .seconds(1) { return }
     }
 }
+
+/// glibc's `malloc_trim`: returns the heap's free memory to the system (not exported by the
+/// Glibc module).
+@_silgen_name("malloc_trim")
+func malloc_trim(_ pad: Int) -> Int32

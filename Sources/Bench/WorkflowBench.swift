@@ -2,6 +2,7 @@ import Controllers
 import Foundation
 import KubeClient
 import Logging
+import NIOConcurrencyHelpers
 import OperatorKit
 import OpsAPI
 #if canImport(Glibc)
@@ -86,21 +87,35 @@ struct WorkflowBench {
 
         let cpuBefore = ProcStats.cpuSeconds(getpid())
         let start = ContinuousClock.now
+        // Completions are seen as the informer delivers them: with more runs than the
+        // workflow's historyLimit (at most 100), finished runs are deleted while others still
+        // run, so the cache alone would never show all of them finished.
+        let finished = NIOLockedValueBox<(at: [String: Double], failure: String?)>(([:], nil))
+        let registration = manager.cache.informer(for: WorkflowController.runs).addHandler { event in
+            let run: JSONValue
+            switch event {
+            case .added(let object), .updated(_, let object), .deleted(let object, _): run = object
+            }
+            guard let name = run["metadata"]["name"].stringValue,
+                  let phase = run["status"]["phase"].stringValue.flatMap(RunPhase.init(rawValue:)), phase.isFinished else { return }
+            let now = seconds(ContinuousClock.now - start)
+            finished.withLockedValue { state in
+                guard state.at[name] == nil else { return }
+                state.at[name] = now
+                if phase != .succeeded { state.failure = "run \(name) ended \(phase.rawValue): \(run["status"]["message"])" }
+            }
+        }
+        defer { registration.cancel() }
         let names = (0..<runs).map { String(format: "bench-%04d", $0) }
         try await forEach(names, concurrency: 32) { name in
             _ = try await WorkflowRuns.start(api: client, namespace: ns, workflow: raw, parameters: [:], trigger: "manual", runName: name)
         }
-        var finishedAt: [String: Double] = [:]
         try await until("every run finishes", seconds: 600, poll: .milliseconds(200)) {
-            let now = seconds(ContinuousClock.now - start)
-            for run in manager.cache.list(WorkflowController.runs, namespace: ns) {
-                guard let name = run["metadata"]["name"].stringValue, finishedAt[name] == nil,
-                      let phase = run["status"]["phase"].stringValue.flatMap(RunPhase.init(rawValue:)), phase.isFinished else { continue }
-                if phase != .succeeded { throw BenchError("run \(name) ended \(phase.rawValue): \(run["status"]["message"])") }
-                finishedAt[name] = now
-            }
-            return finishedAt.count == runs
+            let (count, failure) = finished.withLockedValue { ($0.at.count, $0.failure) }
+            if let failure { throw BenchError(failure) }
+            return count == runs
         }
+        let finishedAt = finished.withLockedValue { $0.at }
         let cpu = ProcStats.cpuSeconds(getpid()) - cpuBefore
         let times = finishedAt.values.sorted()
         let median = percentile(times, 0.5), last = times.last ?? 0
