@@ -120,5 +120,10 @@ struct ReportTests {
             #expect(try JSONValue(encoding: chunk).serializedBytes().count <= 10_000)
         }
         #expect(ReportBudget.split(findings, intoChunksOf: 50).dropped == 500)
+        // A chunk limit keeps the first chunks exactly, and stops there.
+        let limited = ReportBudget.split(findings, intoChunksOf: 10_000, maxChunks: 2)
+        #expect(split.chunks.count > 2)
+        #expect(limited.chunks == Array(split.chunks.prefix(2)))
+        #expect(ReportBudget.split(findings, intoChunksOf: 10_000, maxChunks: 0).chunks.isEmpty)
     }
 }

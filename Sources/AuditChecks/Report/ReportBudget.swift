@@ -54,8 +54,12 @@ public enum ReportBudget {
     }
 
     /// `entries` split, in order, into JSON arrays of at most `budget` bytes each: one
-    /// report object per chunk.
-    public static func split<Element: Encodable & Sendable>(_ entries: [Element], intoChunksOf budget: Int) -> Chunks<Element> {
+    /// report object per chunk. At most `maxChunks` chunks are made; the entries after the
+    /// last one are neither measured nor copied (the caller counts them as not kept).
+    public static func split<Element: Encodable & Sendable>(
+        _ entries: [Element], intoChunksOf budget: Int, maxChunks: Int = .max
+    ) -> Chunks<Element> {
+        guard maxChunks > 0 else { return Chunks(chunks: [], dropped: 0) }
         var chunks: [[Element]] = []
         var current: [Element] = []
         var bytes = 2
@@ -69,6 +73,7 @@ public enum ReportBudget {
             let added = size + (current.isEmpty ? 0 : 1)
             if bytes + added > budget {
                 chunks.append(current)
+                if chunks.count == maxChunks { return Chunks(chunks: chunks, dropped: dropped) }
                 current = []
                 bytes = 2
             }

@@ -14,8 +14,8 @@ extension SecurityReportBody {
     public static func parts(runID: String, report: AuditReport, budget: Int = ReportBudget.defaultBytes,
                              maxParts: Int = SecurityReportBody.maxParts) -> [SecurityReportBody] {
         let reviews = ReportBudget.truncate(report.accessReview, toBytes: budget / 4)
-        let split = ReportBudget.split(report.findings, intoChunksOf: budget - reviews.bytes)
-        let chunks = Array(split.chunks.prefix(max(1, maxParts)))
+        let split = ReportBudget.split(report.findings, intoChunksOf: budget - reviews.bytes, maxChunks: max(1, maxParts))
+        let chunks = split.chunks
         let kept = chunks.reduce(0) { $0 + $1.count }
         let dropped = report.findings.count - kept
         let c = report.counts
