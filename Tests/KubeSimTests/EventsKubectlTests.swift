@@ -3,11 +3,11 @@ import KubeClient
 import Testing
 @testable import KubeSim
 
+private typealias C = EventsCluster
+
 /// events.k8s.io/v1 in discovery, OpenAPI and kubectl, with the simulator's own recorder.
 @Suite("events.k8s.io/v1 through kubectl")
 struct EventsKubectlTests {
-    typealias C = EventsCluster
-
     @Test("discovery lists events.k8s.io/v1 events with kube-apiserver 1.32's verbs; OpenAPI v3 serves the group version")
     func discovery() async throws {
         let client = try await C.client()
