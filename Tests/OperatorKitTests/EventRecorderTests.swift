@@ -9,10 +9,9 @@ struct EventRecorderTests {
         try await cluster.list(.events, namespace: "default", options: ListOptions()).items
     }
 
-    @Test("repeats of an event bump count and lastTimestamp of one Event")
-    func aggregatesRepeats() async throws {
-        let clock = ManualClock()
-        let cluster = InMemoryCluster(clock: clock)
+    /// Records the same warning three times, 5 s apart, then `lastMessage` as a Normal event,
+    /// about widget `w`; answers the widget once every event is written.
+    func recordRepeats(_ cluster: InMemoryCluster, clock: ManualClock, lastMessage: String) async throws -> JSONValue {
         let widget = try await cluster.create(Fixtures.widgets.resource, Fixtures.widget("w"), namespace: nil)
         let recorder = EventRecorder(configuration: .init(component: "test", instance: "host"), api: cluster, clock: clock)
         let writer = Task { await recorder.run() }
@@ -20,9 +19,17 @@ struct EventRecorderTests {
             recorder.warning(widget, reason: "InvalidSize", message: "size must be positive")
             clock.advance(by: .seconds(5))
         }
-        recorder.normal(widget, reason: "Scaled", message: "scaled to 3")
+        recorder.normal(widget, reason: "Scaled", message: lastMessage)
         recorder.finish()
         await writer.value
+        return widget
+    }
+
+    @Test("repeats of an event bump count and lastTimestamp of one Event")
+    func aggregatesRepeats() async throws {
+        let clock = ManualClock()
+        let cluster = InMemoryCluster(clock: clock)
+        let widget = try await recordRepeats(cluster, clock: clock, lastMessage: "scaled to 3")
 
         let all = try await events(cluster)
         #expect(all.count == 2)
@@ -64,16 +71,7 @@ struct EventRecorderTests {
     func writesEventsV1WhereServed() async throws {
         let clock = ManualClock()
         let cluster = InMemoryCluster(clock: clock, served: [EventsAPIVersion.eventsV1Resource, .events])
-        let widget = try await cluster.create(Fixtures.widgets.resource, Fixtures.widget("w"), namespace: nil)
-        let recorder = EventRecorder(configuration: .init(component: "test", instance: "host"), api: cluster, clock: clock)
-        let writer = Task { await recorder.run() }
-        for _ in 0..<3 {
-            recorder.warning(widget, reason: "InvalidSize", message: "size must be positive")
-            clock.advance(by: .seconds(5))
-        }
-        recorder.normal(widget, reason: "Scaled", message: String(repeating: "é", count: 600))
-        recorder.finish()
-        await writer.value
+        let widget = try await recordRepeats(cluster, clock: clock, lastMessage: String(repeating: "é", count: 600))
 
         #expect(try await events(cluster).isEmpty, "nothing written through core/v1")
         let all = try await cluster.list(EventsAPIVersion.eventsV1Resource, namespace: "default", options: ListOptions()).items
