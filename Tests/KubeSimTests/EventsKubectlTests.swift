@@ -89,4 +89,29 @@ struct EventsKubectlTests {
                     "\(resource): \(table)")
         }
     }
+
+    @Test("kubectl apply (client side and server side) writes events.k8s.io Events that core/v1 reads")
+    func kubectlApply() async throws {
+        let client = try await C.client()
+        let ns = try await C.namespace(client)
+        let kubectl = try await C.kubectl()
+        let clientSide = try await kubectl.run(["apply", "-f", "-"],
+                                               input: C.newEvent("applied", namespace: ns).serialized(pretty: true))
+        #expect(clientSide.succeeded, "\(clientSide)")
+        let serverSide = try await kubectl.run(["apply", "--server-side", "-f", "-"],
+                                               input: C.newEvent("server-applied", namespace: ns, pod: "api-1").serialized(pretty: true))
+        #expect(serverSide.succeeded, "\(serverSide)")
+        let applied = try await client.get(C.core, name: "applied", namespace: ns)
+        #expect(applied["message"] == "scaled up to 3 replicas")
+        #expect(applied["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"].stringValue?
+            .contains("\"note\"") == true, "the last applied configuration is the events.k8s.io object")
+        let serverApplied = try await client.get(C.core, name: "server-applied", namespace: ns)
+        #expect(serverApplied["involvedObject"]["name"] == "api-1")
+        #expect(serverApplied["metadata"]["managedFields"][0]["manager"] == "kubectl")
+        // Applying a changed note again is an update through events.k8s.io/v1: refused, as kube refuses it.
+        let changed = try await kubectl.run(["apply", "--server-side", "-f", "-"], input: C.newEvent(
+            "server-applied", namespace: ns, pod: "api-1", ["note": "rewritten"]).serialized(pretty: true))
+        #expect(!changed.succeeded)
+        #expect(changed.stderr.contains("message: Invalid value: \"rewritten\": field is immutable"), "\(changed)")
+    }
 }
