@@ -38,4 +38,24 @@ import Testing
         // …but a short member of a JSON value is not: it would redact ordinary words.
         #expect(!forms.contains("app"))
     }
+
+    @Test func eventFactsCountRepeatsOfLegacyEventsAndOfEventSeries() {
+        let legacy: JSONValue = [
+            "type": "Warning", "reason": "BackOff", "message": "Back-off restarting failed container",
+            "involvedObject": ["kind": "Pod", "name": "web-0"], "count": 7,
+        ]
+        #expect(EventFact(event: legacy) == EventFact(type: "Warning", reason: "BackOff",
+                                                      message: "Back-off restarting failed container",
+                                                      object: "Pod/web-0", count: 7))
+        // Written through events.k8s.io/v1 and read as core/v1: no count, a series.
+        let series: JSONValue = [
+            "type": "Warning", "reason": "FailedScheduling", "message": "0/3 nodes are available",
+            "involvedObject": ["kind": "Pod", "name": "web-1"], "reportingComponent": "default-scheduler",
+            "eventTime": "2026-12-07T10:00:00.000000Z", "series": ["count": 4, "lastObservedTime": "2026-12-07T10:04:00.000000Z"],
+        ]
+        #expect(EventFact(event: series).count == 4)
+        var single = series
+        single["series"] = .null
+        #expect(EventFact(event: single).count == 1, "a single Event without count happened once")
+    }
 }

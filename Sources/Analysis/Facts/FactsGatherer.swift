@@ -110,12 +110,15 @@ public struct GatheredFacts: Sendable {
 }
 
 extension EventFact {
-    /// The fact of a core/v1 Event.
+    /// The fact of a core/v1 Event. An Event written through events.k8s.io/v1 (as kube 1.32's
+    /// scheduler and client-go's new recorder write them) counts its repeats in `series.count`
+    /// and leaves `count` unset.
     public init(event e: JSONValue) {
+        let count = e["series"]["count"].intValue ?? e["count"].intValue.flatMap { $0 > 0 ? $0 : nil } ?? 1
         self.init(type: e["type"].stringValue ?? "Normal", reason: e["reason"].stringValue ?? "",
                   message: e["message"].stringValue ?? "",
                   object: "\(e["involvedObject"]["kind"].stringValue ?? "")/\(e["involvedObject"]["name"].stringValue ?? "")",
-                  count: e["count"].intValue ?? 1)
+                  count: count)
     }
 }
 

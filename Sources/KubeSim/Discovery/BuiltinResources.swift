@@ -5,7 +5,14 @@ public enum BuiltinResources {
     private static let crud = ResourceType.allVerbs
     private static let noCollection = ["create", "delete", "get", "list", "patch", "update", "watch"]
 
-    public static let all: [ResourceType] = core + apps + batch + rbac + others
+    public static let all: [ResourceType] = core + apps + batch + rbac + others + [eventsV1]
+
+    /// events.k8s.io/v1 Events: core Events seen through the newer API (same storage, kube's
+    /// field conversion, see ``EventsConversion``), with kube's field selector labels.
+    static let eventsV1: ResourceType = R(group: "events.k8s.io", versions: ["v1"], resource: "events", singular: "event",
+                            kind: "Event", namespaced: true, shortNames: ["ev"],
+                            selectableFields: EventsConversion.fieldLabels.keys.filter { !$0.hasPrefix("metadata.") }.sorted(),
+                            storedAs: GroupResource(group: "", resource: "events"))
 
     static let core: [ResourceType] = [
         R(group: "", versions: ["v1"], resource: "namespaces", singular: "namespace", kind: "Namespace",
@@ -41,7 +48,8 @@ public enum BuiltinResources {
           shortNames: ["ev"],
           selectableFields: ["involvedObject.kind", "involvedObject.namespace", "involvedObject.name",
                              "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion",
-                             "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type"]),
+                             "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type"],
+          fieldSources: ["source": ["source.component", "reportingComponent"]]),
         R(group: "", versions: ["v1"], resource: "nodes", singular: "node", kind: "Node", namespaced: false,
           shortNames: ["no"], subresources: [.status, .init(name: "proxy", kind: "NodeProxyOptions", verbs: ["get"])],
           selectableFields: ["spec.unschedulable"]),

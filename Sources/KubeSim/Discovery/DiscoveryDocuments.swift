@@ -103,9 +103,10 @@ public struct DiscoveryDocuments: Sendable {
                 "items": .array(items)]
     }
 
-    /// kube-apiserver's storageVersionHash: the first 8 bytes of sha256("group/version/kind"), base64.
+    /// kube-apiserver's storageVersionHash: the first 8 bytes of sha256("group/version/kind"), base64,
+    /// of the kind objects are stored as (events.k8s.io Events hash as core v1 Events).
     static func storageVersionHash(_ type: ResourceType) -> String {
-        let text = "\(type.group)/\(type.storageVersion)/\(type.kind)"
+        let text = "\(type.storedAs?.group ?? type.group)/\(type.storageVersion)/\(type.kind)"
         return Data(SHA256.hash(data: Data(text.utf8)).prefix(8)).base64EncodedString()
     }
 }

@@ -21,6 +21,13 @@ public struct ResourceType: Sendable, Hashable {
     public var subresources: [Subresource]
     /// Dotted paths usable in field selectors besides `metadata.name` and `metadata.namespace`.
     public var selectableFields: [String]
+    /// For a selectable field whose value is not (only) at its own path: the dotted paths it
+    /// is read from, the first non-empty one winning.
+    public var fieldSources: [String: [String]]
+    /// Another resource whose table holds this one's objects, converted on the way in and out
+    /// (events.k8s.io Events are core Events, as kube-apiserver stores them: one etcd prefix,
+    /// one resourceVersion sequence, one watch stream). nil: the resource's own table.
+    public var storedAs: GroupResource?
     /// Whether `metadata.generation` tracks spec changes.
     public var tracksGeneration: Bool
     /// Whether an immediate DELETE answers with the deleted object instead of a `Status`.
@@ -69,6 +76,7 @@ public struct ResourceType: Sendable, Hashable {
     public init(group: String, versions: [String], resource: String, singular: String, kind: String,
                 namespaced: Bool, verbs: [String] = ResourceType.allVerbs, shortNames: [String] = [],
                 categories: [String] = [], subresources: [Subresource] = [], selectableFields: [String] = [],
+                fieldSources: [String: [String]] = [:], storedAs: GroupResource? = nil,
                 tracksGeneration: Bool = false, returnsDeletedObject: Bool = false,
                 allowsUnconditionalUpdate: Bool = true, isCustom: Bool = false, isVirtual: Bool = false,
                 storageVersion: String? = nil) {
@@ -85,6 +93,8 @@ public struct ResourceType: Sendable, Hashable {
         self.categories = categories
         self.subresources = subresources
         self.selectableFields = selectableFields
+        self.fieldSources = fieldSources
+        self.storedAs = storedAs
         self.tracksGeneration = tracksGeneration
         self.returnsDeletedObject = returnsDeletedObject
         self.allowsUnconditionalUpdate = allowsUnconditionalUpdate
@@ -108,7 +118,9 @@ public struct ResourceType: Sendable, Hashable {
 
     /// What the store indexes for objects of this type.
     public var indexing: ObjectIndexing {
-        ObjectIndexing(selectableFields: selectableFields.map { $0.split(separator: ".").map(String.init) })
+        ObjectIndexing(fields: selectableFields.map { name in
+            ObjectIndexing.Field(name: name, paths: (fieldSources[name] ?? [name]).map { $0.split(separator: ".").map(String.init) })
+        })
     }
 
     /// `Deployment.apps`, as Invalid errors name a kind.

@@ -358,7 +358,9 @@ struct Call {
         switch try registry.delete(type, namespace: namespace, name: name, options: options) {
         case .deleted(let object):
             if type.returnsDeletedObject { return try respond(object) }
-            let details = APIError.Details(name: name, group: type.group, kind: type.resource, uid: object.uid)
+            // A type stored as another answers as the stored resource does (events.k8s.io Events as `events`).
+            let named = registry.storageType(of: type) ?? type
+            let details = APIError.Details(name: name, group: named.group, kind: named.resource, uid: object.uid)
             return Responses.json(Array(APIError.encodeStatus(status: "Success", message: "", reason: "", details: details,
                                                               code: 0).utf8))
         case .pending(let object):

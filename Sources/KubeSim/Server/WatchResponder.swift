@@ -82,12 +82,14 @@ struct WatchEncoder: Sendable {
     let version: String
     let form: ResponseForm
     let builder: TableBuilder
+    let registry: Registry
     var sentColumns = false
 
     init(call: Call, form: ResponseForm) {
         self.type = call.type
         self.version = call.version
         self.form = form
+        self.registry = call.registry
         self.builder = TableRendering.builder(for: call.type, definition: call.registry.catalog.definition(call.type.groupResource),
                                               version: call.version)
     }
@@ -97,6 +99,10 @@ struct WatchEncoder: Sendable {
         case .change(let eventType, let object, let line):
             switch form {
             case .object, .discoveryV2:
+                if type.storedAs != nil {
+                    // Stored as another kind (core Events seen as events.k8s.io Events): converted per watcher.
+                    return WatchLine.encode(type: eventType, objectBytes: registry.served(object, type: type, version: version))
+                }
                 if let line, version == type.storageVersion { return line }
                 var bytes = object.bytes
                 if version != type.storageVersion {
@@ -109,7 +115,8 @@ struct WatchEncoder: Sendable {
                 return WatchLine.encode(type: eventType,
                                         objectBytes: TableRendering.partialMetadata(object.object).serializedBytes())
             case .table(let includeObject):
-                let table = builder.table(for: [object.object], resourceVersion: String(object.resourceVersion),
+                let row = type.storedAs == nil ? object.object : registry.readable(object, type: type)
+                let table = builder.table(for: [row], resourceVersion: String(object.resourceVersion),
                                           includeObject: TableRendering.includeObject(includeObject),
                                           includeColumnDefinitions: !sentColumns)
                 sentColumns = true

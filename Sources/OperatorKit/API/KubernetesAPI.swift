@@ -27,9 +27,14 @@ public protocol KubernetesAPI: Sendable {
     ) async throws -> JSONValue
     func delete(_ resource: GroupVersionResource, name: String, namespace: String?, options: DeleteOptions)
         async throws -> DeleteResult
+    /// Whether the server serves `resource` (discovery); nil when this API cannot tell.
+    func serves(_ resource: GroupVersionResource) async throws -> Bool?
 }
 
 extension KubernetesAPI {
+    /// An API that cannot tell what the server serves (callers then assume the oldest API).
+    public func serves(_ resource: GroupVersionResource) async throws -> Bool? { nil }
+
     public func get(_ resource: GroupVersionResource, name: String, namespace: String?) async throws -> JSONValue {
         try await get(resource, name: name, namespace: namespace, subresource: nil)
     }
@@ -61,6 +66,16 @@ extension KubernetesAPI {
 }
 
 extension KubernetesClient: KubernetesAPI {
+    /// From the group version's discovery document; a 404 for it means not served.
+    public func serves(_ resource: GroupVersionResource) async throws -> Bool? {
+        let groupVersion = resource.group.isEmpty ? resource.version : "\(resource.group)/\(resource.version)"
+        do {
+            return try await resources(groupVersion: groupVersion).contains { $0.name == resource.resource }
+        } catch let error as KubeError where error.isNotFound {
+            return false
+        }
+    }
+
     public func watchEvents(_ resource: GroupVersionResource, namespace: String?, options: WatchOptions) async throws
         -> WatchEvents
     {

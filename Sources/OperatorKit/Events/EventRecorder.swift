@@ -3,11 +3,14 @@ import KubeClient
 import Logging
 import NIOConcurrencyHelpers
 
-/// Records Kubernetes Events (`core/v1`) about objects, aggregated as client-go's
-/// `EventCorrelator` does, without ever blocking the caller:
+/// Records Kubernetes Events about objects, aggregated as client-go's `EventCorrelator` does,
+/// without ever blocking the caller. It writes events.k8s.io/v1 Events where the server serves
+/// that API (as client-go's `tools/events` recorder does) and core/v1 Events otherwise (see
+/// ``EventsAPIVersion``); `Configuration.eventsAPI` can pin one.
 ///
-/// - the same event (object, type, reason, message) again within `window` bumps `count` and
-///   `lastTimestamp` of the existing Event instead of creating another;
+/// - the same event (object, type, reason, message) again within `window` updates the
+///   existing Event instead of creating another: its `series` (`count`, `lastObservedTime`)
+///   through events.k8s.io, its `count` and `lastTimestamp` through core/v1;
 /// - once `similarThreshold` events with the same object, type and reason but different
 ///   messages arrive within `window`, further ones are folded into a single Event whose
 ///   message starts with "(combined from similar events): ".
@@ -37,6 +40,8 @@ public final class EventRecorder: Sendable {
         public var maxAttempts = 12
         /// The delays between attempts: 1 s doubling up to 10 s (client-go sleeps 10 s).
         public var retryBackoff = Backoff(initial: .seconds(1), maximum: .seconds(10), factor: 2, jitter: 0.2)
+        /// The Events API to write; nil: events.k8s.io/v1 when discovery lists it, else core/v1.
+        public var eventsAPI: EventsAPIVersion?
 
         public init(component: String, instance: String = ProcessInfo.processInfo.hostName) {
             self.component = component
@@ -104,12 +109,14 @@ public final class EventRecorder: Sendable {
     /// Writes recorded events until ``finish()`` is called or the task is cancelled.
     public func run() async {
         var correlator = EventCorrelator(window: configuration.window, similarThreshold: configuration.similarThreshold)
+        var version = configuration.eventsAPI
         for await pending in stream {
-            await write(pending, correlator: &correlator)
+            if version == nil { version = await EventsAPIVersion.discover(api) }
+            await write(pending, through: version ?? .coreV1, correlator: &correlator)
         }
     }
 
-    private func write(_ pending: Pending, correlator: inout EventCorrelator) async {
+    private func write(_ pending: Pending, through version: EventsAPIVersion, correlator: inout EventCorrelator) async {
         guard let reference = Self.reference(to: pending.object) else {
             logger.debug("event about an object without kind or name dropped", metadata: ["reason": "\(pending.reason)"])
             return
@@ -122,7 +129,8 @@ public final class EventRecorder: Sendable {
         var request: EventWrite
         switch decision {
         case .create(let key, let message):
-            request = .create(key, newEvent(reference: reference, namespace: namespace, pending: pending, message: message))
+            request = .create(key, newEvent(version, reference: reference, namespace: namespace, pending: pending,
+                                            message: message))
         case .bump(let key, let name, let eventNamespace, let count):
             request = .bump(key, name: name, namespace: eventNamespace, count: count)
         }
@@ -133,26 +141,24 @@ public final class EventRecorder: Sendable {
                 switch request {
                 case .create(let key, let event):
                     do {
-                        _ = try await api.create(.events, event, namespace: namespace)
+                        _ = try await api.create(version.resource, event, namespace: namespace)
                     } catch let error as KubeError where error.isAlreadyExists && attempt > 1 {
                         // An earlier attempt was written though its answer was lost.
                     }
                     correlator.remember(key, name: event["metadata"]["name"].stringValue ?? "", namespace: namespace,
                                         count: 1, now: now)
                 case .bump(let key, let name, let eventNamespace, let count):
-                    let patch: JSONValue = [
-                        "count": .int(Int64(count)),
-                        "lastTimestamp": .string(KubeTimestamp.format(pending.time)),
-                    ]
+                    let patch = version.repeatPatch(count: count, time: pending.time)
                     do {
-                        _ = try await api.patch(.events, name: name, namespace: eventNamespace, type: .merge, body: patch)
+                        _ = try await api.patch(version.resource, name: name, namespace: eventNamespace, type: .merge,
+                                                body: patch)
                         correlator.remember(key, name: name, namespace: eventNamespace, count: count, now: now)
                     } catch let error as KubeError where error.isNotFound {
                         // The event expired (events have a TTL): start a new one.
                         correlator.forget(key)
                         let message = key.message == nil ? "(combined from similar events): " + pending.message : pending.message
-                        request = .create(key, newEvent(reference: reference, namespace: namespace, pending: pending,
-                                                        message: message))
+                        request = .create(key, newEvent(version, reference: reference, namespace: namespace,
+                                                        pending: pending, message: message))
                         continue
                     }
                 }
@@ -183,39 +189,20 @@ public final class EventRecorder: Sendable {
         case bump(EventCorrelator.Key, name: String, namespace: String, count: Int)
     }
 
-    private func newEvent(reference: JSONValue, namespace: String, pending: Pending, message: String) -> JSONValue {
+    private func newEvent(_ version: EventsAPIVersion, reference: JSONValue, namespace: String, pending: Pending,
+                          message: String) -> JSONValue {
         let serial = sequence.withLockedValue { value -> UInt64 in
             value &+= 1
             return value
         }
         let nanoseconds = UInt64(max(0, pending.time.timeIntervalSince1970) * 1e9)
         let name = "\(reference["name"].stringValue ?? "object").\(String(nanoseconds &+ serial, radix: 16))"
-        return makeEvent(
-            name: name, namespace: namespace, reference: reference, pending: pending, message: message, time: pending.time)
+        return version.newEvent(name: name, namespace: namespace, reference: reference, type: pending.type.rawValue,
+                                reason: pending.reason, message: message, component: configuration.component,
+                                instance: configuration.instance, time: pending.time)
     }
 
-    private func makeEvent(
-        name: String, namespace: String, reference: JSONValue, pending: Pending, message: String, time: Date
-    ) -> JSONValue {
-        let timestamp = JSONValue.string(KubeTimestamp.format(time))
-        return [
-            "apiVersion": "v1",
-            "kind": "Event",
-            "metadata": ["name": .string(name), "namespace": .string(namespace)],
-            "involvedObject": reference,
-            "type": .string(pending.type.rawValue),
-            "reason": .string(pending.reason),
-            "message": .string(message),
-            "source": ["component": .string(configuration.component), "host": .string(configuration.instance)],
-            "reportingComponent": .string(configuration.component),
-            "reportingInstance": .string(configuration.instance),
-            "firstTimestamp": timestamp,
-            "lastTimestamp": timestamp,
-            "count": 1,
-        ]
-    }
-
-    /// The `involvedObject` reference of an object.
+    /// The `involvedObject` (`regarding`) reference of an object.
     static func reference(to object: JSONValue) -> JSONValue? {
         guard let kind = object["kind"].stringValue, let name = object["metadata"]["name"].stringValue else { return nil }
         var reference: JSONValue = ["kind": .string(kind), "name": .string(name)]

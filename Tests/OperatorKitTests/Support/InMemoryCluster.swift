@@ -47,8 +47,15 @@ final class InMemoryCluster: KubernetesAPI {
 
     private let state = NIOLockedValueBox(State())
     let clock: any OperatorClock
+    /// What discovery lists (``serves(_:)``); nil: this API cannot tell, as an API without discovery.
+    let served: Set<GroupVersionResource>?
 
-    init(clock: any OperatorClock = SystemClock()) { self.clock = clock }
+    init(clock: any OperatorClock = SystemClock(), served: Set<GroupVersionResource>? = nil) {
+        self.clock = clock
+        self.served = served
+    }
+
+    func serves(_ resource: GroupVersionResource) async throws -> Bool? { served.map { $0.contains(resource) } }
 
     // MARK: test controls
 

@@ -57,7 +57,7 @@ final class TerminationController: Sendable {
             container: Registry.namespaces,
             deleteContents: { registry, namespace in
                 var remaining = 0
-                for type in registry.catalog.allTypes where type.namespaced && !type.isVirtual {
+                for type in registry.catalog.allTypes where type.namespaced && !type.isVirtual && type.storedAs == nil {
                     _ = try? registry.deleteCollection(type, namespace: namespace.key.name, listOptions: StoreListOptions(),
                                                        options: StoreDeleteOptions(propagationPolicy: .background))
                     remaining += registry.store.count(type.groupResource, namespace: namespace.key.name)

@@ -65,9 +65,7 @@ public final class StoredObject: Sendable {
             for (k, v) in raw { if let s = v.stringValue { labels[k] = s } }
         }
         var fields: [String: String] = [:]
-        for path in indexing.selectableFields {
-            fields[path.joined(separator: ".")] = ObjectIndexing.fieldText(object[path: path])
-        }
+        for field in indexing.fields { fields[field.name] = field.text(in: object) }
         let owners = (metadata["ownerReferences"].arrayValue ?? []).compactMap(StoredOwnerReference.init)
         let finalizers = (metadata["finalizers"].arrayValue ?? []).compactMap(\.stringValue)
         self.init(key: key,
@@ -151,11 +149,37 @@ public struct StoredOwnerReference: Sendable, Hashable {
 
 /// What the store extracts from an object of one resource type when storing it.
 public struct ObjectIndexing: Sendable {
-    /// Dotted paths (split) of the selectable fields besides name and namespace.
-    public var selectableFields: [[String]]
+    /// One selectable field: its name in field selectors and the paths its value is read
+    /// from, the first non-empty one winning (a core Event's `source` is `source.component`,
+    /// else `reportingComponent`, as kube-apiserver's `ToSelectableFields` sets it).
+    public struct Field: Sendable {
+        public var name: String
+        public var paths: [[String]]
 
+        public init(name: String, paths: [[String]]) {
+            self.name = name
+            self.paths = paths
+        }
+
+        func text(in object: JSONValue) -> String {
+            for path in paths {
+                let text = ObjectIndexing.fieldText(object[path: path])
+                if !text.isEmpty { return text }
+            }
+            return ""
+        }
+    }
+
+    /// The selectable fields besides name and namespace.
+    public var fields: [Field]
+
+    /// Fields read at their own dotted paths (split).
     public init(selectableFields: [[String]] = []) {
-        self.selectableFields = selectableFields
+        self.fields = selectableFields.map { Field(name: $0.joined(separator: "."), paths: [$0]) }
+    }
+
+    public init(fields: [Field]) {
+        self.fields = fields
     }
 
     public static let plain = ObjectIndexing()

@@ -6,6 +6,11 @@ extension Registry {
     public func create(_ type: ResourceType, namespace: String, object input: JSONValue, version: String? = nil,
                        options: WriteOptions = .init()) throws(APIError) -> WriteResult {
         guard !type.isVirtual else { throw APIError.methodNotSupported(type.groupResource, verb: "create") }
+        if let storage = storageType(of: type) {
+            try checkTypeMeta(input, type: type, version: version)
+            return try create(storage, namespace: namespace, object: toStorage(input, type: type),
+                              options: storageWriteOptions(options, type: type, version: version))
+        }
         try checkTypeMeta(input, type: type, version: version)
         var object = input
         normalizeTypeMeta(&object, type: type)

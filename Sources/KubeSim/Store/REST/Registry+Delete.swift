@@ -9,6 +9,7 @@ extension Registry {
     /// the object only gets `deletionTimestamp` and stays until they are removed.
     public func delete(_ type: ResourceType, namespace: String, name: String,
                        options: StoreDeleteOptions = .init()) throws(APIError) -> DeleteResult {
+        if let storage = storageType(of: type) { return try delete(storage, namespace: namespace, name: name, options: options) }
         let key = key(type, namespace: namespace, name: name)
         for _ in 0..<16 {
             guard let current = store.get(type.groupResource, key) else {

@@ -19,6 +19,7 @@ extension Registry {
     ///
     /// A `metadata.resourceVersion` in the patch is a precondition; without one the patch
     /// is re-applied on conflict, as kube-apiserver does. An apply patch creates a missing object.
+    /// A type stored as another is patched in its own form (converted from and back to storage).
     public func patch(_ type: ResourceType, namespace: String, name: String, patchType: PatchType, body: [UInt8],
                       subresource: String? = nil, options: WriteOptions = .init()) throws(APIError) -> WriteResult {
         var options = options
@@ -49,9 +50,12 @@ extension Registry {
         if patchType == .apply { options.managedFieldsRecorded = true }
         let manager = options.fieldManager ?? ""
         let force = options.force
-        return try guaranteedUpdate(type, namespace: namespace, name: name, subresource: subresource,
+        let storage = storageType(of: type)
+        if storage != nil { options = storageWriteOptions(options, type: type, version: nil) }
+        return try guaranteedUpdate(storage ?? type, namespace: namespace, name: name, subresource: subresource,
                                     options: options, precondition: nil,
-                                    createIfMissing: patchType == .apply && subresource == nil) { current throws(APIError) in
+                                    createIfMissing: patchType == .apply && subresource == nil) { stored throws(APIError) in
+            let current = storage == nil ? stored : stored.map { fromStorage($0, type: type, version: type.storageVersion) }
             var patched: JSONValue
             do {
                 switch patchType {
@@ -90,12 +94,12 @@ extension Registry {
                 let requested = patched["metadata"]["resourceVersion"]
                 if requested != expected {
                     if let text = requested.stringValue, !text.isEmpty {
-                        throw APIError.staleResourceVersion(type.groupResource, name: name)
+                        throw APIError.staleResourceVersion((storage ?? type).groupResource, name: name)
                     }
                     patched[path: ["metadata", "resourceVersion"]] = expected
                 }
             }
-            return patched
+            return storage == nil ? patched : toStorage(patched, type: type)
         }
     }
 

@@ -7,6 +7,10 @@ extension Registry {
                        subresource: String? = nil, version: String? = nil,
                        options: WriteOptions = .init()) throws(APIError) -> WriteResult {
         try checkTypeMeta(input, type: type, version: version)
+        if let storage = storageType(of: type) {
+            return try update(storage, namespace: namespace, name: name, object: toStorage(input, type: type),
+                              subresource: subresource, options: storageWriteOptions(options, type: type, version: version))
+        }
         let bodyName = input["metadata"]["name"].stringValue ?? ""
         if bodyName != name {
             throw APIError.badRequest("the name of the object (\(bodyName)) does not match the name on the URL (\(name))")

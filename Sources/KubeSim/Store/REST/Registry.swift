@@ -21,7 +21,8 @@ public final class Registry: Sendable {
         self.catalog = catalog
         let schemas = CustomResourceSchemas(catalog: catalog)
         self.schemas = schemas
-        self.admission = [CRDAdmission(), BuiltinFieldValidation(), BuiltinDefaults(), CustomResourceAdmission(schemas: schemas)] + admission
+        self.admission = [CRDAdmission(), BuiltinFieldValidation(), BuiltinDefaults(), EventValidation(),
+                          CustomResourceAdmission(schemas: schemas)] + admission
         self.hooks = [CRDRegistrationHook()] + hooks
         self.selectors = SelectorCompiler()
     }
@@ -35,6 +36,7 @@ public final class Registry: Sendable {
     // MARK: Reads
 
     public func get(_ type: ResourceType, namespace: String, name: String) throws(APIError) -> StoredObject {
+        if let storage = storageType(of: type) { return try get(storage, namespace: namespace, name: name) }
         guard let object = store.get(type.groupResource, key(type, namespace: namespace, name: name)) else {
             throw APIError.notFound(type.groupResource, name: name)
         }
@@ -43,6 +45,9 @@ public final class Registry: Sendable {
 
     /// The filter a list or watch applies.
     public func filter(_ type: ResourceType, namespace: String?, options: StoreListOptions) throws(APIError) -> ObjectFilter {
+        if let storage = storageType(of: type) {
+            return try filter(storage, namespace: namespace, options: storageListOptions(options, type: type))
+        }
         let scope = type.namespaced ? namespace.flatMap { $0.isEmpty ? nil : $0 } : nil
         let predicate = try selectors.predicate(labelSelector: options.labelSelector,
                                                 fieldSelector: options.fieldSelector, type: type)
@@ -55,6 +60,9 @@ public final class Registry: Sendable {
     public func list(_ type: ResourceType, namespace: String?, options: StoreListOptions) throws(APIError)
         -> (page: ListPage, continueToken: String?)
     {
+        if let storage = storageType(of: type) {
+            return try list(storage, namespace: namespace, options: storageListOptions(options, type: type))
+        }
         let filter = try filter(type, namespace: namespace, options: options)
         var revision: UInt64?
         var after: StoreKey?
@@ -119,6 +127,9 @@ public final class Registry: Sendable {
 
     /// Starts a watch with kube-apiserver's semantics for resourceVersion and sendInitialEvents.
     public func watch(_ type: ResourceType, namespace: String?, options: StoreListOptions) throws(APIError) -> StoreWatch {
+        if let storage = storageType(of: type) {
+            return try watch(storage, namespace: namespace, options: storageListOptions(options, type: type))
+        }
         let filter = try filter(type, namespace: namespace, options: options)
         let rv = options.resourceVersion.flatMap { $0.isEmpty ? nil : $0 }
         if let sendInitialEvents = options.sendInitialEvents {
@@ -194,6 +205,7 @@ public final class Registry: Sendable {
     /// request used another served version, and schema defaults added that its CRD gained
     /// after the object was written (kube-apiserver defaults on read as well as on write).
     public func served(_ object: StoredObject, type: ResourceType, version: String) -> [UInt8] {
+        if type.storedAs != nil { return fromStorage(object.object, type: type, version: version).serializedBytes() }
         let defaulted = defaultedOnRead(object, type: type)
         if version == type.storageVersion, defaulted == nil { return object.bytes }
         var value = defaulted ?? object.object
@@ -212,7 +224,8 @@ public final class Registry: Sendable {
 
     /// The object as a client reads it (defaults of a newer CRD schema applied).
     public func readable(_ object: StoredObject, type: ResourceType) -> JSONValue {
-        defaultedOnRead(object, type: type) ?? object.object
+        if type.storedAs != nil { return fromStorage(object.object, type: type, version: type.storageVersion) }
+        return defaultedOnRead(object, type: type) ?? object.object
     }
 
     /// The object with defaults it lacks, or nil when it needs none. Objects written after

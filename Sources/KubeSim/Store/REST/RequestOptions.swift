@@ -43,6 +43,9 @@ public struct WriteOptions: Sendable {
     public var force = false
     /// Set when the write already updated `metadata.managedFields` (server-side apply).
     var managedFieldsRecorded = false
+    /// The API the client wrote through when it is not the stored type's own
+    /// (`events.k8s.io/v1` for an Event stored as a core Event); nil: the stored type's.
+    public var requestAPIVersion: String?
 
     public init(dryRun: Bool = false, fieldManager: String? = nil, fieldValidation: FieldValidation = .warn,
                 force: Bool = false) {
