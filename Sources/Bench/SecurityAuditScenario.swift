@@ -17,7 +17,9 @@ import Glibc
 /// A run is timed from the request (the SecurityAudit created, or its `opsagent.dev/run`
 /// token set) until its status names the run: the pass that decides, the engine, the
 /// SecurityReport(s) written and the status update. RSS: the process before the manager
-/// started, after its caches synced, and the peak during a run (VmHWM, reset first).
+/// started, after its caches synced, and the peak during a run (VmHWM, reset first). The
+/// target (issue 17: an audit adds ≤ 100 MB) is what the first run adds over the synced
+/// caches, when the heap has not yet grown for a run; the caches are reported beside it.
 struct SecurityAuditScenario: BenchScenario {
     let name = "securityaudit"
     let auditNamespace = "security"
@@ -55,9 +57,10 @@ struct SecurityAuditScenario: BenchScenario {
             BenchRow(key: "engine_s", label: "  of which the engine (status.duration)", unit: "s"),
             BenchRow(key: "first_run_s", label: "  first run: SecurityAudit created → status", unit: "s"),
             BenchRow(key: "requests_per_run", label: "  operator API requests during a run", unit: "", target: "no per-object calls", decimals: 0),
-            BenchRow(key: "rss_added_mib", label: "operator RSS added: peak in a run − before the manager", unit: "MiB", target: "≤ 100", decimals: 1),
-            BenchRow(key: "rss_run_added_mib", label: "  peak in a run − before that run (caches already full)", unit: "MiB", decimals: 1),
-            BenchRow(key: "rss_cached_mib", label: "  RSS with the caches synced − before the manager", unit: "MiB", decimals: 1),
+            BenchRow(key: "rss_first_run_added_mib", label: "operator RSS an audit adds: peak in the first run − caches synced", unit: "MiB", target: "≤ 100", decimals: 1),
+            BenchRow(key: "rss_run_added_mib", label: "  peak in a later run − before that run", unit: "MiB", decimals: 1),
+            BenchRow(key: "rss_cached_mib", label: "  informer caches (pods with status, RBAC, …): synced − before the manager", unit: "MiB", decimals: 1),
+            BenchRow(key: "rss_added_mib", label: "  caches and audit together: peak in a run − before the manager", unit: "MiB", decimals: 1),
             BenchRow(key: "rss_before_mib", label: "  RSS before the manager", unit: "MiB", decimals: 1),
             BenchRow(key: "sync_s", label: "  operator start → caches synced", unit: "s"),
             BenchRow(key: "pods_settled_s", label: "  pods created → all started by the simulated kubelets (before the operator)", unit: "s"),
@@ -92,7 +95,8 @@ struct SecurityAuditScenario: BenchScenario {
         result.figures["rss_before_mib"] = rssBefore
         result.figures["sync_s"] = seconds(try await cluster.startOperator { try SecurityAuditController.register(in: $0) })
         try await Task.sleep(for: .seconds(1))
-        result.figures["rss_cached_mib"] = ProcStats.rssMiB(getpid()) - rssBefore
+        let rssCached = ProcStats.rssMiB(getpid())
+        result.figures["rss_cached_mib"] = rssCached - rssBefore
 
         // The first run, on create.
         let audits = SecurityAudit.groupVersionResource
@@ -104,6 +108,7 @@ struct SecurityAuditScenario: BenchScenario {
 
         // Runs requested by token: the figures are the last one's; RSS peaks over all.
         var peak = PeakRSS.mib()
+        result.figures["rss_first_run_added_mib"] = peak - rssCached
         var status = JSONValue.null
         for k in 1...s.manualRuns {
             try await quiesce(cluster.counting)
