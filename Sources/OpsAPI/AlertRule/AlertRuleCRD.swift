@@ -2,24 +2,19 @@ import KubeClient
 
 extension AlertRule {
     /// The CRD, every field documented so `kubectl explain arule.spec` reads as a manual.
-    public static let definition = CustomResourceDefinition(
-        group: "opsagent.dev", version: "v1alpha1", kind: kind, plural: plural, singular: "alertrule",
-        shortNames: ["arule"], categories: ["opsagent", "all"], namespaced: true,
-        schema: .object("A metric condition that goes Pending, then Firing after `for`, notifies its actions, explains itself with an analysis, and resolves.",
-                        required: ["spec"], [
-            ("apiVersion", .string("APIVersion of this object.")),
-            ("kind", .string("Kind of this object.")),
-            ("metadata", Schema(type: "object")),
+    public static let definition = CustomResourceDefinition.opsagent(
+        kind: kind, plural: plural, singular: "alertrule", shortNames: ["arule"],
+        summary: "A metric condition that goes Pending, then Firing after `for`, notifies its actions, explains itself with an analysis, and resolves.", required: ["spec"],
+        fields: [
             ("spec", spec),
             ("status", status),
-        ]),
-        printerColumns: [
+        ],
+        columns: [
             PrinterColumn("State", type: "string", jsonPath: ".status.state", description: "Inactive, Pending, Firing or Resolved."),
             PrinterColumn("Severity", type: "string", jsonPath: ".status.severity", description: "critical, warning or info."),
             PrinterColumn("Value", type: "string", jsonPath: ".status.value", description: "The last evaluated value."),
             PrinterColumn("Since", type: "date", jsonPath: ".status.since", description: "Time in the current state."),
             PrinterColumn("Message", type: "string", jsonPath: ".status.message", description: "What the rule saw last.", priority: 1),
-            PrinterColumn("Age", type: "date", jsonPath: ".metadata.creationTimestamp", description: "Time since creation."),
         ])
 
     static let duration = "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"

@@ -2,25 +2,20 @@ import KubeClient
 
 extension BlueGreenDeployment {
     /// The CRD, with every field documented so `kubectl explain bgd.spec` reads as a manual.
-    public static let definition = CustomResourceDefinition(
-        group: "opsagent.dev", version: "v1alpha1", kind: kind, plural: plural, singular: "bluegreendeployment",
-        shortNames: ["bgd"], categories: ["opsagent", "all"], namespaced: true,
-        schema: .object("A blue-green rollout: two colored Deployments behind an active and a preview Service; analysis gates the switch of traffic, and a failed revision rolls back automatically.",
-                        required: ["spec"], [
-            ("apiVersion", .string("APIVersion of this object.")),
-            ("kind", .string("Kind of this object.")),
-            ("metadata", Schema(type: "object")),
+    public static let definition = CustomResourceDefinition.opsagent(
+        kind: kind, plural: plural, singular: "bluegreendeployment", shortNames: ["bgd"],
+        summary: "A blue-green rollout: two colored Deployments behind an active and a preview Service; analysis gates the switch of traffic, and a failed revision rolls back automatically.", required: ["spec"],
+        fields: [
             ("spec", spec),
             ("status", status),
-        ]),
-        printerColumns: [
+        ],
+        columns: [
             PrinterColumn("Phase", type: "string", jsonPath: ".status.phase", description: "Where the rollout is: Progressing, Paused, Analyzing, Promoting, Healthy, Degraded or RolledBack."),
             PrinterColumn("Active", type: "string", jsonPath: ".status.activeColor", description: "The color the active Service sends traffic to."),
             PrinterColumn("Ready", type: "string", jsonPath: ".status.readyText", description: "Ready pods of the active color over desired replicas."),
             PrinterColumn("Analysis", type: "string", jsonPath: ".status.analysis.phase", description: "The last analysis: Running, Successful, Failed or Inconclusive."),
             PrinterColumn("Revision", type: "string", jsonPath: ".status.activeRevision", description: "The revision serving traffic.", priority: 1),
             PrinterColumn("Message", type: "string", jsonPath: ".status.message", description: "What the controller is doing or why it stopped.", priority: 1),
-            PrinterColumn("Age", type: "date", jsonPath: ".metadata.creationTimestamp", description: "Time since creation."),
         ],
         scale: ScaleSubresource(specReplicasPath: ".spec.replicas", statusReplicasPath: ".status.replicas",
                                 labelSelectorPath: ".status.selector"))

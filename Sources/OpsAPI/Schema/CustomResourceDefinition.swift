@@ -96,3 +96,28 @@ public struct CustomResourceDefinition: Sendable, Hashable {
         "# Generated from Sources/OpsAPI by `make crds`; do not edit by hand.\n" + (try json.yaml())
     }
 }
+
+extension CustomResourceDefinition {
+    /// A namespaced `opsagent.dev/v1alpha1` kind. Its schema is `summary` over the envelope
+    /// every object has (`apiVersion`, `kind`, `metadata`) followed by `fields` (`spec` and
+    /// `status`, or a report's body); its printer columns are `columns` then Age.
+    static func opsagent(
+        kind: String, plural: String, singular: String, shortNames: [String], categories: [String] = ["opsagent", "all"],
+        summary: String, required: [String] = [], fields: [(String, Schema)], columns: [PrinterColumn],
+        scale: ScaleSubresource? = nil
+    ) -> CustomResourceDefinition {
+        let envelope: [(String, Schema)] = [
+            ("apiVersion", .string("APIVersion of this object.")),
+            ("kind", .string("Kind of this object.")),
+            ("metadata", Schema(type: "object")),
+        ]
+        return CustomResourceDefinition(
+            group: OpsAPI.group, version: OpsAPI.version, kind: kind, plural: plural, singular: singular,
+            shortNames: shortNames, categories: categories, namespaced: true,
+            schema: .object(summary, required: required, envelope + fields),
+            printerColumns: columns + [
+                PrinterColumn("Age", type: "date", jsonPath: ".metadata.creationTimestamp", description: "Time since creation."),
+            ],
+            scale: scale)
+    }
+}

@@ -6,25 +6,20 @@ extension SecurityAudit {
     static let frameworkIDs = Framework.allCases.map(\.rawValue)
 
     /// The CRD, with every field documented so `kubectl explain saudit.spec` reads as a manual.
-    public static let definition = CustomResourceDefinition(
-        group: "opsagent.dev", version: "v1alpha1", kind: kind, plural: plural, singular: "securityaudit",
-        shortNames: ["saudit"], categories: ["opsagent", "all"], namespaced: true,
-        schema: .object("A scheduled audit of workloads, RBAC, network exposure and images, with compliance per framework and a risk score. Each run writes a SecurityReport.",
-                        [
-            ("apiVersion", .string("APIVersion of this object.")),
-            ("kind", .string("Kind of this object.")),
-            ("metadata", Schema(type: "object")),
+    public static let definition = CustomResourceDefinition.opsagent(
+        kind: kind, plural: plural, singular: "securityaudit", shortNames: ["saudit"],
+        summary: "A scheduled audit of workloads, RBAC, network exposure and images, with compliance per framework and a risk score. Each run writes a SecurityReport.",
+        fields: [
             ("spec", spec),
             ("status", status),
-        ]),
-        printerColumns: [
+        ],
+        columns: [
             PrinterColumn("Critical", type: "integer", jsonPath: ".status.counts.critical", description: "Unwaived critical findings of the last run."),
             PrinterColumn("High", type: "integer", jsonPath: ".status.counts.high", description: "Unwaived high findings of the last run."),
             PrinterColumn("Score", type: "integer", jsonPath: ".status.riskScore", description: "Risk score 0 (nothing found) to 100."),
             PrinterColumn("Last Run", type: "date", jsonPath: ".status.lastRun", description: "When the last run audited the cluster."),
             PrinterColumn("Phase", type: "string", jsonPath: ".status.phase", description: "Pending, Running, Completed, Failed, Suspended or Invalid.", priority: 1),
             PrinterColumn("Next Run", type: "date", jsonPath: ".status.nextRun", description: "When the next scheduled run is due.", priority: 1),
-            PrinterColumn("Age", type: "date", jsonPath: ".metadata.creationTimestamp", description: "Time since creation."),
         ])
 
     static let checkName = Schema.string("A check ID (OPS-POD-001, or a Trivy KSV/kubescape ID the catalog names) or a category (PodSecurity, WorkloadHygiene, SecretsAndIdentity, RBAC, NetworkExposure, NamespacePosture, Vulnerabilities).", maxLength: 63, minLength: 1)
@@ -120,13 +115,10 @@ extension SecurityAudit {
 
 extension SecurityReport {
     /// The CRD of the per-run reports.
-    public static let definition = CustomResourceDefinition(
-        group: "opsagent.dev", version: "v1alpha1", kind: kind, plural: plural, singular: "securityreport",
-        shortNames: ["sreport"], categories: ["opsagent"], namespaced: true,
-        schema: .object("The full findings of one SecurityAudit run, owned by the audit.", [
-            ("apiVersion", .string("APIVersion of this object.")),
-            ("kind", .string("Kind of this object.")),
-            ("metadata", Schema(type: "object")),
+    public static let definition = CustomResourceDefinition.opsagent(
+        kind: kind, plural: plural, singular: "securityreport", shortNames: ["sreport"], categories: ["opsagent"],
+        summary: "The full findings of one SecurityAudit run, owned by the audit.",
+        fields: [
             ("report", .object("The run's results.", [
                 ("runID", .string("The run.")),
                 ("auditedAt", .string("When the run audited the cluster.", format: "date-time")),
@@ -145,11 +137,10 @@ extension SecurityReport {
                 ("part", .integer("This object's place among the run's reports, when its findings were split over several.")),
                 ("parts", .integer("How many reports the run's findings were split over; absent for one.")),
             ])),
-        ]),
-        printerColumns: [
+        ],
+        columns: [
             PrinterColumn("Critical", type: "integer", jsonPath: ".report.counts.critical", description: "Critical findings."),
             PrinterColumn("High", type: "integer", jsonPath: ".report.counts.high", description: "High findings."),
             PrinterColumn("Score", type: "integer", jsonPath: ".report.riskScore", description: "Risk score."),
-            PrinterColumn("Age", type: "date", jsonPath: ".metadata.creationTimestamp", description: "Time since creation."),
         ])
 }

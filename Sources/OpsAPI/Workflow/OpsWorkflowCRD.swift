@@ -2,23 +2,18 @@ import KubeClient
 
 extension OpsWorkflow {
     /// The CRD, every field documented so `kubectl explain owf.spec` reads as a manual.
-    public static let definition = CustomResourceDefinition(
-        group: "opsagent.dev", version: "v1alpha1", kind: kind, plural: plural, singular: "opsworkflow",
-        shortNames: ["owf"], categories: ["opsagent", "all"], namespaced: true,
-        schema: .object("Steps across the other capabilities, with conditions (the seed's orchestrator). Each execution is an OpsWorkflowRun.",
-                        required: ["spec"], [
-            ("apiVersion", .string("APIVersion of this object.")),
-            ("kind", .string("Kind of this object.")),
-            ("metadata", Schema(type: "object")),
+    public static let definition = CustomResourceDefinition.opsagent(
+        kind: kind, plural: plural, singular: "opsworkflow", shortNames: ["owf"],
+        summary: "Steps across the other capabilities, with conditions (the seed's orchestrator). Each execution is an OpsWorkflowRun.", required: ["spec"],
+        fields: [
             ("spec", spec),
             ("status", status),
-        ]),
-        printerColumns: [
+        ],
+        columns: [
             PrinterColumn("Last Run", type: "string", jsonPath: ".status.lastRun", description: "The newest OpsWorkflowRun."),
             PrinterColumn("Phase", type: "string", jsonPath: ".status.lastRunPhase", description: "Phase of the newest run."),
             PrinterColumn("Schedule", type: "string", jsonPath: ".spec.schedule", description: "Cron schedule of runs."),
             PrinterColumn("Next Run", type: "date", jsonPath: ".status.nextRun", description: "When the next scheduled run starts.", priority: 1),
-            PrinterColumn("Age", type: "date", jsonPath: ".metadata.creationTimestamp", description: "Time since creation."),
         ])
 
     static let stepName = Schema.string("Unique in the workflow: lowercase letters, digits and '-'.", pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", maxLength: 63, minLength: 1)
@@ -81,14 +76,10 @@ extension OpsWorkflow {
 }
 
 extension OpsWorkflowRun {
-    public static let definition = CustomResourceDefinition(
-        group: "opsagent.dev", version: "v1alpha1", kind: kind, plural: plural, singular: "opsworkflowrun",
-        shortNames: ["owfrun"], categories: ["opsagent"], namespaced: true,
-        schema: .object("One execution of an OpsWorkflow, owned by it: its steps (copied at creation), parameters, and per-step state.",
-                        required: ["spec"], [
-            ("apiVersion", .string("APIVersion of this object.")),
-            ("kind", .string("Kind of this object.")),
-            ("metadata", Schema(type: "object")),
+    public static let definition = CustomResourceDefinition.opsagent(
+        kind: kind, plural: plural, singular: "opsworkflowrun", shortNames: ["owfrun"], categories: ["opsagent"],
+        summary: "One execution of an OpsWorkflow, owned by it: its steps (copied at creation), parameters, and per-step state.", required: ["spec"],
+        fields: [
             ("spec", .object("What the run executes; only `cancel` may change.", required: ["workflowRef", "steps"], [
                 ("workflowRef", .string("The OpsWorkflow.", maxLength: 253, minLength: 1)),
                 ("parameters", .map("The run's inputs (params.<name>): the workflow's defaults and the trigger's, such as an alert's labels.", of: .string(maxLength: 4096))),
@@ -117,13 +108,12 @@ extension OpsWorkflowRun {
                 ]), maxItems: 70)),
                 ("conditions", .listMap("Standard conditions.", of: OpsWorkflow.condition, keys: ["type"])),
             ])),
-        ]),
-        printerColumns: [
+        ],
+        columns: [
             PrinterColumn("Workflow", type: "string", jsonPath: ".spec.workflowRef", description: "The OpsWorkflow."),
             PrinterColumn("Phase", type: "string", jsonPath: ".status.phase", description: "Pending, Running, WaitingForApproval, Succeeded, Failed or Cancelled."),
             PrinterColumn("Step", type: "string", jsonPath: ".status.currentStep", description: "The step running or waiting now."),
             PrinterColumn("Progress", type: "string", jsonPath: ".status.progress", description: "Finished steps / steps."),
             PrinterColumn("Trigger", type: "string", jsonPath: ".spec.trigger", description: "manual, schedule or alert.", priority: 1),
-            PrinterColumn("Age", type: "date", jsonPath: ".metadata.creationTimestamp", description: "Time since creation."),
         ])
 }
