@@ -18,8 +18,8 @@ import Glibc
 /// token set) until its status names the run: the pass that decides, the engine, the
 /// SecurityReport(s) written and the status update. RSS: the process before the manager
 /// started, after its caches synced, and the peak during a run (VmHWM, reset first). The
-/// target (issue 17: an audit adds ≤ 100 MB) is what the first run adds over the synced
-/// caches, when the heap has not yet grown for a run; the caches are reported beside it.
+/// target (issue 17: an audit adds ≤ 100 MB) is the peak over all runs (each report's watch
+/// events included) above the synced caches; the caches are reported beside it.
 struct SecurityAuditScenario: BenchScenario {
     let name = "securityaudit"
     let auditNamespace = "security"
@@ -57,7 +57,7 @@ struct SecurityAuditScenario: BenchScenario {
             BenchRow(key: "engine_s", label: "  of which the engine (status.duration)", unit: "s"),
             BenchRow(key: "first_run_s", label: "  first run: SecurityAudit created → status", unit: "s"),
             BenchRow(key: "requests_per_run", label: "  operator API requests during a run", unit: "", target: "no per-object calls", decimals: 0),
-            BenchRow(key: "rss_first_run_added_mib", label: "operator RSS an audit adds: peak in the first run − caches synced", unit: "MiB", target: "≤ 100", decimals: 1),
+            BenchRow(key: "rss_audit_added_mib", label: "operator RSS audits add: peak over the runs − caches synced", unit: "MiB", target: "≤ 100", decimals: 1),
             BenchRow(key: "rss_run_added_mib", label: "  peak in a later run − before that run", unit: "MiB", decimals: 1),
             BenchRow(key: "rss_cached_mib", label: "  informer caches (pods with status, RBAC, …): synced − before the manager", unit: "MiB", decimals: 1),
             BenchRow(key: "rss_added_mib", label: "  caches and audit together: peak in a run − before the manager", unit: "MiB", decimals: 1),
@@ -108,7 +108,6 @@ struct SecurityAuditScenario: BenchScenario {
 
         // Runs requested by token: the figures are the last one's; RSS peaks over all.
         var peak = PeakRSS.mib()
-        result.figures["rss_first_run_added_mib"] = peak - rssCached
         var status = JSONValue.null
         for k in 1...s.manualRuns {
             try await quiesce(cluster.counting)
@@ -130,6 +129,7 @@ struct SecurityAuditScenario: BenchScenario {
             }
         }
         result.figures["rss_added_mib"] = peak - rssBefore
+        result.figures["rss_audit_added_mib"] = peak - rssCached
         result.figures["requests_per_run"] = result.breakdown.values.reduce(0, +)
         result.figures["engine_s"] = status["duration"].stringValue.flatMap { Double($0.dropLast()) }
         let counts = status["counts"]
