@@ -37,6 +37,9 @@ struct Up: AsyncParsableCommand {
     @Option(help: "The folder of OpsWorkflow examples (the seed's deployment and incident-response); skipped when absent.")
     var workflowExamples: String = "examples/workflows"
 
+    @Option(help: "The folder of OpsWorkflowRun examples (runs created directly, as GitOps or CI would); skipped when absent.")
+    var workflowRunExamples: String = "examples/workflow-runs"
+
     @Option(help: "The API server port (0 picks a free one).")
     var port: Int = 0
 
@@ -180,6 +183,9 @@ struct Up: AsyncParsableCommand {
         if !workflowExamples.isEmpty, FileManager.default.fileExists(atPath: workflowExamples) {
             applied += try await applyExamples(client: client, from: workflowExamples)
         }
+        if !workflowRunExamples.isEmpty, FileManager.default.fileExists(atPath: workflowRunExamples) {
+            applied += try await applyExamples(client: client, from: workflowRunExamples)
+        }
         console.done(applied.map { "\($0.kind.lowercased())/\($0.name)" }.joined(separator: ", "))
 
         // 6. Watch them converge.
@@ -239,6 +245,10 @@ struct Up: AsyncParsableCommand {
               \(k) get saudit
               \(k) describe saudit cluster-audit
               \(Self.displayPath(executable)) audit run cluster-audit -n default --kubeconfig \(kubeconfig)
+              \(k) get sreport          # each run's full report, written by the audit
+            Workflows (examples/workflows) and their runs; start the seed's deployment workflow:
+              \(k) get owf,owfrun
+              \(Self.displayPath(executable)) workflow run deployment --param name=web --param image=registry.example/web:1.1 -n default --kubeconfig \(kubeconfig)
             Logs: \(directory)/operator.log, \(directory)/sim.log\(prometheusURL == nil ? "" : ", \(directory)/prometheus.log; Prometheus UI: \(prometheusURL!)")
 
             """)

@@ -98,6 +98,22 @@ import TestSupport
         #expect(events.contains { $0["reason"] == "ApprovalRequested" })
     }
 
+    @Test func theRunExampleAppliedAsAUserWouldRunsItsOwnSteps() async throws {
+        let cluster = try await WorkflowDeploymentTests.cluster.get()
+        let ns = try await cluster.namespace("wf-run-example")
+        try await deployment(cluster, "web", ns, image: "registry.example/web:1.0")
+        let dir = ExamplesTests.root.appendingPathComponent("examples/workflow-runs").path
+        let applied = try await cluster.kubectl("-n", ns, "apply", "-f", dir)
+        #expect(applied.status == 0, "kubectl apply examples/workflow-runs: \(applied.stderr)")
+        let done = try await cluster.waitForRun("health-check", ns, "the example run finishes") { WorkflowCluster.finished($0) }
+        let status = done["status"]
+        #expect(status["phase"] == "Succeeded", "\(status.serialized(pretty: true))")
+        #expect(WorkflowCluster.step(status, "cluster-health")["phase"] == "Succeeded")
+        #expect(WorkflowCluster.step(status, "web-health")["phase"] == "Succeeded", "its condition read the first step's output")
+        let table = try await cluster.kubectl("-n", ns, "get", "owfrun", "health-check")
+        #expect(table.stdout.contains("Succeeded") && table.stdout.contains("2/2"), "\(table.stdout)")
+    }
+
     @Test func forbidCancelsANewRunAndAnInvalidDefinitionNamesTheField() async throws {
         let cluster = try await WorkflowDeploymentTests.cluster.get()
         let ns = try await cluster.namespace("wf-policy")
