@@ -252,9 +252,9 @@ struct AuditRun {
                 expired: waiver.isExpired(at: now), matchedFindings: 0)
         }
         let matchers = waivers.map(WaiverMatcher.init)
-        var all: [Finding] = []
-        swap(&all, &findings)
-        let firstWaived = all.partition { finding in
+        var open: [Finding] = []
+        swap(&open, &findings)
+        let firstWaived = open.partition { finding in
             var hidden = false
             for (index, matcher) in matchers.enumerated() where matcher.covers(finding) {
                 statuses[index].matchedFindings += 1
@@ -262,10 +262,8 @@ struct AuditRun {
             }
             return hidden
         }
-        var waived = Array(all[firstWaived...])
-        all.removeSubrange(firstWaived...)
-        var open = all
-        all = []
+        var waived = Array(open[firstWaived...])
+        open.removeSubrange(firstWaived...)
         open.sortForReport()
         waived.sortForReport()
         let failed = policy.failOn.map { threshold in open.contains { $0.severity >= threshold } } ?? false

@@ -18,10 +18,11 @@ public enum EventsAPIVersion: Sendable, Equatable {
 
     var resource: GroupVersionResource { self == .eventsV1 ? Self.eventsV1Resource : .events }
 
-    /// Asks discovery; nil when the API cannot tell or discovery failed for a reason that may pass.
+    /// Asks discovery: core/v1 when the API cannot tell (it never will), nil when discovery
+    /// failed for a reason that may pass (the recorder asks again with its next event).
     static func discover(_ api: any KubernetesAPI) async -> EventsAPIVersion? {
         do {
-            guard let served = try await api.serves(eventsV1Resource) else { return nil }
+            guard let served = try await api.serves(eventsV1Resource) else { return .coreV1 }
             return served ? .eventsV1 : .coreV1
         } catch {
             return nil
