@@ -1,6 +1,7 @@
 import Foundation
 import KubeClient
 import Logging
+import OperatorKit
 import MCP
 
 /// Streamable HTTP at `/mcp` (the MCP 2025 transport): the SDK's

@@ -83,7 +83,7 @@ extension OpsWorkflowRun {
             ("spec", .object("What the run executes; only `cancel` may change.", required: ["workflowRef", "steps"], [
                 ("workflowRef", .string("The OpsWorkflow.", maxLength: 253, minLength: 1)),
                 ("parameters", .map("The run's inputs (params.<name>): the workflow's defaults and the trigger's, such as an alert's labels.", of: .string(maxLength: 4096))),
-                ("trigger", .string("manual, schedule, alert, or mcp (an AI agent through the MCP server's workflow_run tool).", enum: ["manual", "schedule", "alert", "mcp"])),
+                ("trigger", .string("manual, schedule, alert, mcp (an AI agent through the MCP server's workflow_run tool) or api (the GraphQL executeWorkflow mutation).", enum: ["manual", "schedule", "alert", "mcp", "api"])),
                 ("steps", .array("The steps, copied from the workflow.", of: OpsWorkflow.step, maxItems: 50, minItems: 1)),
                 ("onExit", .array("The onExit steps, copied from the workflow.", of: OpsWorkflow.step, maxItems: 20)),
                 ("activeDeadlineSeconds", .integer("The run fails when still active after this long.", minimum: 1)),
