@@ -28,6 +28,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
+        .package(url: "https://github.com/GraphQLSwift/Graphiti", from: "3.1.0"),
+        .package(url: "https://github.com/GraphQLSwift/GraphQL", from: "4.3.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
     ],
     targets: [
         .systemLibrary(
@@ -174,7 +177,7 @@ let package = Package(
         .target(
             name: "MCPServer",
             dependencies: [
-                "KubeClient", "OpsAPI", "AuditChecks", "Analysis", "HTTPServing", "Controllers", "ConfigGen", "Cloud",
+                "KubeClient", "OperatorKit", "OpsAPI", "AuditChecks", "Analysis", "HTTPServing", "Controllers", "ConfigGen", "Cloud",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -184,10 +187,26 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // `opsagent api`: the seed's GraphQL API over the operator's resources (queries from informer
+        // caches, subscriptions over graphql-transport-ws) and the dashboard page that uses it.
+        .target(
+            name: "GraphQLAPI",
+            dependencies: [
+                "KubeClient", "OperatorKit", "OpsAPI", "AuditChecks", "Controllers", "Integrations",
+                .product(name: "Graphiti", package: "Graphiti"),
+                .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "opsagent",
             dependencies: [
                 "MCPServer",
+                "GraphQLAPI",
                 "OperatorKit",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 "KubeClient",
@@ -210,7 +229,8 @@ let package = Package(
         .executableTarget(
             name: "opsagent-bench",
             dependencies: [
-                "Controllers", "OperatorKit", "OpsAPI", "KubeClient", "KubeSim", "AuditChecks", "MCPServer",
+                "Controllers", "OperatorKit", "OpsAPI", "KubeClient", "KubeSim", "AuditChecks", "MCPServer", "GraphQLAPI",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
@@ -311,6 +331,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Python"],
+            swiftSettings: strict
+        ),
+        // The GraphQL API and dashboard against the embedded cluster: RBAC through real reviews,
+        // subscriptions over a real WebSocket, the page in headless Chromium.
+        .testTarget(
+            name: "GraphQLAPITests",
+            dependencies: [
+                "opsagent", "GraphQLAPI", "KubeClient", "KubeSim", "OpsAPI", "OperatorKit", "TestSupport", "AuditChecks",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Browser"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -7,7 +7,7 @@ struct OpsAgent: AsyncParsableCommand {
         commandName: "opsagent",
         abstract: "A Kubernetes operator for blue-green rollouts, alerting, security audits and workflows.",
         version: BuildInfo.version,
-        subcommands: [Version.self, Up.self, Run.self, Sim.self, Get.self, CRDs.self, Promote.self, Abort.self, Retry.self, Undo.self, Audit.self, Workflow.self, Generate.self, MCPCommand.self]
+        subcommands: [Version.self, Up.self, Run.self, Sim.self, Get.self, CRDs.self, Promote.self, Abort.self, Retry.self, Undo.self, Audit.self, Workflow.self, Generate.self, MCPCommand.self, APICommand.self]
     )
 }
 

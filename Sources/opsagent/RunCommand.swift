@@ -84,6 +84,8 @@ struct Run: AsyncParsableCommand {
 
     @OptionGroup(title: "MCP server") var mcp: RunMCPOptions
 
+    @OptionGroup(title: "GraphQL API and dashboard") var api: RunAPIOptions
+
     func run() async throws {
         var flags = RunSettings.Flags()
         flags.kubeconfig = kubeconfig
@@ -120,6 +122,10 @@ struct Run: AsyncParsableCommand {
             environment: environment,
             cloudConfigMap: cloud.configMap(environment: environment), cloudFlags: cloud.flags)
         let process = try await assembly.makeProcess(registry: registry)
-        try await mcp.runAlongside(settings: settings, cloud: cloud, environment: environment) { try await process.run() }
+        try await mcp.runAlongside(settings: settings, cloud: cloud, environment: environment) {
+            try await api.runAlongside(settings: settings, prometheusURL: prometheusURL ?? environment["OPSAGENT_PROMETHEUS_URL"]) {
+                try await process.run()
+            }
+        }
     }
 }

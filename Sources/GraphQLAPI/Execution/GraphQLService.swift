@@ -1,0 +1,83 @@
+import Foundation
+import GraphQL
+import Graphiti
+import KubeClient
+import Logging
+import OperatorKit
+
+/// Runs GraphQL operations for authenticated callers: the cost bounds first, then the
+/// schema's resolvers. Shared by the HTTP endpoint (queries, mutations) and the WebSocket
+/// endpoint (subscriptions).
+public final class GraphQLService: Sendable {
+    public let api: OpsGraphQLAPI
+    let services: APIServices
+    let authenticator: TokenAuthenticator
+    let cost: QueryCost
+    let logger: Logger
+
+    public init(services: APIServices, cost: QueryCost = QueryCost(), logger: Logger) throws {
+        api = try OpsGraphQLAPI()
+        self.services = services
+        authenticator = TokenAuthenticator(client: services.serverClient, logger: logger)
+        self.cost = cost
+        self.logger = logger
+    }
+
+    /// The largest operation text accepted.
+    static let maxQueryBytes = 64 << 10
+
+    func context(for user: TokenAuthenticator.User) -> APIContext { APIContext(user: user, services: services) }
+
+    /// Why the request may not run (too long, too deep, too costly), as a result to send back.
+    func refusal(_ request: GraphQLRequest) -> GraphQLResult? {
+        guard request.query.utf8.count <= Self.maxQueryBytes else {
+            return GraphQLResult(errors: [GraphQLError(message: "the query is longer than \(Self.maxQueryBytes) bytes")])
+        }
+        // A syntax error is reported by the execution itself, with its location.
+        guard let document = try? GraphQL.parse(source: request.query) else { return nil }
+        if let reason = cost.refusal(document, schema: api.schema.schema, operationName: request.operationName) {
+            return GraphQLResult(errors: [GraphQLError(message: reason)])
+        }
+        return nil
+    }
+
+    /// Executes a query or mutation.
+    public func execute(_ request: GraphQLRequest, as user: TokenAuthenticator.User) async -> GraphQLResult {
+        if let refused = refusal(request) { return refused }
+        if QueryCost.operationType(request.query, operationName: request.operationName) == .subscription {
+            return GraphQLResult(errors: [GraphQLError(message: "subscriptions are served over WebSocket at /graphql (protocol graphql-transport-ws)")])
+        }
+        let started = ContinuousClock.now
+        let result: GraphQLResult
+        do {
+            result = try await api.execute(request: request, context: context(for: user))
+        } catch {
+            result = GraphQLResult(errors: [GraphQLError(message: "\(error)")])
+        }
+        log(request, user: user, errors: result.errors.count, elapsed: ContinuousClock.now - started)
+        return result
+    }
+
+    /// Starts a subscription: a stream of results, or the errors that refused it.
+    func subscribe(_ request: GraphQLRequest, as user: TokenAuthenticator.User)
+        async -> Result<AsyncThrowingStream<GraphQLResult, any Error>, GraphQLErrors> {
+        if let refused = refusal(request) { return .failure(GraphQLErrors(refused.errors)) }
+        do {
+            return try await api.subscribe(request: request, context: context(for: user))
+        } catch let errors as GraphQLErrors {
+            return .failure(errors)
+        } catch {
+            return .failure(GraphQLErrors([GraphQLError(message: "\(error)")]))
+        }
+    }
+
+    /// One line per operation: who, which operation, how it ended. Variables are left out
+    /// (they may carry values the caller considers secret).
+    private func log(_ request: GraphQLRequest, user: TokenAuthenticator.User, errors: Int, elapsed: Duration) {
+        let kind = QueryCost.operationType(request.query, operationName: request.operationName).map { "\($0)" } ?? "invalid"
+        logger.info("graphql \(kind)", metadata: [
+            "user": "\(user.name)", "operation": "\(request.operationName ?? "-")", "errors": "\(errors)",
+            "ms": "\(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)",
+        ])
+    }
+}

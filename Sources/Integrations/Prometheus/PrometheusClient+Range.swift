@@ -1,0 +1,53 @@
+import Foundation
+import KubeClient
+
+/// One series of a range query: its labels and its points `(unix seconds, value)`.
+public struct PrometheusSeries: Sendable, Hashable {
+    public var labels: [String: String]
+    public var points: [(Double, Double)]
+
+    public static func == (a: PrometheusSeries, b: PrometheusSeries) -> Bool {
+        a.labels == b.labels && a.points.elementsEqual(b.points) { $0.0 == $1.0 && ($0.1 == $1.1 || ($0.1.isNaN && $1.1.isNaN)) }
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(labels) }
+}
+
+extension PrometheusClient {
+    /// Evaluates `query` over `[start, end]` every `step` (`/api/v1/query_range`).
+    public func queryRange(_ query: String, start: Date, end: Date, step: Duration) async throws(PrometheusError) -> [PrometheusSeries] {
+        let seconds = Double(step.components.seconds) + Double(step.components.attoseconds) / 1e18
+        let form = [("query", query), ("start", String(format: "%.3f", start.timeIntervalSince1970)),
+                    ("end", String(format: "%.3f", end.timeIntervalSince1970)), ("step", String(format: "%.3f", max(seconds, 0.001)))]
+        let body = form.map { "\(Self.formEncode($0.0))=\(Self.formEncode($0.1))" }.joined(separator: "&")
+        var headers = self.headers
+        headers.set("Content-Type", "application/x-www-form-urlencoded")
+        headers.set("Accept", "application/json")
+        let url = baseURL + "/api/v1/query_range"
+        let response: HTTPResponse
+        do {
+            response = try await transport.send(HTTPRequest(method: "POST", url: url, headers: headers, body: Array(body.utf8), timeout: timeout))
+        } catch {
+            throw .unreachable(url: baseURL, message: "\(error)")
+        }
+        let json: JSONValue
+        do { json = try JSONValue(parsing: response.body) } catch {
+            throw .http(url: url, status: response.status, body: response.bodyText)
+        }
+        if json["status"].stringValue == "error" {
+            throw .query(query: query, errorType: json["errorType"].stringValue ?? "error", message: json["error"].stringValue ?? "")
+        }
+        guard response.status == 200, json["data"]["resultType"].stringValue == "matrix" else {
+            throw .http(url: url, status: response.status, body: response.bodyText)
+        }
+        var series: [PrometheusSeries] = []
+        for item in json["data"]["result"].arrayValue ?? [] {
+            var labels: [String: String] = [:]
+            for (k, v) in item["metric"].objectValue ?? [:] { labels[k] = v.stringValue ?? "" }
+            var points: [(Double, Double)] = []
+            for pair in item["values"].arrayValue ?? [] { points.append(try Self.sample(pair)) }
+            series.append(PrometheusSeries(labels: labels, points: points))
+        }
+        return series
+    }
+}
