@@ -341,6 +341,7 @@ let package = Package(
                 "opsagent", "GraphQLAPI", "KubeClient", "KubeSim", "OpsAPI", "OperatorKit", "TestSupport", "AuditChecks",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Browser"],

@@ -31,7 +31,8 @@ final class APICluster: Sendable {
             _ = try await admin.create(BlueGreenDeployment.groupVersionResource, rollout("web", image: "shop:1.0"), namespace: namespace)
         }
         let viewerToken = try await viewer(sim: sim, admin: admin)
-        let logger = Logger(label: "test.api")
+        var logger = Logger(label: "test.api")
+        logger.logLevel = .notice  // one line per operation at info: too much for the test log
         let caches = APICaches(api: admin)
         let services = APIServices(caches: caches, serverClient: admin, prometheusURL: prometheusURL, metricsInterval: .seconds(1), logger: logger)
         let service = try GraphQLService(services: services, logger: logger)
