@@ -17,6 +17,7 @@ struct Bench {
             try await SimChild.run(timeScale: Double(arguments.count > 2 ? arguments[2] : "0.01") ?? 0.01)
             return
         }
+        if arguments.count > 2, arguments[1] == "--api" { return try await APIProcess.serve(kubeconfig: arguments[2]) }
         // The MCP server's figures (#19), printed on their own (Sources/Bench/MCPBench.swift).
         if arguments.count > 1, arguments[1] == "--mcp" { return try await MCPBench.run(timeScale: 0.01) }
         guard let options = BenchOptions(arguments: Array(arguments.dropFirst())) else {

@@ -56,6 +56,7 @@ enum Scenarios {
         AlertRuleScenario(),
         SecurityAuditScenario(),
         WorkflowScenario(),
+        APIScenario(),
     ]
 }
 
