@@ -62,7 +62,7 @@ final class APIProcess: @unchecked Sendable {
         let server = APIServer(service: try GraphQLService(services: services, logger: logger), logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await caches.run() }
-            await caches.waitUntilSynced()
+            _ = await caches.waitUntilSynced(timeout: .seconds(30))
             group.addTask {
                 try await server.run(host: "127.0.0.1", port: 0, handlingSignals: false) { port in
                     FileHandle.standardOutput.write(Data("port \(port)\n".utf8))

@@ -46,9 +46,11 @@ struct APIScenario: BenchScenario {
         let child = try await SimProcess.start(timeScale: options.timeScale)
         defer { child.stop() }
         let configuration = try ClusterConfiguration.load(kubeconfigPath: child.kubeconfig)
-        guard case .bearerToken(let token) = configuration.credential else { throw BenchError("the simulator's kubeconfig has no token") }
+        guard let token = try? String(contentsOfFile: child.kubeconfig + ".token", encoding: .utf8) else {
+            throw BenchError("the simulator wrote no admin token beside its kubeconfig")
+        }
         let client = KubernetesClient(configuration: configuration, transport: CurlTransport(maxConnectionsPerHost: 64))
-        _ = try await client.create(.customResourceDefinitions, BlueGreenDeployment.definition.json)
+        for crd in OpsAPI.customResourceDefinitions { _ = try await client.create(.customResourceDefinitions, crd.json) }
         try await until("bluegreendeployments are served", seconds: 30) {
             (try? await client.list(BlueGreenDeployment.groupVersionResource, namespace: nil)) != nil
         }

@@ -103,6 +103,10 @@ enum SimChild {
             workloads: SimulationOptions(timeScale: timeScale, initialNodes: 20,
                                          nodeCapacity: NodeCapacity(cpuCores: 512, memoryBytes: 2 << 40, pods: 5000),
                                          recordEvents: false)))
+        // The admin's bearer token beside the kubeconfig (which holds a client certificate),
+        // for scenarios whose clients authenticate with tokens (the GraphQL API's).
+        FileManager.default.createFile(atPath: sim.kubeconfigPath + ".token", contents: Data(sim.adminToken.utf8),
+                                       attributes: [.posixPermissions: 0o600])
         FileHandle.standardOutput.write(Data("kubeconfig \(sim.kubeconfigPath)\n".utf8))
         // Each line on stdin asks for the store's committed writes so far; end of input stops.
         // `readLine` blocks: on a cooperative thread it would take that thread from the

@@ -59,9 +59,21 @@ struct APICommand: AsyncParsableCommand {
         let server = APIServer(service: try GraphQLService(services: services, logger: logger), logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await caches.run() }
-            await caches.waitUntilSynced()
+            await Self.waitForCaches(caches, logger: logger)
             try await server.run(host: host, port: port, handlingSignals: handlingSignals)
             group.cancelAll()
+        }
+    }
+}
+
+extension APICommand {
+    /// Fills the caches for at most 30 s; resources still unlisted (a CRD not installed) are
+    /// logged, and their fields answer with an error until they are.
+    static func waitForCaches(_ caches: APICaches, logger: Logger) async {
+        let missing = await caches.waitUntilSynced(timeout: .seconds(30))
+        if !missing.isEmpty {
+            logger.warning("serving before these resources could be listed; their fields answer with an error until they are",
+                           metadata: ["resources": "\(missing.joined(separator: ", "))"])
         }
     }
 }

@@ -161,13 +161,19 @@ struct Up: AsyncParsableCommand {
         let operatorLog = (directory as NSString).appendingPathComponent("operator.log")
         let healthPort = try FreePort.find()
         let metricsPort = try FreePort.find()
+        let apiPort = try FreePort.find()
         var runArguments = ["run", "--kubeconfig", kubeconfig, "--log-format", "text",
                             "--metrics-bind-address", "127.0.0.1:\(metricsPort)",
-                            "--health-probe-bind-address", "127.0.0.1:\(healthPort)"]
+                            "--health-probe-bind-address", "127.0.0.1:\(healthPort)",
+                            "--api-listen", "127.0.0.1:\(apiPort)"]
         if let prometheusURL { runArguments += ["--prometheus-url", prometheusURL] }
         try stack.launch("operator", executable, runArguments, log: operatorLog)
         try await stack.waitForHTTP("http://127.0.0.1:\(healthPort)/readyz", child: "operator", seconds: 60)
+        try await stack.waitForHTTP("http://127.0.0.1:\(apiPort)/healthz", child: "operator", seconds: 60)
         console.done("ready; metrics at http://127.0.0.1:\(metricsPort)/metrics  (log: \(operatorLog))")
+        // The dashboard authenticates with a bearer token: the cluster admin's, in the URL's
+        // fragment (never sent to the server, dropped from the address bar by the page).
+        let dashboard = "http://127.0.0.1:\(apiPort)/" + (Self.adminToken(dataDirectory: dataDirectory, kubeconfig: kubeconfig).map { "#token=\($0)" } ?? "")
 
         // 5. The examples.
         let alerting = !alertingExamples.isEmpty && FileManager.default.fileExists(atPath: alertingExamples)
@@ -249,6 +255,8 @@ struct Up: AsyncParsableCommand {
             Workflows (examples/workflows) and their runs; start the seed's deployment workflow:
               \(k) get owf,owfrun
               \(Self.displayPath(executable)) workflow run deployment --param name=web --param image=registry.example/web:1.1 -n default --kubeconfig \(kubeconfig)
+            The dashboard (GraphQL API at http://127.0.0.1:\(apiPort)/graphql, live updates over WebSocket):
+              \(dashboard)
             Logs: \(directory)/operator.log, \(directory)/sim.log\(prometheusURL == nil ? "" : ", \(directory)/prometheus.log; Prometheus UI: \(prometheusURL!)")
 
             """)

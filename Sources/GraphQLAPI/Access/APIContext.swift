@@ -37,9 +37,9 @@ public struct APIContext: Sendable {
     func readable(_ resource: ResourceDescriptor, namespace: String?) async throws(APIError) -> [JSONValue] {
         if let namespace {
             try await require("list", resource, namespace: namespace)
-            return caches.cache.list(resource, namespace: namespace)
+            return try caches.list(resource, namespace: namespace)
         }
-        let all = caches.cache.list(resource)
+        let all = try caches.list(resource)
         if try await may("list", resource, namespace: nil) { return all }
         var verdicts: [String: Bool] = [:]
         var visible: [JSONValue] = []

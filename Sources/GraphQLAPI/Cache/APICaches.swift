@@ -61,16 +61,46 @@ public final class APICaches: Sendable {
         }
     }
 
+    /// The cached objects of `resource`, once its informer has listed them; before that
+    /// (the CRD is missing, or the API server refuses the list) an answer would be empty,
+    /// so it is an error that says so.
+    func list(_ resource: ResourceDescriptor, namespace: String? = nil) throws(APIError) -> [JSONValue] {
+        try synced(resource)
+        return cache.list(resource, namespace: namespace)
+    }
+
+    func get(_ resource: ResourceDescriptor, namespace: String, name: String) throws(APIError) -> JSONValue? {
+        try synced(resource)
+        return cache.get(resource, .init(namespace: namespace, name: name))
+    }
+
+    private func synced(_ resource: ResourceDescriptor) throws(APIError) {
+        guard cache.informer(for: resource).hasSynced else {
+            throw .unavailable("\(resource.resource.groupResource) are not cached yet: the API could not list them "
+                               + "(is the CRD installed? kubectl get crd \(resource.resource.groupResource); see the server's log)")
+        }
+    }
+
+    /// Waits until every informer has listed once, or `timeout` passed; returns the
+    /// resources that have not (the server then serves, and their fields answer with an error).
+    public func waitUntilSynced(timeout: Duration) async -> [String] {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.cache.waitUntilSynced() }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+        }
+        return cache.informers.filter { !$0.hasSynced }.map(\.resource.groupResource).sorted()
+    }
+
     /// Runs the informers until the task is cancelled.
     public func run() async { await cache.run() }
-
-    public func waitUntilSynced() async { await cache.waitUntilSynced() }
 
     /// The reports of an audit's latest run (a run's findings may be split over several).
     func latestReports(of audit: JSONValue) -> [JSONValue] {
         let meta = audit["metadata"]
         guard let name = meta["name"].stringValue, let namespace = meta["namespace"].stringValue else { return [] }
-        let reports = cache.list(Self.reports, namespace: namespace).filter {
+        let reports = ((try? list(Self.reports, namespace: namespace)) ?? []).filter {
             $0["metadata"]["labels"][SecurityReport.auditLabel].stringValue == name
         }
         let latest = audit["status"]["lastRunID"].stringValue

@@ -15,7 +15,7 @@ public struct OpsResolver: Sendable {
     func deployment(context: APIContext, arguments: IDArguments) async throws -> DeploymentNode? {
         let (namespace, name) = try APIContext.parse(id: arguments.id.value)
         try await context.require("get", APICaches.deployments, namespace: namespace)
-        return context.caches.cache.get(APICaches.deployments, .init(namespace: namespace, name: name)).map(DeploymentNode.init)
+        return try context.caches.get(APICaches.deployments, namespace: namespace, name: name).map(DeploymentNode.init)
     }
 
     func alerts(context: APIContext, arguments: AlertsArguments) async throws -> [AlertNode] {

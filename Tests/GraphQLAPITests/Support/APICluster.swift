@@ -40,7 +40,7 @@ final class APICluster: Sendable {
         let server = Task {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await caches.run() }
-                await caches.waitUntilSynced()
+                _ = await caches.waitUntilSynced(timeout: .seconds(30))
                 try await APIServer(service: service, logger: logger).run(host: "127.0.0.1", port: 0, handlingSignals: false) {
                     boundContinuation.yield($0)
                 }
