@@ -23,6 +23,7 @@ public enum DashboardPage {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>opsagent</title>
 <style>
 \#(style)
