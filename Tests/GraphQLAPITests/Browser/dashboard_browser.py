@@ -270,6 +270,10 @@ def stop(process):
     process.wait()
 
 
+def terminated(*_):
+    raise Failure("terminated by SIGTERM")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", required=True, help="the dashboard URL, e.g. http://127.0.0.1:PORT/#token=TOKEN")
@@ -280,7 +284,7 @@ def main():
     parser.add_argument("--go-timeout", type=float, default=120, help="seconds to wait for GO on stdin; default 120")
     parser.add_argument("--chromium", default="chromium", help="the Chromium binary; default chromium")
     args = parser.parse_args()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    signal.signal(signal.SIGTERM, terminated)
     profile = tempfile.mkdtemp(prefix="dashboard-browser-")
     try:
         sys.exit(run(args, profile))
