@@ -181,7 +181,7 @@ function showLogin(message) {
   try { sessionStorage.removeItem(TOKEN_KEY); } catch (_) {}
   token = null;
   dash.connected = false;
-  setConnection("offline");
+  setConnection("offline", "— not signed in");
   document.getElementById("panels").hidden = true;
   document.getElementById("logout").hidden = true;
   document.getElementById("login").hidden = false;
