@@ -94,6 +94,7 @@ function upsert(p, item) {
 }
 
 const live = {ws: null, attempt: 0, timer: null};
+const PING_MS = 15000;
 
 function send(ws, message) { if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message)); }
 
@@ -109,12 +110,18 @@ function connectLive() {
   let ws;
   try { ws = new WebSocket(url, "graphql-transport-ws"); } catch (e) { noteError("live updates: " + e.message); return retryLive(); }
   live.ws = ws;
-  const ackTimer = setTimeout(() => {
-    noteError("live updates: the server sent no connection_ack within 10 s");
-    ws.close(4408, "Connection initialisation timeout");
-  }, 10000);
+  let lastHeard = Date.now(), answersPings = false;
+  const ackTimer = setTimeout(() => lost(ws, "live updates: the server sent no connection_ack within 10 s", 4408), 10000);
+  // Pings once the connection is up; a server that has answered one and then stays silent for
+  // three intervals is taken for gone (a dead TCP connection may never report a close).
+  const keepalive = setInterval(() => {
+    if (live.ws !== ws) return clearInterval(keepalive);
+    if (answersPings && Date.now() - lastHeard > 3 * PING_MS) return lost(ws, "live updates: the server stopped answering pings", 4408);
+    if (dash.connected) send(ws, {type: "ping"});
+  }, PING_MS);
   ws.onopen = () => send(ws, {type: "connection_init", payload: {Authorization: "Bearer " + token}});
   ws.onmessage = (event) => {
+    lastHeard = Date.now();
     let msg;
     try { msg = JSON.parse(event.data); } catch (_) { return noteError("live updates: unreadable message"); }
     const p = PANELS.find(x => x.id === msg.id);
@@ -146,16 +153,23 @@ function connectLive() {
         if (p) setTimeout(() => { if (live.ws === ws) subscribe(ws, p); }, 2000);
         break;
       case "ping": send(ws, {type: "pong"}); break;
+      case "pong": answersPings = true; break;
     }
   };
   ws.onclose = (event) => {
     clearTimeout(ackTimer);
-    if (live.ws !== ws) return;
-    live.ws = null;
-    dash.connected = false;
-    if (event.code >= 4000) noteError("live updates closed by the server: " + event.code + " " + event.reason);
-    retryLive();
+    lost(ws, event.code >= 4000 ? "live updates closed by the server: " + event.code + " " + event.reason : null);
   };
+}
+
+/// Gives up on `ws` (once) and schedules the next connection.
+function lost(ws, why, code) {
+  if (live.ws !== ws) return;
+  live.ws = null;
+  dash.connected = false;
+  if (why) noteError(why);
+  if (code) try { ws.close(code, why.slice(0, 100)); } catch (_) {}
+  retryLive();
 }
 
 function retryLive() {
