@@ -95,7 +95,7 @@ const PANELS = [
     row(d) {
       const a = d.analysis || {};
       const tr = h("tr", null,
-        h("td", null, who(d)),
+        h("td", null, who(d), d.image ? h("div", {class: "sub mono clip", title: d.image}, d.image) : null),
         h("td", null, badge(d.phase), clip(d.message)),
         h("td", null, color(d.activeColor, d.activeRevision)),
         h("td", null, color(d.previewColor, d.previewRevision)),
@@ -159,11 +159,11 @@ const PANELS = [
 
 function renderPanel(p) {
   const section = document.getElementById(p.id);
-  section.querySelector(".count").textContent = p.loaded ? String(p.items.size) : "loading…";
+  section.querySelector(".count").textContent = !p.loaded ? "loading…" : p.queryError && !p.items.size ? "—" : String(p.items.size);
   section.querySelector(".error").textContent = [p.queryError, p.liveError, p.actionError].filter(Boolean).join("\n");
   const rows = [...p.items.values()].sort(p.sort);
   const body = h("tbody");
-  if (!rows.length) body.append(h("tr", null, h("td", {class: "empty", colspan: p.columns.length}, p.loaded ? p.empty : "Loading…")));
+  if (!rows.length) body.append(h("tr", null, h("td", {class: "empty", colspan: p.columns.length}, !p.loaded ? "Loading…" : p.queryError ? "Could not load: see the error above." : p.empty)));
   for (const item of rows) {
     const tr = p.row(item);
     tr.dataset.id = item.id;
