@@ -71,8 +71,8 @@ async function loadPanel(p) {
   if (Array.isArray(list)) {
     const next = new Map();
     for (const item of list) {
-      const newer = (p.touched.get(item.id) || 0) > sent;
-      next.set(item.id, newer && p.items.has(item.id) ? p.items.get(item.id) : item);
+      if ((p.touched.get(item.id) || 0) <= sent) next.set(item.id, item);
+      else if (p.items.has(item.id)) next.set(item.id, p.items.get(item.id));
     }
     for (const [id, at] of p.touched) if (at > sent && !next.has(id) && p.items.has(id)) next.set(id, p.items.get(id));
     p.items = next;
@@ -83,12 +83,13 @@ async function loadPanel(p) {
 
 function loadAll() { for (const p of PANELS) loadPanel(p); }
 
-/// Updates or inserts one row from a subscription or a mutation answer.
+/// Updates or inserts one row from a subscription or a mutation answer, or removes it when the
+/// panel says the item is gone (a rollout arrives with phase Deleted).
 function upsert(p, item) {
   if (!item || typeof item.id !== "string") return false;
-  p.items.set(item.id, item);
   p.touched.set(item.id, ++seq);
-  p.flash.add(item.id);
+  if (p.gone && p.gone(item)) p.items.delete(item.id);
+  else { p.items.set(item.id, item); p.flash.add(item.id); }
   renderPanel(p);
   return true;
 }

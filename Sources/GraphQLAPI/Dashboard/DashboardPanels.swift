@@ -92,6 +92,7 @@ const PANELS = [
     fields: "id name namespace image replicas readyReplicas phase message activeColor previewColor activeRevision previewRevision stableRevision analysis { stage phase verdict summary } permissions { update }",
     columns: ["Rollout", "Phase", "Active", "Preview", "Stable", "Ready", "Analysis", ""],
     sort: byId,
+    gone: d => d.phase === "Deleted",
     row(d) {
       const a = d.analysis || {};
       const tr = h("tr", null,
