@@ -130,12 +130,16 @@ def launch(binary, profile):
     if not os.path.exists(executable):
         raise Failure(f"Chromium not found: {binary} (install the Debian package chromium: scripts/install-deps.sh)")
     log = open(os.path.join(profile, "chromium.log"), "wb")
-    process = subprocess.Popen(
-        [executable, "--headless=new", "--no-sandbox", "--disable-gpu", "--remote-debugging-port=0",
-         f"--user-data-dir={profile}", "--window-size=1280,900", "--no-first-run", "--no-default-browser-check",
-         "--disable-extensions", "--disable-background-networking", "--disable-dev-shm-usage", "about:blank"],
-        stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True, preexec_fn=die_with_parent)
-    log.close()
+    try:
+        process = subprocess.Popen(
+            [executable, "--headless=new", "--no-sandbox", "--disable-gpu", "--remote-debugging-port=0",
+             f"--user-data-dir={profile}", "--window-size=1280,900", "--no-first-run", "--no-default-browser-check",
+             "--disable-extensions", "--disable-background-networking", "--disable-dev-shm-usage", "about:blank"],
+            stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True, preexec_fn=die_with_parent)
+    except OSError as error:
+        raise Failure(f"cannot start {executable}: {error}")
+    finally:
+        log.close()
     return process
 
 
@@ -241,8 +245,11 @@ def screenshot(tools, path):
     if not path:
         return
     data = tools.call("Page.captureScreenshot", {"format": "png"}, timeout=30)["data"]
-    with open(path, "wb") as file:
-        file.write(base64.b64decode(data))
+    try:
+        with open(path, "wb") as file:
+            file.write(base64.b64decode(data))
+    except OSError as error:
+        raise Failure(f"cannot write the screenshot: {error}")
 
 
 def report(tools, path, why):
@@ -252,9 +259,12 @@ def report(tools, path, why):
     try:
         state, _ = tools.evaluate("JSON.stringify(window.opsagentDashboard === undefined ? null : window.opsagentDashboard)")
         print(f"  window.opsagentDashboard: {state}")
-        screenshot(tools, path)
     except (Failure, OSError, websocket.WebSocketException) as error:
         print(f"  (page state unavailable: {error})")
+    try:
+        screenshot(tools, path)
+    except (Failure, OSError, websocket.WebSocketException) as error:
+        print(f"  (no screenshot: {error})")
     for line in tools.exceptions:
         print(f"  uncaught exception: {line}")
     for line in tools.console:
