@@ -9,6 +9,8 @@ packages=(libcurl4-openssl-dev pkg-config curl prometheus)
 # lua5.1 and lua5.4 run the Argo CD health check (manifests/argocd) in its tests.
 if [[ "${WITH_TEST_DEPS:-1}" == 1 ]]; then
   packages+=(prometheus-alertmanager python3-pip lua5.1 lua5.4)
+  # headless Chromium drives the dashboard's browser test (Tests/GraphQLAPITests/Browser).
+  packages+=(chromium)
 fi
 
 missing=()
