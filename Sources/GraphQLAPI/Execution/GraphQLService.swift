@@ -10,6 +10,7 @@ import OperatorKit
 /// endpoint (subscriptions).
 public final class GraphQLService: Sendable {
     public let api: OpsGraphQLAPI
+    let fast: FastQuery
     let services: APIServices
     let authenticator: TokenAuthenticator
     let cost: QueryCost
@@ -17,6 +18,7 @@ public final class GraphQLService: Sendable {
 
     public init(services: APIServices, cost: QueryCost = QueryCost(), logger: Logger) throws {
         api = try OpsGraphQLAPI()
+        fast = FastQuery(schema: api.schema.schema, resolver: api.resolver)
         self.services = services
         authenticator = TokenAuthenticator(client: services.serverClient, logger: logger)
         self.cost = cost
@@ -41,21 +43,43 @@ public final class GraphQLService: Sendable {
         return nil
     }
 
-    /// Executes a query or mutation.
-    public func execute(_ request: GraphQLRequest, as user: TokenAuthenticator.User) async -> GraphQLResult {
-        if let refused = refusal(request) { return refused }
+    /// The JSON answer to a request and how many errors it holds.
+    public struct Answer: Sendable {
+        public var json: String
+        public var errors: Int
+
+        init(json: String, errors: Int) {
+            self.json = json
+            self.errors = errors
+        }
+
+        init(_ result: GraphQLResult) {
+            let data = (try? GraphQLJSONEncoder().encode(result)) ?? Data(#"{"errors":[{"message":"cannot encode the result"}]}"#.utf8)
+            self.init(json: String(decoding: data, as: UTF8.self), errors: result.errors.count)
+        }
+    }
+
+    /// Executes a query or mutation: queries of the resources' fields by ``FastQuery``, the
+    /// rest (mutations, introspection, invalid documents) by GraphQLSwift.
+    public func execute(_ request: GraphQLRequest, as user: TokenAuthenticator.User) async -> Answer {
+        if let refused = refusal(request) { return Answer(refused) }
         if QueryCost.operationType(request.query, operationName: request.operationName) == .subscription {
-            return GraphQLResult(errors: [GraphQLError(message: "subscriptions are served over WebSocket at /graphql (protocol graphql-transport-ws)")])
+            return Answer(GraphQLResult(errors: [GraphQLError(message: "subscriptions are served over WebSocket at /graphql (protocol graphql-transport-ws)")]))
         }
         let started = ContinuousClock.now
-        let result: GraphQLResult
-        do {
-            result = try await api.execute(request: request, context: context(for: user))
-        } catch {
-            result = GraphQLResult(errors: [GraphQLError(message: "\(error)")])
+        let context = context(for: user)
+        let answer: Answer
+        if let prepared = fast.prepare(request, kind: .query), let fast = try? await fast.execute(prepared, context: context) {
+            answer = Answer(json: fast.json, errors: fast.errors)
+        } else {
+            do {
+                answer = Answer(try await api.execute(request: request, context: context))
+            } catch {
+                answer = Answer(GraphQLResult(errors: [GraphQLError(message: "\(error)")]))
+            }
         }
-        log(request, user: user, errors: result.errors.count, elapsed: ContinuousClock.now - started)
-        return result
+        log(request, user: user, errors: answer.errors, elapsed: ContinuousClock.now - started)
+        return answer
     }
 
     /// Starts a subscription: a stream of results, or the errors that refused it.

@@ -5,7 +5,7 @@ import OperatorKit
 import OpsAPI
 
 /// A point of a metric of a resource (the seed's `metrics` and `metricUpdated`).
-public struct MetricNode: Sendable, Hashable {
+public struct MetricNode: Sendable, Hashable, Encodable {
     public var resource: String
     /// `cpu_usage` (cores), `memory_usage` (bytes), `network_receive`/`network_transmit` and
     /// `disk_read`/`disk_write` (bytes per second): the seed's MetricsData fields.

@@ -17,7 +17,7 @@ public enum AlertStatusValue: String, Sendable, Codable, CaseIterable {
 
 /// An AlertRule and its state (the seed's `Alert`): the condition it watches, whether it
 /// fires, and the analysis of the firing episode (root cause, recommendations).
-public struct AlertNode: Sendable, Hashable {
+public struct AlertNode: Sendable, Hashable, Encodable {
     public var id: String
     public var name: String
     public var namespace: String
@@ -62,7 +62,7 @@ public struct AlertNode: Sendable, Hashable {
     }
 }
 
-public struct AlertConditionNode: Sendable, Hashable {
+public struct AlertConditionNode: Sendable, Hashable, Encodable {
     public var metric: String
     public var `operator`: String
     public var threshold: Double
@@ -71,7 +71,7 @@ public struct AlertConditionNode: Sendable, Hashable {
 
 /// An action of a rule: its name and kind (webhook, slack, pagerduty, alertmanager, email,
 /// workflow). Where it sends to is a Secret reference and is never shown.
-public struct AlertActionNode: Sendable, Hashable {
+public struct AlertActionNode: Sendable, Hashable, Encodable {
     public var name: String
     public var type: String
 }

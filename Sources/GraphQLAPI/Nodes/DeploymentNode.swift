@@ -3,7 +3,7 @@ import OpsAPI
 
 /// A BlueGreenDeployment as the API shows it (the seed's `Deployment`), read from a cached
 /// object. `id` is `namespace/name`, which every mutation takes back.
-public struct DeploymentNode: Sendable, Hashable {
+public struct DeploymentNode: Sendable, Hashable, Encodable {
     public var id: String
     public var name: String
     public var namespace: String
@@ -59,7 +59,7 @@ public struct DeploymentNode: Sendable, Hashable {
 }
 
 /// The analysis of the rollout's current revision: each check, and the analyzer's verdict.
-public struct AnalysisNode: Sendable, Hashable {
+public struct AnalysisNode: Sendable, Hashable, Encodable {
     public var stage: String?
     public var revision: String?
     public var phase: String?
@@ -81,14 +81,14 @@ public struct AnalysisNode: Sendable, Hashable {
     }
 }
 
-public struct AnalysisCheckNode: Sendable, Hashable {
+public struct AnalysisCheckNode: Sendable, Hashable, Encodable {
     public var name: String
     public var phase: String
     public var message: String?
 }
 
 /// A status condition (kstatus `Ready`, `Reconciling`, `Stalled`, and the kind's own).
-public struct ConditionNode: Sendable, Hashable {
+public struct ConditionNode: Sendable, Hashable, Encodable {
     public var type: String
     public var status: String
     public var reason: String?
@@ -106,7 +106,7 @@ public struct ConditionNode: Sendable, Hashable {
 
 /// What the caller may do to an object, from SubjectAccessReviews (a dashboard shows the
 /// promote and abort buttons only when `update` is true).
-public struct PermissionsNode: Sendable, Hashable {
+public struct PermissionsNode: Sendable, Hashable, Encodable {
     public var update: Bool
     public var delete: Bool
 }

@@ -19,7 +19,7 @@ public enum VulnerabilitySeverity: String, Sendable, Codable, CaseIterable {
 /// A finding of a SecurityAudit's latest report, in the seed's `Vulnerability` shape:
 /// misconfigurations and RBAC findings carry their check, Trivy CVEs also `cveId`.
 /// Finding messages never quote a Secret's value (see ``Finding``).
-public struct VulnerabilityNode: Sendable, Hashable {
+public struct VulnerabilityNode: Sendable, Hashable, Encodable {
     public var id: String
     public var severity: VulnerabilitySeverity
     public var title: String
@@ -52,7 +52,7 @@ public struct VulnerabilityNode: Sendable, Hashable {
     }
 }
 
-public struct AffectedResourceNode: Sendable, Hashable {
+public struct AffectedResourceNode: Sendable, Hashable, Encodable {
     /// The object's kind in lower case: pod, deployment, clusterrolebinding, namespace…
     public var type: String
     public var name: String
@@ -62,7 +62,7 @@ public struct AffectedResourceNode: Sendable, Hashable {
 /// One control of a compliance framework as the latest audit judged it (the seed's
 /// `ComplianceCheck`): `fail` when a mapped check failed, `pass` when its checks ran and
 /// passed, `warning` when none of its checks ran (excluded or not applicable).
-public struct ComplianceCheckNode: Sendable, Hashable {
+public struct ComplianceCheckNode: Sendable, Hashable, Encodable {
     public var standard: String
     public var control: String
     public var status: String
@@ -73,7 +73,7 @@ public struct ComplianceCheckNode: Sendable, Hashable {
 }
 
 /// A SecurityAudit and its latest scores.
-public struct AuditNode: Sendable, Hashable {
+public struct AuditNode: Sendable, Hashable, Encodable {
     public var id: String
     public var name: String
     public var namespace: String

@@ -2,7 +2,7 @@ import KubeClient
 import OpsAPI
 
 /// An OpsWorkflowRun: its phase and each step's progress.
-public struct WorkflowRunNode: Sendable, Hashable {
+public struct WorkflowRunNode: Sendable, Hashable, Encodable {
     public var id: String
     public var name: String
     public var namespace: String
@@ -38,7 +38,7 @@ public struct WorkflowRunNode: Sendable, Hashable {
     }
 }
 
-public struct WorkflowStepNode: Sendable, Hashable {
+public struct WorkflowStepNode: Sendable, Hashable, Encodable {
     public var name: String
     public var phase: String
     public var attempts: Int
@@ -46,7 +46,7 @@ public struct WorkflowStepNode: Sendable, Hashable {
 }
 
 /// What `executeWorkflow` answers: the run it started (`id` is the run's `namespace/name`).
-public struct WorkflowResultNode: Sendable, Hashable {
+public struct WorkflowResultNode: Sendable, Hashable, Encodable {
     public var id: String
     public var status: String
     public var run: WorkflowRunNode?

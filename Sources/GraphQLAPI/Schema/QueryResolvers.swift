@@ -114,6 +114,10 @@ public struct OpsResolver: Sendable {
 extension DeploymentNode {
     /// What the caller may do to this rollout (SubjectAccessReviews, cached briefly).
     func permissions(context: APIContext, arguments: NoArguments) async throws -> PermissionsNode {
+        try await Self.permissions(namespace: namespace, context: context)
+    }
+
+    static func permissions(namespace: String, context: APIContext) async throws(APIError) -> PermissionsNode {
         PermissionsNode(update: try await context.may("patch", APICaches.deployments, namespace: namespace),
                         delete: try await context.may("delete", APICaches.deployments, namespace: namespace))
     }

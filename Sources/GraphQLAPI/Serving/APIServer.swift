@@ -74,7 +74,8 @@ public struct APIServer: Sendable {
             return Self.json(.badRequest, GraphQLResult(errors: [GraphQLError(
                 message: "the body must be JSON {\"query\": \"...\", \"variables\": {...}, \"operationName\": \"...\"}: \(error)")]))
         }
-        return Self.json(.ok, await service.execute(graphQLRequest, as: user))
+        let answer = await service.execute(graphQLRequest, as: user)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: answer.json)))
     }
 
     static func json(_ status: HTTPResponse.Status, _ result: GraphQLResult, extra: HTTPFields = [:]) -> Response {

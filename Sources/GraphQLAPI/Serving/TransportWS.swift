@@ -1,6 +1,7 @@
 import Foundation
 import GraphQL
 import HummingbirdWebSocket
+import KubeClient
 import Logging
 import NIOConcurrencyHelpers
 import NIOWebSocket
@@ -106,10 +107,13 @@ struct TransportWS: Sendable {
 
         /// `{"type": type, "id": id, "payload": <JSON of payload>}` with the payload encoded as GraphQL encodes results.
         func message(type: String, id: String, payload: some Encodable) {
-            guard let data = try? GraphQLJSONEncoder().encode(payload), let json = String(data: data, encoding: .utf8),
-                  let idJSON = try? JSONSerialization.data(withJSONObject: id, options: .fragmentsAllowed),
-                  let idText = String(data: idJSON, encoding: .utf8) else { return }
-            send.yield(.text(#"{"type":"\#(type)","id":\#(idText),"payload":\#(json)}"#))
+            guard let data = try? GraphQLJSONEncoder().encode(payload) else { return }
+            message(type: type, id: id, json: String(decoding: data, as: UTF8.self))
+        }
+
+        /// The same, with a payload already in JSON.
+        func message(type: String, id: String, json: String) {
+            send.yield(.text(#"{"type":"\#(type)","id":\#(JSONValue.string(id).serialized()),"payload":\#(json)}"#))
         }
     }
 
@@ -173,8 +177,7 @@ struct TransportWS: Sendable {
     private func run(_ request: GraphQLRequest, id: String, user: TokenAuthenticator.User, _ session: Session) async {
         defer { session.finished(id) }
         if QueryCost.operationType(request.query, operationName: request.operationName) != .subscription {
-            let result = await service.execute(request, as: user)
-            session.message(type: "next", id: id, payload: result)
+            session.message(type: "next", id: id, json: await service.execute(request, as: user).json)
             if !Task.isCancelled { session.message(["type": "complete", "id": id]) }
             return
         }

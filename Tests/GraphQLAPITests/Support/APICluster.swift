@@ -15,6 +15,7 @@ final class APICluster: Sendable {
     let admin: KubernetesClient
     let url: String
     let viewerToken: String
+    let service: GraphQLService
     private let server: Task<Void, any Error>
 
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -52,14 +53,16 @@ final class APICluster: Sendable {
             port = value
             break
         }
-        return APICluster(sim: sim, admin: admin, url: "http://127.0.0.1:\(port)", viewerToken: viewerToken, server: server)
+        return APICluster(sim: sim, admin: admin, url: "http://127.0.0.1:\(port)", viewerToken: viewerToken, service: service, server: server)
     }
 
-    private init(sim: Simulator, admin: KubernetesClient, url: String, viewerToken: String, server: Task<Void, any Error>) {
+    private init(sim: Simulator, admin: KubernetesClient, url: String, viewerToken: String, service: GraphQLService,
+                 server: Task<Void, any Error>) {
         self.sim = sim
         self.admin = admin
         self.url = url
         self.viewerToken = viewerToken
+        self.service = service
         self.server = server
     }
 

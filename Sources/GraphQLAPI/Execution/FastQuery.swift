@@ -1,0 +1,112 @@
+import Foundation
+import GraphQL
+import KubeClient
+
+/// Runs queries and subscriptions over the resources without GraphQL's general executor.
+///
+/// GraphQLSwift resolves every field of every object in a task of its own; for a list of
+/// 1,000 rollouts that is tens of thousands of tasks, some 200 ms. Here each root field
+/// calls its resolver (the same ``OpsResolver`` methods the schema uses) and the answer is
+/// projected onto the selection (``Projection``) in one pass. The document is validated by
+/// GraphQLSwift first, with the specification's rules. Operations this path does not
+/// serve — mutations, introspection, `metrics`-driven subscriptions — go to GraphQLSwift.
+struct FastQuery: Sendable {
+    typealias Root = @Sendable (OpsResolver, APIContext, JSONValue) async throws -> JSONValue
+
+    /// Query fields: arguments in, the resolver's answer (encoded) out.
+    static let queries: [String: Root] = [
+        "deployments": { r, c, a in try JSONValue(encoding: try await r.deployments(context: c, arguments: try a.decode())) },
+        "deployment": { r, c, a in try JSONValue(encoding: try await r.deployment(context: c, arguments: try a.decode())) },
+        "alerts": { r, c, a in try JSONValue(encoding: try await r.alerts(context: c, arguments: try a.decode())) },
+        "vulnerabilities": { r, c, a in try JSONValue(encoding: try await r.vulnerabilities(context: c, arguments: try a.decode())) },
+        "compliance": { r, c, a in try JSONValue(encoding: try await r.compliance(context: c, arguments: try a.decode())) },
+        "audits": { r, c, a in try JSONValue(encoding: try await r.audits(context: c, arguments: try a.decode())) },
+        "workflowRuns": { r, c, a in try JSONValue(encoding: try await r.workflowRuns(context: c, arguments: try a.decode())) },
+        "metrics": { r, c, a in try JSONValue(encoding: try await r.metrics(context: c, arguments: try a.decode())) },
+    ]
+
+    /// Fields computed per caller.
+    static let computed: [String: [String: Projection.Computed]] = [
+        "Deployment": ["permissions": { node, context in
+            try JSONValue(encoding: try await DeploymentNode.permissions(namespace: node["namespace"].stringValue ?? "", context: context))
+        }],
+    ]
+
+    let schema: GraphQLSchema
+    let resolver: OpsResolver
+
+    /// The parts of a request this path serves: its document, operation and variables.
+    struct Prepared {
+        var document: Document
+        var operation: OperationDefinition
+        var variables: [String: JSONValue]
+    }
+
+    /// The request parsed, validated and with its variables read; nil when this path does
+    /// not serve it (it is not a query or subscription of plain fields, or it does not
+    /// validate: GraphQLSwift then answers with its errors).
+    func prepare(_ request: GraphQLRequest, kind: OperationType) -> Prepared? {
+        guard let document = try? GraphQL.parse(source: request.query) else { return nil }
+        let operations = document.definitions.compactMap { $0 as? OperationDefinition }
+        guard let operation = request.operationName.map({ name in operations.first { $0.name?.value == name } }) ?? (operations.count == 1 ? operations[0] : nil),
+              operation.operation == kind else { return nil }
+        let roots = operation.selectionSet.selections
+        guard roots.allSatisfy({ ($0 as? GraphQL.Field).map { !$0.name.value.hasPrefix("__") || $0.name.value == "__typename" } ?? false }),
+              validate(schema: schema, ast: document).isEmpty else { return nil }
+        var variables: [String: JSONValue] = [:]
+        for (name, map) in request.variables {
+            guard let data = try? JSONEncoder().encode(map), let value = try? JSONValue(parsing: Array(data)) else { return nil }
+            variables[name] = value
+        }
+        for definition in operation.variableDefinitions where variables[definition.variable.name.value] == nil {
+            if let value = definition.defaultValue { variables[definition.variable.name.value] = ASTValues.json(value, [:]) }
+        }
+        return Prepared(document: document, operation: operation, variables: variables)
+    }
+
+    func projection(_ prepared: Prepared, context: APIContext) -> Projection {
+        let fragments = Dictionary(prepared.document.definitions.compactMap { $0 as? FragmentDefinition }.map { ($0.name.value, $0) },
+                                   uniquingKeysWith: { a, _ in a })
+        return Projection(schema: schema, fragments: fragments, variables: prepared.variables, computed: Self.computed, context: context)
+    }
+
+    /// The JSON answer of a query (`{"data":…}` with `errors` when a field failed), or nil
+    /// when a root field is not one this path resolves.
+    func execute(_ prepared: Prepared, context: APIContext) async throws -> (json: String, errors: Int)? {
+        guard let queryType = schema.queryType else { return nil }
+        let projection = projection(prepared, context: context)
+        let selected = projection.collect([prepared.operation.selectionSet], typeName: queryType.name)
+        guard selected.allSatisfy({ $0.name == "__typename" || Self.queries[$0.name] != nil }) else { return nil }
+        let definitions = try queryType.fields()
+        var data = "{", errors: [GraphQLError] = [], nullData = false
+        for (i, field) in selected.enumerated() {
+            if i > 0 { data += "," }
+            data += JSONValue.string(field.key).serialized() + ":"
+            if field.name == "__typename" {
+                data += JSONValue.string(queryType.name).serialized()
+                continue
+            }
+            guard let definition = definitions[field.name], let resolve = Self.queries[field.name] else { return nil }
+            let arguments = JSONValue.object(Dictionary(field.fields[0].arguments.compactMap { argument -> (String, JSONValue)? in
+                if let variable = argument.value as? Variable, prepared.variables[variable.name.value] == nil { return nil }
+                return (argument.name.value, ASTValues.json(argument.value, prepared.variables))
+            }, uniquingKeysWith: { a, _ in a }))
+            do {
+                let value = try await resolve(resolver, context, arguments)
+                var out = ""
+                try await projection.write(value, type: definition.type, fields: field.fields, into: &out)
+                data += out
+            } catch {
+                errors.append(GraphQLError(message: "\(error)", nodes: field.fields, path: IndexPath([field.key])))
+                data += "null"
+                if definition.type is GraphQLNonNull { nullData = true }
+            }
+        }
+        data += "}"
+        var json = "{\"data\":" + (nullData ? "null" : data)
+        if !errors.isEmpty, let encoded = try? GraphQLJSONEncoder().encode(errors) {
+            json += ",\"errors\":" + String(decoding: encoded, as: UTF8.self)
+        }
+        return (json + "}", errors.count)
+    }
+}
