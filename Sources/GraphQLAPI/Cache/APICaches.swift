@@ -1,5 +1,6 @@
 import KubeClient
 import Logging
+import NIOConcurrencyHelpers
 import Integrations
 import OperatorKit
 import OpsAPI
@@ -26,17 +27,22 @@ public final class APICaches: Sendable {
     let alertsFiring = Broadcaster<AlertNode>()
     /// Workflow runs that started or changed.
     let runChanges = Broadcaster<WorkflowRunNode>()
+    /// Each cached rollout as a ``DeploymentNode`` in JSON, kept until the object changes:
+    /// listing 1,000 rollouts then re-reads none of them.
+    private let deploymentJSON = NIOLockedValueBox<[String: (resourceVersion: String, json: JSONValue)]>([:])
 
     public init(api: any KubernetesAPI, logger: Logger = Logger(label: "opsagent.api.cache")) {
         cache = InformerCache(api: api, logger: logger)
         try? cache.setTransform(.keeping(["report.runID", "report.auditedAt", "report.findings", "report.frameworks"]), for: Self.reports)
         for resource in [Self.audits, Self.reports, Self.workflows] { _ = cache.informer(for: resource) }
-        _ = cache.informer(for: Self.deployments).addHandler { [deploymentChanges] event in
+        _ = cache.informer(for: Self.deployments).addHandler { [deploymentChanges, unowned self] event in
             switch event {
             case .added(let object): deploymentChanges.publish(DeploymentNode(object))
             case .updated(let old, let new) where old["status"] != new["status"] || old["spec"] != new["spec"]:
                 deploymentChanges.publish(DeploymentNode(new))
-            case .deleted(let object, _): deploymentChanges.publish(DeploymentNode(object).deleted())
+            case .deleted(let object, _):
+                deploymentChanges.publish(DeploymentNode(object).deleted())
+                self.forgetEncoding(of: object)
             default: break
             }
         }
@@ -91,6 +97,22 @@ public final class APICaches: Sendable {
             group.cancelAll()
         }
         return cache.informers.filter { !$0.hasSynced }.map(\.resource.groupResource).sorted()
+    }
+
+    /// A cached rollout as its ``DeploymentNode``'s JSON (what queries project).
+    func encodedDeployment(_ object: JSONValue) throws -> JSONValue {
+        let meta = object["metadata"]
+        let key = "\(meta["namespace"].stringValue ?? "")/\(meta["name"].stringValue ?? "")"
+        let version = meta["resourceVersion"].stringValue ?? ""
+        if let cached = deploymentJSON.withLockedValue({ $0[key] }), cached.resourceVersion == version, !version.isEmpty { return cached.json }
+        let json = try JSONValue(encoding: DeploymentNode(object))
+        deploymentJSON.withLockedValue { $0[key] = (version, json) }
+        return json
+    }
+
+    private func forgetEncoding(of object: JSONValue) {
+        let meta = object["metadata"]
+        _ = deploymentJSON.withLockedValue { $0.removeValue(forKey: "\(meta["namespace"].stringValue ?? "")/\(meta["name"].stringValue ?? "")") }
     }
 
     /// Runs the informers until the task is cancelled.

@@ -18,7 +18,7 @@ public final class GraphQLService: Sendable {
 
     public init(services: APIServices, cost: QueryCost = QueryCost(), logger: Logger) throws {
         api = try OpsGraphQLAPI()
-        fast = FastQuery(schema: api.schema.schema, resolver: api.resolver)
+        fast = try FastQuery(schema: api.schema.schema, resolver: api.resolver)
         self.services = services
         authenticator = TokenAuthenticator(client: services.serverClient, logger: logger)
         self.cost = cost
@@ -37,7 +37,7 @@ public final class GraphQLService: Sendable {
         }
         // A syntax error is reported by the execution itself, with its location.
         guard let document = try? GraphQL.parse(source: request.query) else { return nil }
-        if let reason = cost.refusal(document, schema: api.schema.schema, operationName: request.operationName) {
+        if let reason = cost.refusal(document, schema: api.schema.schema, operationName: request.operationName, objectFields: fast.objectFields) {
             return GraphQLResult(errors: [GraphQLError(message: reason)])
         }
         return nil

@@ -18,6 +18,9 @@ struct Projection: Sendable {
     let fragments: [String: FragmentDefinition]
     let variables: [String: JSONValue]
     let computed: [String: [String: Computed]]
+    /// The fields of each object type, read once from the schema (Graphiti builds a type's
+    /// field map anew each time it is asked).
+    let objectFields: [String: GraphQLFieldMap]
     let context: APIContext
 
     /// One response key of an object: the field it reads and every AST node selecting it
@@ -26,6 +29,8 @@ struct Projection: Sendable {
         var key: String
         var name: String
         var fields: [Field]
+        /// `key` as a JSON string, followed by a colon.
+        var member: String { JSONValue.string(key).serialized() + ":" }
     }
 
     /// The fields selected on an object of type `typeName`, in response order.
@@ -80,12 +85,13 @@ struct Projection: Sendable {
             // The selection of the elements is collected once for the whole list.
             let object = element as? GraphQLObjectType
             let selected = object.map { collect(fields.compactMap(\.selectionSet), typeName: $0.name) } ?? []
-            let definitions = try object?.fields() ?? [:]
+            let definitions = object.flatMap { objectFields[$0.name] } ?? [:]
+            let members = selected.map(\.member)
             out += "["
             for (i, item) in (value.arrayValue ?? []).enumerated() {
                 if i > 0 { out += "," }
                 if let object, !item.isNull {
-                    try await write(item, object: object, selected: selected, definitions: definitions, into: &out)
+                    try await write(item, object: object, selected: selected, definitions: definitions, members: members, into: &out)
                 } else {
                     try await write(item, type: list.ofType, fields: fields, into: &out)
                 }
@@ -98,15 +104,16 @@ struct Projection: Sendable {
             return
         }
         try await write(value, object: object, selected: collect(fields.compactMap(\.selectionSet), typeName: object.name),
-                        definitions: try object.fields(), into: &out)
+                        definitions: objectFields[object.name] ?? [:], into: &out)
     }
 
     private func write(_ value: JSONValue, object: GraphQLObjectType, selected: [Selected], definitions: GraphQLFieldMap,
-                       into out: inout String) async throws {
+                       members: [String]? = nil, into out: inout String) async throws {
+        let members = members ?? selected.map(\.member)
         out += "{"
         for (i, field) in selected.enumerated() {
             if i > 0 { out += "," }
-            out += JSONValue.string(field.key).serialized() + ":"
+            out += members[i]
             if field.name == "__typename" {
                 out += JSONValue.string(object.name).serialized()
                 continue

@@ -16,7 +16,10 @@ public struct QueryCost: Sendable {
     }
 
     /// The depth and cost of the operation `operationName` (the only one when nil).
-    public func measure(_ document: Document, schema: GraphQLSchema, operationName: String?) -> (depth: Int, cost: Int) {
+    /// `objectFields` are the object types' fields when already read (they are read from the
+    /// schema otherwise).
+    public func measure(_ document: Document, schema: GraphQLSchema, operationName: String?,
+                        objectFields: [String: GraphQLFieldMap] = [:]) -> (depth: Int, cost: Int) {
         var fragments: [String: FragmentDefinition] = [:]
         var operations: [OperationDefinition] = []
         for definition in document.definitions {
@@ -25,14 +28,15 @@ public struct QueryCost: Sendable {
         }
         guard let operation = operationName.map({ name in operations.first { $0.name?.value == name } }) ?? operations.first,
               let root = Self.root(of: operation.operation, in: schema) else { return (0, 0) }
-        var walker = Walker(schema: schema, fragments: fragments, listFactor: listFactor)
+        var walker = Walker(schema: schema, fragments: fragments, listFactor: listFactor, objectFields: objectFields)
         let cost = walker.cost(operation.selectionSet, parent: root, depth: 1)
         return (walker.maxDepth, cost)
     }
 
     /// Why the operation is refused, or nil when it is within bounds.
-    public func refusal(_ document: Document, schema: GraphQLSchema, operationName: String?) -> String? {
-        let (depth, cost) = measure(document, schema: schema, operationName: operationName)
+    public func refusal(_ document: Document, schema: GraphQLSchema, operationName: String?,
+                        objectFields: [String: GraphQLFieldMap] = [:]) -> String? {
+        let (depth, cost) = measure(document, schema: schema, operationName: operationName, objectFields: objectFields)
         if depth > maxDepth { return "the query is \(depth) levels deep; at most \(maxDepth) are allowed: select fewer nested fields" }
         if cost > maxCost {
             return "the query costs \(cost) (each field 1, each list ×\(listFactor)); at most \(maxCost) is allowed: "
@@ -61,6 +65,7 @@ public struct QueryCost: Sendable {
         let schema: GraphQLSchema
         let fragments: [String: FragmentDefinition]
         let listFactor: Int
+        let objectFields: [String: GraphQLFieldMap]
         var maxDepth = 0
         /// Fragments being expanded, so a cycle (which validation refuses anyway) ends.
         var expanding: Set<String> = []
@@ -91,7 +96,7 @@ public struct QueryCost: Sendable {
         /// The named type of a field and whether it is a list (through non-null wrappers).
         func fieldType(_ name: String, on parent: (any GraphQLNamedType)?) -> ((any GraphQLNamedType)?, Bool) {
             let fields: GraphQLFieldMap?
-            if let object = parent as? GraphQLObjectType { fields = try? object.fields() }
+            if let object = parent as? GraphQLObjectType { fields = objectFields[object.name] ?? (try? object.fields()) }
             else if let interface = parent as? GraphQLInterfaceType { fields = try? interface.fields() }
             else { fields = nil }
             guard let definition = fields?[name] else { return (nil, false) }

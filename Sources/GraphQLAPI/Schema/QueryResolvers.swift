@@ -9,7 +9,8 @@ public struct OpsResolver: Sendable {
     public init() {}
 
     func deployments(context: APIContext, arguments: NamespaceArguments) async throws -> [DeploymentNode] {
-        try await context.readable(APICaches.deployments, namespace: arguments.namespace).map(DeploymentNode.init).sorted { $0.id < $1.id }
+        // In the cache's order: by namespace, then name.
+        try await context.readable(APICaches.deployments, namespace: arguments.namespace).map(DeploymentNode.init)
     }
 
     func deployment(context: APIContext, arguments: IDArguments) async throws -> DeploymentNode? {
@@ -27,7 +28,7 @@ public struct OpsResolver: Sendable {
     }
 
     func audits(context: APIContext, arguments: NamespaceArguments) async throws -> [AuditNode] {
-        try await context.readable(APICaches.audits, namespace: arguments.namespace).map(AuditNode.init).sorted { $0.id < $1.id }
+        try await context.readable(APICaches.audits, namespace: arguments.namespace).map(AuditNode.init)
     }
 
     func workflowRuns(context: APIContext, arguments: NamespaceArguments) async throws -> [WorkflowRunNode] {
