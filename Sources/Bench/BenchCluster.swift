@@ -59,6 +59,8 @@ final class BenchCluster: @unchecked Sendable {
     @discardableResult
     func startOperator(workers: Int = 4, resyncPeriod: Duration = .seconds(300),
                        register: (OperatorContext) throws -> Void) async throws -> Duration {
+        // The allocator as the operator process (`OperatorProcess`) sets it.
+        ProcessMemory.configure()
         let api = KubernetesClient(configuration: configuration, transport: counting)
         var logger = Logger(label: "opsagent.manager")
         logger.logLevel = .warning  // the table, not the manager's start/stop lines

@@ -72,7 +72,7 @@ public enum ReportBudget {
             }
             let added = size + (current.isEmpty ? 0 : 1)
             if bytes + added > budget {
-                chunks.append(current)
+                chunks.append(compacted(current))
                 if chunks.count == maxChunks { return Chunks(chunks: chunks, dropped: dropped) }
                 current = []
                 bytes = 2
@@ -80,7 +80,13 @@ public enum ReportBudget {
             bytes += size + (current.isEmpty ? 0 : 1)
             current.append(entry)
         }
-        if !current.isEmpty { chunks.append(current) }
+        if !current.isEmpty { chunks.append(compacted(current)) }
         return Chunks(chunks: chunks, dropped: dropped)
+    }
+
+    /// `chunk` in a buffer of its own length: one grown by appending can hold twice that,
+    /// and a report's chunks are kept until its run's successor completes.
+    private static func compacted<Element>(_ chunk: [Element]) -> [Element] {
+        chunk.withUnsafeBufferPointer { Array($0) }
     }
 }

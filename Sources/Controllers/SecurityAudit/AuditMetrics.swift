@@ -17,18 +17,18 @@ struct AuditMetrics: Sendable {
 
     let factory: any MetricsFactory
 
-    func record(_ report: AuditReport, namespace: String, audit: String) {
+    func record(_ summary: AuditRunSummary, namespace: String, audit: String) {
         let labels = [("namespace", namespace), ("audit", audit)]
         for severity in Severity.descending {
             Gauge(label: Self.findingsName, dimensions: labels + [("severity", severity.rawValue)], factory: factory)
-                .record(report.counts[severity])
+                .record(summary.counts[severity])
         }
-        for summary in report.frameworks {
+        for summary in summary.frameworks {
             let dimensions = labels + [("framework", summary.framework.rawValue)]
             Gauge(label: Self.frameworkScoreName, dimensions: dimensions, factory: factory).record(summary.score)
             Gauge(label: Self.failedControlsName, dimensions: dimensions, factory: factory).record(summary.failed)
         }
-        Gauge(label: Self.riskScoreName, dimensions: labels, factory: factory).record(report.riskScore)
+        Gauge(label: Self.riskScoreName, dimensions: labels, factory: factory).record(summary.riskScore)
         Counter(label: Self.runsName, dimensions: labels, factory: factory).increment()
     }
 

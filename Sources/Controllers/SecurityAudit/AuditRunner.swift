@@ -6,9 +6,11 @@ import KubeClient
 import OperatorKit
 import OpsAPI
 
-/// What one run produced: the engine's report, how long it took, and the analyzer's advice.
+/// What one run produced: the summary of the engine's report, the report's parts, how long
+/// it took, and the analyzer's advice. Kept by the background jobs until the next run
+/// completes, so it holds no more than the status and the report objects need.
 struct AuditRunOutcome: Sendable {
-    var report: AuditReport?
+    var summary: AuditRunSummary?
     /// The SecurityReports' bodies (one, or the parts the findings were split over), built
     /// here, off the work queue.
     var parts: [SecurityReportBody] = []
@@ -72,7 +74,7 @@ struct AuditRunner: Sendable {
         do {
             report = try engine.audit(inventory, policy: policy, now: now)
         } catch {
-            return AuditRunOutcome(report: nil, error: error.description, duration: clock.now - started,
+            return AuditRunOutcome(summary: nil, error: error.description, duration: clock.now - started,
                                    analysis: nil, includedVulnerabilityReports: included)
         }
         let duration = clock.now - started
@@ -84,7 +86,7 @@ struct AuditRunner: Sendable {
             for i in parts.indices { parts[i].counts = CloudPostureStep.counts(parts[i].counts, adding: posture) }
         }
         let analysis = await analyze(report, subject: subject)
-        return AuditRunOutcome(report: report, parts: parts, error: nil, duration: duration, analysis: analysis,
+        return AuditRunOutcome(summary: AuditRunSummary(report), parts: parts, error: nil, duration: duration, analysis: analysis,
                                includedVulnerabilityReports: included)
     }
 

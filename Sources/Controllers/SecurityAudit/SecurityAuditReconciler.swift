@@ -60,7 +60,7 @@ struct SecurityAuditReconciler: ObjectReconciler {
             pass.conditions.reconciling(reason: "Auditing", message: "run \(runID) in progress (\(run.reason.rawValue))")
             return .done
         }
-        guard let report = outcome.report, !outcome.parts.isEmpty else {
+        guard let summary = outcome.summary, !outcome.parts.isEmpty else {
             pass.status.phase = "Invalid"
             pass.status.message = outcome.error
             pass.conditions.stalled(reason: "InvalidSpec", message: outcome.error ?? "the policy was refused")
@@ -69,7 +69,7 @@ struct SecurityAuditReconciler: ObjectReconciler {
 
         let reportName = try await writeReports(outcome.parts, audit: audit, pass: &pass)
         let reference = ReportReference(
-            name: reportName, runID: runID, createdAt: RunHistory.stamp(report.auditedAt.date),
+            name: reportName, runID: runID, createdAt: RunHistory.stamp(summary.auditedAt.date),
             findings: outcome.parts.reduce(0) { $0 + $1.findings.count }, droppedFindings: outcome.parts[0].droppedFindings,
             parts: outcome.parts.count > 1 ? outcome.parts.count : nil)
         pass.status.reports = RunHistory.inserting(reference, into: pass.status.reports, limit: audit.spec.historyLimit)
@@ -82,10 +82,10 @@ struct SecurityAuditReconciler: ObjectReconciler {
         if run.reason == .manual || run.reason == .firstRun, let token = run.token { pass.status.handledRunToken = token }
         let next = schedule?.next(after: run.slot ?? pass.now)
         pass.status.nextRun = next.map { KubeTime($0).description }
-        if RunHistory.isLatest(report.auditedAt.date, lastRun: pass.status.lastRun) {
+        if RunHistory.isLatest(summary.auditedAt.date, lastRun: pass.status.lastRun) {
             let previousRunJob = pass.status.lastRunID.map { Self.jobPrefix(pass.key) + $0 }
-            apply(report, outcome: outcome, runID: runID, audit: audit, pass: &pass)
-            metrics.record(report, namespace: pass.namespace, audit: pass.name)
+            apply(summary, outcome: outcome, runID: runID, audit: audit, pass: &pass)
+            metrics.record(summary, namespace: pass.namespace, audit: pass.name)
             if let previousRunJob, previousRunJob != jobID { kit.jobs.forget(previousRunJob) }
         } else {
             kit.jobs.forget(jobID)
@@ -150,36 +150,36 @@ struct SecurityAuditReconciler: ObjectReconciler {
             .joined(separator: "|")
     }
 
-    private func apply(_ report: AuditReport, outcome: AuditRunOutcome, runID: String,
+    private func apply(_ summary: AuditRunSummary, outcome: AuditRunOutcome, runID: String,
                        audit: SecurityAudit, pass: inout Reconciliation<SecurityAuditStatus>) {
-        let c = report.counts
-        let criticalKeys = report.findings.filter { $0.severity == .critical }.map(Self.key)
-        let new = Self.newCriticals(report.findings, previous: pass.status.criticalKeys)
+        let c = summary.counts
+        let criticalKeys = summary.criticalFindings.prefix(200).map(Self.key)
+        let new = Self.newCriticals(summary.criticalFindings, previous: pass.status.criticalKeys)
         if !new.isEmpty {
             let named = new.prefix(3)
                 .map { "\($0.checkID) on \($0.object.kind) \($0.object.namespace.isEmpty ? "" : $0.object.namespace + "/")\($0.object.name)" }
             pass.record(.warning, reason: "NewCriticalFindings",
                         message: "\(new.count) new critical finding(s) since the last run: \(named.joined(separator: ", "))\(new.count > 3 ? ", …" : "")")
         }
-        pass.status.lastRun = RunHistory.stamp(report.auditedAt.date)
+        pass.status.lastRun = RunHistory.stamp(summary.auditedAt.date)
         pass.status.lastRunID = runID
         pass.status.duration = Self.format(outcome.duration)
         // The cloud posture findings (in the first report's `cloud` section) count with the cluster's.
         pass.status.counts = CloudPostureStep.counts(SeverityCountsStatus(critical: c.critical, high: c.high, medium: c.medium,
-                                                                          low: c.low, waived: report.waivedFindings.count),
+                                                                          low: c.low, waived: summary.waivedFindings),
                                                      adding: outcome.parts.first?.cloud)
-        pass.status.frameworks = report.frameworks.map {
+        pass.status.frameworks = summary.frameworks.map {
             FrameworkStatus(framework: $0.framework.rawValue, passed: $0.passed, failed: $0.failed, score: $0.score)
         }
-        pass.status.riskScore = report.riskScore
-        pass.status.objectsAudited = report.objectsAudited
-        pass.status.topFindings = report.topFindings(10).map {
+        pass.status.riskScore = summary.riskScore
+        pass.status.objectsAudited = summary.objectsAudited
+        pass.status.topFindings = summary.topFindings.map {
             FindingSummary(checkID: $0.checkID, severity: $0.severity.rawValue, title: $0.title, kind: $0.object.kind,
                            namespace: $0.object.namespace.isEmpty ? nil : $0.object.namespace, name: $0.object.name,
                            container: $0.container, message: $0.message)
         }
-        pass.status.criticalKeys = Array(criticalKeys.prefix(200))
-        pass.status.expiredWaivers = report.expiredWaivers.map {
+        pass.status.criticalKeys = criticalKeys
+        pass.status.expiredWaivers = summary.expiredWaivers.map {
             "spec.exceptions[\($0.index)] (\($0.check)) expired \($0.expires?.description ?? "")"
         }
         if pass.status.expiredWaivers?.isEmpty == true { pass.status.expiredWaivers = nil }

@@ -21,6 +21,7 @@ public struct OperatorProcess: Sendable {
         logger: Logger = Logger(label: "opsagent"),
         onBound: (@Sendable (OperatorEndpoints.Endpoint, Int) -> Void)? = nil
     ) throws {
+        ProcessMemory.configure()
         var leaderElection: LeaderElectionConfiguration?
         if settings.leaderElect {
             let identity = (ProcessInfo.processInfo.environment["POD_NAME"] ?? ProcessInfo.processInfo.hostName)
