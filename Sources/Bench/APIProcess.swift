@@ -2,6 +2,7 @@ import Foundation
 import GraphQLAPI
 import KubeClient
 import Logging
+import OperatorKit
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -54,6 +55,7 @@ final class APIProcess: @unchecked Sendable {
 
     /// The child's side.
     static func serve(kubeconfig: String) async throws {
+        ProcessMemory.configure()  // as opsagent api does
         var logger = Logger(label: "opsagent.api")
         logger.logLevel = .warning
         let client = KubernetesClient(configuration: try ClusterConfiguration.load(kubeconfigPath: kubeconfig))

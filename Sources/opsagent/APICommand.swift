@@ -44,6 +44,7 @@ struct APICommand: AsyncParsableCommand {
         guard metricsIntervalSeconds > 0 else { throw ValidationError("--metrics-interval-seconds must be at least 1") }
         guard let address = try BindAddressSpec.parse(listen) else { throw ValidationError("--listen: give an address such as :8082") }
         OperatorLogging.bootstrap(format: .auto, level: level)
+        ProcessMemory.configure()  // as the operator process: big transient blocks go back to the system
         let prometheus = prometheusURL ?? ProcessInfo.processInfo.environment["OPSAGENT_PROMETHEUS_URL"]
         try await Self.serve(client: try cluster.makeClient(), host: address.host, port: address.port, prometheusURL: prometheus,
                              metricsInterval: .seconds(metricsIntervalSeconds), handlingSignals: true)

@@ -1,5 +1,6 @@
 import Foundation
 import GraphQL
+import Graphiti
 import KubeClient
 
 /// Runs queries and subscriptions over the resources without GraphQL's general executor.
@@ -28,6 +29,27 @@ struct FastQuery: Sendable {
         "workflowRuns": { r, c, a in try JSONValue(encoding: try await r.workflowRuns(context: c, arguments: try a.decode())) },
         "metrics": { r, c, a in try JSONValue(encoding: try await r.metrics(context: c, arguments: try a.decode())) },
     ]
+
+    /// Subscription fields fed by the caches' broadcasts: each change, encoded.
+    static let subscriptions: [String: @Sendable (OpsResolver, APIContext) async throws -> AsyncThrowingStream<JSONValue, any Error>] = [
+        "deploymentStatusChanged": { r, c in encoded(try await r.deploymentStatusChanged(context: c, arguments: NoArguments())) },
+        "alertCreated": { r, c in encoded(try await r.alertCreated(context: c, arguments: NoArguments())) },
+        "workflowRunUpdated": { r, c in encoded(try await r.workflowRunUpdated(context: c, arguments: NoArguments())) },
+    ]
+
+    static func encoded<Node: Encodable & Sendable>(_ nodes: AsyncThrowingStream<Node, any Error>) -> AsyncThrowingStream<JSONValue, any Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    for try await node in nodes { continuation.yield(try JSONValue(encoding: node)) }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
 
     /// Fields computed per caller.
     static let computed: [String: [String: Projection.Computed]] = [
@@ -86,6 +108,35 @@ struct FastQuery: Sendable {
                           objectFields: objectFields, context: context)
     }
 
+    /// The results of a subscription (`{"data":{…}}` per change), or nil when its field is
+    /// not one this path serves.
+    func subscribe(_ prepared: Prepared, context: APIContext) async throws -> AsyncThrowingStream<String, any Error>? {
+        guard let subscriptionType = schema.subscriptionType else { return nil }
+        let projection = projection(prepared, context: context)
+        let selected = projection.collect([prepared.operation.selectionSet], typeName: subscriptionType.name)
+        guard selected.count == 1, let field = selected.first, let source = Self.subscriptions[field.name],
+              let definition = objectFields[subscriptionType.name]?[field.name] else { return nil }
+        let (shape, plans) = projection.compile(field.fields, type: definition.type)
+        let head = Array(#"{"data":{"#.utf8) + JSONValue.string(field.key).serializedBytes() + [UInt8(ascii: ":")]
+        let changes = try await source(resolver, context)
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    for try await change in changes {
+                        var out = head
+                        try await projection.write(change, shape, plans, into: &out)
+                        out.append(contentsOf: "}}".utf8)
+                        continuation.yield(String(decoding: out, as: UTF8.self))
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
     /// The JSON answer of a query (`{"data":…}` with `errors` when a field failed), or nil
     /// when a root field is not one this path resolves.
     func execute(_ prepared: Prepared, context: APIContext) async throws -> (json: String, errors: Int)? {
@@ -94,12 +145,13 @@ struct FastQuery: Sendable {
         let selected = projection.collect([prepared.operation.selectionSet], typeName: queryType.name)
         guard selected.allSatisfy({ $0.name == "__typename" || Self.queries[$0.name] != nil }) else { return nil }
         let definitions = objectFields[queryType.name] ?? [:]
-        var data = "{", errors: [GraphQLError] = [], nullData = false
+        var data: [UInt8] = [UInt8(ascii: "{")], errors: [GraphQLError] = [], nullData = false
         for (i, field) in selected.enumerated() {
-            if i > 0 { data += "," }
-            data += JSONValue.string(field.key).serialized() + ":"
+            if i > 0 { data.append(UInt8(ascii: ",")) }
+            JSONValue.string(field.key).serialize(into: &data)
+            data.append(UInt8(ascii: ":"))
             if field.name == "__typename" {
-                data += JSONValue.string(queryType.name).serialized()
+                JSONValue.string(queryType.name).serialize(into: &data)
                 continue
             }
             guard let definition = definitions[field.name], let resolve = Self.queries[field.name] else { return nil }
@@ -109,20 +161,22 @@ struct FastQuery: Sendable {
             }, uniquingKeysWith: { a, _ in a }))
             do {
                 let value = try await resolve(resolver, context, arguments)
-                var out = ""
-                try await projection.write(value, type: definition.type, fields: field.fields, into: &out)
-                data += out
+                let (shape, plans) = projection.compile(field.fields, type: definition.type)
+                var out: [UInt8] = []
+                out.reserveCapacity(1 << 16)
+                try await projection.write(value, shape, plans, into: &out)
+                data.append(contentsOf: out)
             } catch {
                 errors.append(GraphQLError(message: "\(error)", nodes: field.fields, path: IndexPath([field.key])))
-                data += "null"
+                data.append(contentsOf: "null".utf8)
                 if definition.type is GraphQLNonNull { nullData = true }
             }
         }
-        data += "}"
-        var json = "{\"data\":" + (nullData ? "null" : data)
+        data.append(UInt8(ascii: "}"))
+        var json = Array(#"{"data":"#.utf8) + (nullData ? Array("null".utf8) : data)
         if !errors.isEmpty, let encoded = try? GraphQLJSONEncoder().encode(errors) {
-            json += ",\"errors\":" + String(decoding: encoded, as: UTF8.self)
+            json += Array(#","errors":"#.utf8) + Array(encoded)
         }
-        return (json + "}", errors.count)
+        return (String(decoding: json + [UInt8(ascii: "}")], as: UTF8.self), errors.count)
     }
 }

@@ -82,6 +82,13 @@ public final class GraphQLService: Sendable {
         return answer
     }
 
+    /// A subscription to changes of the resources, served by ``FastQuery`` (nil for the
+    /// others, and for requests it leaves to GraphQLSwift, which then reports their errors).
+    func fastSubscription(_ request: GraphQLRequest, as user: TokenAuthenticator.User) async -> AsyncThrowingStream<String, any Error>? {
+        guard refusal(request) == nil, let prepared = fast.prepare(request, kind: .subscription) else { return nil }
+        return try? await fast.subscribe(prepared, context: context(for: user))
+    }
+
     /// Starts a subscription: a stream of results, or the errors that refused it.
     func subscribe(_ request: GraphQLRequest, as user: TokenAuthenticator.User)
         async -> Result<AsyncThrowingStream<GraphQLResult, any Error>, GraphQLErrors> {

@@ -29,8 +29,6 @@ struct Projection: Sendable {
         var key: String
         var name: String
         var fields: [Field]
-        /// `key` as a JSON string, followed by a colon.
-        var member: String { JSONValue.string(key).serialized() + ":" }
     }
 
     /// The fields selected on an object of type `typeName`, in response order.
@@ -71,62 +69,80 @@ struct Projection: Sendable {
         return true
     }
 
-    /// Appends the JSON of `value` of GraphQL type `type` selected by `fields`.
-    func write(_ value: JSONValue, type: any GraphQLType, fields: [Field], into out: inout String) async throws {
-        var type = type
-        if let nonNull = type as? GraphQLNonNull { type = nonNull.ofType }
-        if value.isNull {
-            out += "null"
-            return
-        }
-        if let list = type as? GraphQLList {
-            var element: any GraphQLType = list.ofType
-            if let nonNull = element as? GraphQLNonNull { element = nonNull.ofType }
-            // The selection of the elements is collected once for the whole list.
-            let object = element as? GraphQLObjectType
-            let selected = object.map { collect(fields.compactMap(\.selectionSet), typeName: $0.name) } ?? []
-            let definitions = object.flatMap { objectFields[$0.name] } ?? [:]
-            let members = selected.map(\.member)
-            out += "["
-            for (i, item) in (value.arrayValue ?? []).enumerated() {
-                if i > 0 { out += "," }
-                if let object, !item.isNull {
-                    try await write(item, object: object, selected: selected, definitions: definitions, members: members, into: &out)
-                } else {
-                    try await write(item, type: list.ofType, fields: fields, into: &out)
-                }
-            }
-            out += "]"
-            return
-        }
-        guard let object = type as? GraphQLObjectType else {
-            out += value.serialized()  // a scalar or an enum value: its JSON as encoded
-            return
-        }
-        try await write(value, object: object, selected: collect(fields.compactMap(\.selectionSet), typeName: object.name),
-                        definitions: objectFields[object.name] ?? [:], into: &out)
+    /// What a field's value is, after its non-null wrappers.
+    indirect enum Shape: Sendable {
+        case leaf
+        case object(String)
+        case list(Shape)
     }
 
-    private func write(_ value: JSONValue, object: GraphQLObjectType, selected: [Selected], definitions: GraphQLFieldMap,
-                       members: [String]? = nil, into out: inout String) async throws {
-        let members = members ?? selected.map(\.member)
-        out += "{"
-        for (i, field) in selected.enumerated() {
-            if i > 0 { out += "," }
-            out += members[i]
-            if field.name == "__typename" {
-                out += JSONValue.string(object.name).serialized()
-                continue
-            }
-            guard let definition = definitions[field.name] else {
-                out += "null"
-                continue
-            }
-            var fieldValue = value[field.name]
-            if let compute = computed[object.name]?[field.name] { fieldValue = try await compute(value, context) }
-            try await write(fieldValue, type: definition.type, fields: field.fields, into: &out)
+    /// A selection compiled for writing: each response key with the shape of its value and,
+    /// for objects, the plan of their fields. Compiled once per operation, so writing a list
+    /// of a thousand objects neither casts types nor collects fragments again.
+    struct Plan: Sendable {
+        /// The response key as a JSON string and a colon.
+        var member: [UInt8]
+        var name: String
+        var shape: Shape
+        var children: [Plan]
+        /// The object's type name, for `__typename`.
+        var typename: String?
+        var compute: Computed?
+    }
+
+    /// The plans of the fields `fields` select on a value of GraphQL type `type`.
+    func compile(_ fields: [Field], type: any GraphQLType) -> (Shape, [Plan]) {
+        var type = type
+        if let nonNull = type as? GraphQLNonNull { type = nonNull.ofType }
+        if let list = type as? GraphQLList {
+            let (element, children) = compile(fields, type: list.ofType)
+            return (.list(element), children)
         }
-        out += "}"
+        guard let object = type as? GraphQLObjectType else { return (.leaf, []) }
+        let definitions = objectFields[object.name] ?? [:]
+        let plans = collect(fields.compactMap(\.selectionSet), typeName: object.name).map { selected -> Plan in
+            let member = JSONValue.string(selected.key).serializedBytes() + [UInt8(ascii: ":")]
+            if selected.name == "__typename" {
+                return Plan(member: member, name: selected.name, shape: .leaf, children: [], typename: object.name)
+            }
+            guard let definition = definitions[selected.name] else { return Plan(member: member, name: selected.name, shape: .leaf, children: []) }
+            let (shape, children) = compile(selected.fields, type: definition.type)
+            return Plan(member: member, name: selected.name, shape: shape, children: children, compute: computed[object.name]?[selected.name])
+        }
+        return (.object(object.name), plans)
+    }
+
+    /// Appends the JSON of `value` (of `shape`) written by `plans`.
+    func write(_ value: JSONValue, _ shape: Shape, _ plans: [Plan], into out: inout [UInt8]) async throws {
+        if value.isNull {
+            out.append(contentsOf: "null".utf8)
+            return
+        }
+        switch shape {
+        case .leaf:
+            value.serialize(into: &out)  // a scalar or an enum value: its JSON as encoded
+        case .list(let element):
+            out.append(UInt8(ascii: "["))
+            for (i, item) in (value.arrayValue ?? []).enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                try await write(item, element, plans, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object:
+            out.append(UInt8(ascii: "{"))
+            for (i, plan) in plans.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(contentsOf: plan.member)
+                if let typename = plan.typename {
+                    JSONValue.string(typename).serialize(into: &out)
+                } else if let compute = plan.compute {
+                    try await write(try await compute(value, context), plan.shape, plan.children, into: &out)
+                } else {
+                    try await write(value[plan.name], plan.shape, plan.children, into: &out)
+                }
+            }
+            out.append(UInt8(ascii: "}"))
+        }
     }
 }
 

@@ -181,6 +181,18 @@ struct TransportWS: Sendable {
             if !Task.isCancelled { session.message(["type": "complete", "id": id]) }
             return
         }
+        if let fast = await service.fastSubscription(request, as: user) {
+            do {
+                for try await json in fast {
+                    if Task.isCancelled { return }
+                    session.message(type: "next", id: id, json: json)
+                }
+                if !Task.isCancelled { session.message(["type": "complete", "id": id]) }
+            } catch {
+                if !Task.isCancelled { session.message(type: "error", id: id, payload: [GraphQLError(message: "\(error)")]) }
+            }
+            return
+        }
         switch await service.subscribe(request, as: user) {
         case .failure(let errors):
             session.message(type: "error", id: id, payload: errors.errors)

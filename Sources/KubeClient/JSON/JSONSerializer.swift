@@ -11,6 +11,9 @@ extension JSONValue {
         return out
     }
 
+    /// Appends the compact JSON text to `out` (for writers that assemble a larger document).
+    public func serialize(into out: inout [UInt8]) { write(to: &out, pretty: false, indent: 0) }
+
     func write(to out: inout [UInt8], pretty: Bool, indent: Int) {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
