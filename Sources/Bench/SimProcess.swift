@@ -54,6 +54,29 @@ enum Profiler {
     }
 }
 
+/// Starts this executable with `arguments`, its standard input and output on pipes, and
+/// returns once it has written its first line (how a child says it is ready), with that line.
+func spawnSelf(_ arguments: [String]) async throws -> (process: Process, input: Pipe, output: Pipe, firstLine: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+                                ?? CommandLine.arguments[0])
+    process.arguments = arguments
+    let input = Pipe(), output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    try process.run()
+    let line = await onThread { () -> String in
+        var data = Data()
+        while !data.contains(UInt8(ascii: "\n")) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            data.append(chunk)
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+    return (process, input, output, line)
+}
+
 /// The embedded cluster in a child process (this executable with `--sim`).
 final class SimProcess: @unchecked Sendable {
     let process: Process
@@ -70,24 +93,7 @@ final class SimProcess: @unchecked Sendable {
     }
 
     static func start(timeScale: Double) async throws -> SimProcess {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-                                    ?? CommandLine.arguments[0])
-        process.arguments = ["--sim", String(timeScale)]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        let line = await onThread { () -> String in
-            var data = Data()
-            while true {
-                let chunk = output.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                data.append(chunk)
-                if data.contains(UInt8(ascii: "\n")) { break }
-            }
-            return String(decoding: data, as: UTF8.self)
-        }
+        let (process, input, output, line) = try await spawnSelf(["--sim", String(timeScale)])
         guard line.hasPrefix("kubeconfig ") else { throw BenchError("the simulator did not start: \(line)") }
         let path = line.dropFirst("kubeconfig ".count).trimmingCharacters(in: .whitespacesAndNewlines)
         return SimProcess(process: process, input: input, output: output, kubeconfig: path)

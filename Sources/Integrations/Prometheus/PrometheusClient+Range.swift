@@ -19,29 +19,12 @@ extension PrometheusClient {
         let seconds = Double(step.components.seconds) + Double(step.components.attoseconds) / 1e18
         let form = [("query", query), ("start", String(format: "%.3f", start.timeIntervalSince1970)),
                     ("end", String(format: "%.3f", end.timeIntervalSince1970)), ("step", String(format: "%.3f", max(seconds, 0.001)))]
-        let body = form.map { "\(Self.formEncode($0.0))=\(Self.formEncode($0.1))" }.joined(separator: "&")
-        var headers = self.headers
-        headers.set("Content-Type", "application/x-www-form-urlencoded")
-        headers.set("Accept", "application/json")
-        let url = baseURL + "/api/v1/query_range"
-        let response: HTTPResponse
-        do {
-            response = try await transport.send(HTTPRequest(method: "POST", url: url, headers: headers, body: Array(body.utf8), timeout: timeout))
-        } catch {
-            throw .unreachable(url: baseURL, message: "\(error)")
-        }
-        let json: JSONValue
-        do { json = try JSONValue(parsing: response.body) } catch {
-            throw .http(url: url, status: response.status, body: response.bodyText)
-        }
-        if json["status"].stringValue == "error" {
-            throw .query(query: query, errorType: json["errorType"].stringValue ?? "error", message: json["error"].stringValue ?? "")
-        }
-        guard response.status == 200, json["data"]["resultType"].stringValue == "matrix" else {
-            throw .http(url: url, status: response.status, body: response.bodyText)
+        let data = try await post("/api/v1/query_range", form: form, query: query)
+        guard data["resultType"].stringValue == "matrix" else {
+            throw .malformed("a range query answered \(data["resultType"].stringValue ?? "no resultType"), not a matrix")
         }
         var series: [PrometheusSeries] = []
-        for item in json["data"]["result"].arrayValue ?? [] {
+        for item in data["result"].arrayValue ?? [] {
             var labels: [String: String] = [:]
             for (k, v) in item["metric"].objectValue ?? [:] { labels[k] = v.stringValue ?? "" }
             var points: [(Double, Double)] = []

@@ -77,11 +77,17 @@ public struct PrometheusClient: Sendable {
     public func query(_ query: String, at time: Date? = nil) async throws(PrometheusError) -> PrometheusResult {
         var form = [("query", query)]
         if let time { form.append(("time", String(format: "%.3f", time.timeIntervalSince1970))) }
+        return try Self.decode(try await post("/api/v1/query", form: form, query: query))
+    }
+
+    /// POSTs a form to an API endpoint; returns the answer's `data` when Prometheus
+    /// answered success, and throws what went wrong otherwise.
+    func post(_ endpoint: String, form: [(String, String)], query: String) async throws(PrometheusError) -> JSONValue {
         let body = form.map { "\(Self.formEncode($0.0))=\(Self.formEncode($0.1))" }.joined(separator: "&")
         var headers = self.headers
         headers.set("Content-Type", "application/x-www-form-urlencoded")
         headers.set("Accept", "application/json")
-        let url = baseURL + "/api/v1/query"
+        let url = baseURL + endpoint
         let response: HTTPResponse
         do {
             response = try await transport.send(HTTPRequest(method: "POST", url: url, headers: headers,
@@ -99,7 +105,7 @@ public struct PrometheusClient: Sendable {
         guard response.status == 200, json["status"].stringValue == "success" else {
             throw .http(url: url, status: response.status, body: response.bodyText)
         }
-        return try Self.decode(json["data"])
+        return json["data"]
     }
 
     static func decode(_ data: JSONValue) throws(PrometheusError) -> PrometheusResult {
