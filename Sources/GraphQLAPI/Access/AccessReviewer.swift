@@ -7,7 +7,9 @@ import OperatorKit
 /// Asks the API server whether a user may do something, with a SubjectAccessReview, as
 /// kube-apiserver's RBAC would decide it for that user's own request. Answers are cached
 /// per user, verb, resource and namespace for `cacheTTL` (a short time: a RoleBinding
-/// removed takes effect within it); reviews that fail are not cached.
+/// removed takes effect within it); reviews that fail are not cached. Callers asking the
+/// same question at once share one review (a change sent to 100 subscribers of one user
+/// makes one request, not 100).
 public final class AccessReviewer: Sendable {
     static let subjectAccessReviews = GroupVersionResource(group: "authorization.k8s.io", version: "v1", resource: "subjectaccessreviews")
 
@@ -15,6 +17,7 @@ public final class AccessReviewer: Sendable {
     private let cacheTTL: Duration
     private let logger: Logger
     private let cache = NIOLockedValueBox<[String: (allowed: Bool, expires: ContinuousClock.Instant)]>([:])
+    private let inFlight = NIOLockedValueBox<[String: Task<Bool, any Error>]>([:])
 
     public init(client: KubernetesClient, cacheTTL: Duration = .seconds(10), logger: Logger) {
         self.client = client
@@ -29,18 +32,17 @@ public final class AccessReviewer: Sendable {
         let key = [user.name, user.groups.joined(separator: ","), verb, resource.groupResource, namespace ?? ""].joined(separator: "\u{1}")
         let now = ContinuousClock.now
         if let cached = cache.withLockedValue({ $0[key] }), now < cached.expires { return cached.allowed }
-        var attributes: JSONValue = ["verb": .string(verb), "group": .string(resource.group), "version": .string(resource.version),
-                                     "resource": .string(resource.resource)]
-        if let namespace { attributes["namespace"] = .string(namespace) }
-        var spec: JSONValue = ["user": .string(user.name), "groups": .array(user.groups.map(JSONValue.string)), "resourceAttributes": attributes]
-        if let uid = user.uid { spec["uid"] = .string(uid) }
+        let review = inFlight.withLockedValue { running -> Task<Bool, any Error> in
+            if let task = running[key] { return task }
+            let task = Task { try await self.review(user, verb, resource, namespace: namespace) }
+            running[key] = task
+            return task
+        }
         let allowed: Bool
         do {
-            let review = try await client.create(Self.subjectAccessReviews, [
-                "apiVersion": "authorization.k8s.io/v1", "kind": "SubjectAccessReview", "spec": spec,
-            ])
-            allowed = review["status"]["allowed"].boolValue == true
+            allowed = try await review.value
         } catch {
+            inFlight.withLockedValue { _ = $0.removeValue(forKey: key) }
             logger.warning("SubjectAccessReview failed", metadata: ["error": "\(error)"])
             throw .unavailable("cannot check access with the API server (SubjectAccessReview): \(error)")
         }
@@ -48,7 +50,20 @@ public final class AccessReviewer: Sendable {
             if cache.count > 4096 { cache = cache.filter { now < $0.value.expires } }
             cache[key] = (allowed, now.advanced(by: cacheTTL))
         }
+        inFlight.withLockedValue { _ = $0.removeValue(forKey: key) }
         return allowed
+    }
+
+    private func review(_ user: TokenAuthenticator.User, _ verb: String, _ resource: GroupVersionResource, namespace: String?) async throws -> Bool {
+        var attributes: JSONValue = ["verb": .string(verb), "group": .string(resource.group), "version": .string(resource.version),
+                                     "resource": .string(resource.resource)]
+        if let namespace { attributes["namespace"] = .string(namespace) }
+        var spec: JSONValue = ["user": .string(user.name), "groups": .array(user.groups.map(JSONValue.string)), "resourceAttributes": attributes]
+        if let uid = user.uid { spec["uid"] = .string(uid) }
+        let review = try await client.create(Self.subjectAccessReviews, [
+            "apiVersion": "authorization.k8s.io/v1", "kind": "SubjectAccessReview", "spec": spec,
+        ])
+        return review["status"]["allowed"].boolValue == true
     }
 }
 
