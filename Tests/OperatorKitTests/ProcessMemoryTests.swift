@@ -14,21 +14,25 @@ struct ProcessMemoryTests {
         (pointer.load(fromByteOffset: -MemoryLayout<Int>.size, as: UInt.self) & 0x2) != 0
     }
 
+    /// In a process of its own (an exit test): in the test runner's process, earlier tests
+    /// leave free chunks of megabytes in the arenas, and malloc serves a request from such a
+    /// chunk before it considers mapping one, whatever the threshold.
     @Test("a 2 MiB block is mapped on its own even after a 24 MiB block was freed")
-    func largeBlocksStayMappedAfterALargerFree() throws {
-        #expect(ProcessMemory.configure())
-        // Unconfigured, freeing this raises glibc's threshold to 24 MiB, and the 2 MiB
-        // block below would come from an arena and stay resident once freed.
-        let large = try #require(malloc(24 << 20))
-        memset(large, 1, 24 << 20)
-        free(large)
-        let block = try #require(malloc(2 << 20))
-        defer { free(block) }
-        #expect(Self.isMapped(block))
-        // Below the threshold, blocks still come from the arenas.
-        let small = try #require(malloc(64 << 10))
-        defer { free(small) }
-        #expect(!Self.isMapped(small))
+    func largeBlocksStayMappedAfterALargerFree() async throws {
+        await #expect(processExitsWith: .success) {
+            guard ProcessMemory.configure() else { exit(1) }
+            // Unconfigured, freeing this raises glibc's threshold to 24 MiB, and the 2 MiB
+            // block below would come from an arena and stay resident once freed.
+            guard let large = malloc(24 << 20) else { exit(2) }
+            memset(large, 1, 24 << 20)
+            free(large)
+            guard let block = malloc(2 << 20), ProcessMemoryTests.isMapped(block) else { exit(3) }
+            // Below the threshold, blocks still come from the arenas.
+            guard let small = malloc(64 << 10), !ProcessMemoryTests.isMapped(small) else { exit(4) }
+            free(block)
+            free(small)
+            exit(0)
+        }
     }
 }
 #endif
