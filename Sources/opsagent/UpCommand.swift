@@ -34,6 +34,10 @@ struct Up: AsyncParsableCommand {
     @Option(help: "The folder of SecurityAudit examples (an audit and deliberately insecure workloads); skipped when absent.")
     var securityExamples: String = "examples/security"
 
+    @Option(name: .customLong("security-report-examples"),
+            help: "The folder of SecurityReport examples (a baseline kept beside the audits' reports); skipped when absent.")
+    var securityReportExamples: String = "examples/security-reports"
+
     @Option(help: "The folder of OpsWorkflow examples (the seed's deployment and incident-response); skipped when absent.")
     var workflowExamples: String = "examples/workflows"
 
@@ -114,11 +118,14 @@ struct Up: AsyncParsableCommand {
         }
         console.done("\(OpsAPI.customResourceDefinitions.map(\.name).joined(separator: ", "))")
 
+        // The admin's bearer token: Prometheus scrapes the cluster with it, and the dashboard's
+        // URL carries it in its fragment (never sent to the server, dropped from the address bar).
+        let adminToken = Self.adminToken(dataDirectory: dataDirectory, kubeconfig: kubeconfig)
+
         // 3. Prometheus, scraping the cluster's simulated application metrics.
         var prometheusURL: String?
         if let binary = Self.which("prometheus") {
             console.step("Starting Prometheus")
-            let token = Self.adminToken(dataDirectory: dataDirectory, kubeconfig: kubeconfig)
             let promPort = try FreePort.find()
             let promDirectory = (directory as NSString).appendingPathComponent("prometheus")
             try fm.createDirectory(atPath: promDirectory, withIntermediateDirectories: true)
@@ -133,7 +140,7 @@ struct Up: AsyncParsableCommand {
                     metrics_path: /metrics/cluster
                     tls_config:
                       insecure_skip_verify: true
-                \(token.map { "    authorization:\n      type: Bearer\n      credentials: \"\($0)\"" } ?? "")
+                \(adminToken.map { "    authorization:\n      type: Bearer\n      credentials: \"\($0)\"" } ?? "")
                     static_configs:
                       - targets: ["\(target)"]
 
@@ -171,9 +178,7 @@ struct Up: AsyncParsableCommand {
         try await stack.waitForHTTP("http://127.0.0.1:\(healthPort)/readyz", child: "operator", seconds: 60)
         try await stack.waitForHTTP("http://127.0.0.1:\(apiPort)/healthz", child: "operator", seconds: 60)
         console.done("ready; metrics at http://127.0.0.1:\(metricsPort)/metrics  (log: \(operatorLog))")
-        // The dashboard authenticates with a bearer token: the cluster admin's, in the URL's
-        // fragment (never sent to the server, dropped from the address bar by the page).
-        let dashboard = "http://127.0.0.1:\(apiPort)/" + (Self.adminToken(dataDirectory: dataDirectory, kubeconfig: kubeconfig).map { "#token=\($0)" } ?? "")
+        let dashboard = "http://127.0.0.1:\(apiPort)/" + (adminToken.map { "#token=\($0)" } ?? "")
 
         // 5. The examples.
         let alerting = !alertingExamples.isEmpty && FileManager.default.fileExists(atPath: alertingExamples)
@@ -185,6 +190,9 @@ struct Up: AsyncParsableCommand {
         }
         if security {
             applied += try await applyExamples(client: client, from: securityExamples)
+        }
+        if !securityReportExamples.isEmpty, FileManager.default.fileExists(atPath: securityReportExamples) {
+            applied += try await applyExamples(client: client, from: securityReportExamples)
         }
         if !workflowExamples.isEmpty, FileManager.default.fileExists(atPath: workflowExamples) {
             applied += try await applyExamples(client: client, from: workflowExamples)
@@ -251,7 +259,7 @@ struct Up: AsyncParsableCommand {
               \(k) get saudit
               \(k) describe saudit cluster-audit
               \(Self.displayPath(executable)) audit run cluster-audit -n default --kubeconfig \(kubeconfig)
-              \(k) get sreport          # each run's full report, written by the audit
+              \(k) get sreport          # each run's full report, written by the audit, and the go-live baseline
             Workflows (examples/workflows) and their runs; start the seed's deployment workflow:
               \(k) get owf,owfrun
               \(Self.displayPath(executable)) workflow run deployment --param name=web --param image=registry.example/web:1.1 -n default --kubeconfig \(kubeconfig)

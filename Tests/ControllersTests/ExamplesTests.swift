@@ -147,4 +147,30 @@ import TestSupport
             return true
         }
     }
+
+    /// examples/security-reports: a baseline report beside the audits' own. It passes the
+    /// schema, reads as the report a run writes, and no audit prunes it or counts it as a run.
+    @Test func theBaselineReportIsKeptBesideTheAuditsReports() async throws {
+        let cluster = try await SecurityAuditClusterTests.cluster.get()
+        let ns = try await cluster.namespace("reportexamples")
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("kubectl-cache-\(UUID().uuidString)").path
+        let kubectl = { (arguments: [String]) in
+            try await ProcessRunner.run("/usr/bin/kubectl", ["--kubeconfig", cluster.sim.kubeconfigPath, "--cache-dir", cache, "-n", ns] + arguments)
+        }
+        for folder in ["examples/security-reports", "examples/security"] {
+            let applied = try await kubectl(["apply", "-f", ExamplesTests.root.appendingPathComponent(folder).path])
+            #expect(applied.status == 0, "kubectl apply \(folder): \(applied.stderr)")
+        }
+        let report = try await cluster.client.get(SecurityReport.groupVersionResource, name: "go-live-baseline", namespace: ns)
+        let typed = try report.decode(SecurityReport.self)
+        #expect(typed.report.findings.count == 3 && typed.report.counts.high == 1, "the example has a run's report shape")
+        try await eventually("the audit has run and written its own report", timeout: .seconds(60)) {
+            let status = try await cluster.client.get(SecurityAudit.groupVersionResource, name: "cluster-audit", namespace: ns)["status"]
+            return !(status["reports"].arrayValue ?? []).isEmpty
+        }
+        let status = try await cluster.client.get(SecurityAudit.groupVersionResource, name: "cluster-audit", namespace: ns)["status"]
+        #expect(!(status["reports"].arrayValue ?? []).contains { $0["name"].stringValue == "go-live-baseline" })
+        let listed = try await kubectl(["get", "sreport"])
+        #expect(listed.stdout.contains("go-live-baseline") && listed.stdout.contains("38"), "kubectl get sreport: \(listed.stdout)")
+    }
 }
