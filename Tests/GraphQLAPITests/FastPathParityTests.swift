@@ -39,7 +39,7 @@ import Testing
         for token in [cluster.adminToken, cluster.viewerToken] {
             let user = try #require(await Self.user(cluster, token))
             let context = cluster.service.context(for: user)
-            let prepared = try #require(cluster.service.fast.prepare(request, kind: .query), "the query takes the fast path")
+            let prepared = try #require(cluster.service.fast.prepare(ParsedRequest(request), kind: .query), "the query takes the fast path")
             let fast = try #require(try await cluster.service.fast.execute(prepared, context: context))
             let general = GraphQLService.Answer(try await cluster.service.api.execute(request: request, context: context))
             let fastJSON = try JSONValue(parsing: Array(fast.json.utf8)), generalJSON = try JSONValue(parsing: Array(general.json.utf8))

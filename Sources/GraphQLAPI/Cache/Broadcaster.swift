@@ -10,8 +10,6 @@ final class Broadcaster<Element: Sendable>: Sendable {
 
     init(buffer: Int = 256) { self.buffer = buffer }
 
-    var subscriberCount: Int { subscribers.withLockedValue { $0.count } }
-
     func publish(_ element: Element) {
         for continuation in subscribers.withLockedValue({ Array($0.values) }) { continuation.yield(element) }
     }

@@ -38,17 +38,7 @@ struct FastQuery: Sendable {
     ]
 
     static func encoded<Node: Encodable & Sendable>(_ nodes: AsyncThrowingStream<Node, any Error>) -> AsyncThrowingStream<JSONValue, any Error> {
-        AsyncThrowingStream { continuation in
-            let task = Task {
-                do {
-                    for try await node in nodes { continuation.yield(try JSONValue(encoding: node)) }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            continuation.onTermination = { _ in task.cancel() }
-        }
+        relay(nodes) { try JSONValue(encoding: $0) }
     }
 
     /// Fields computed per caller.
@@ -82,11 +72,9 @@ struct FastQuery: Sendable {
     /// The request parsed, validated and with its variables read; nil when this path does
     /// not serve it (it is not a query or subscription of plain fields, or it does not
     /// validate: GraphQLSwift then answers with its errors).
-    func prepare(_ request: GraphQLRequest, kind: OperationType) -> Prepared? {
-        guard let document = try? GraphQL.parse(source: request.query) else { return nil }
-        let operations = document.definitions.compactMap { $0 as? OperationDefinition }
-        guard let operation = request.operationName.map({ name in operations.first { $0.name?.value == name } }) ?? (operations.count == 1 ? operations[0] : nil),
-              operation.operation == kind else { return nil }
+    func prepare(_ parsed: ParsedRequest, kind: OperationType) -> Prepared? {
+        guard let document = parsed.document, let operation = parsed.operation, operation.operation == kind else { return nil }
+        let request = parsed.request
         let roots = operation.selectionSet.selections
         guard roots.allSatisfy({ ($0 as? GraphQL.Field).map { !$0.name.value.hasPrefix("__") || $0.name.value == "__typename" } ?? false }),
               validate(schema: schema, ast: document).isEmpty else { return nil }
@@ -118,22 +106,11 @@ struct FastQuery: Sendable {
               let definition = objectFields[subscriptionType.name]?[field.name] else { return nil }
         let (shape, plans) = projection.compile(field.fields, type: definition.type)
         let head = Array(#"{"data":{"#.utf8) + JSONValue.string(field.key).serializedBytes() + [UInt8(ascii: ":")]
-        let changes = try await source(resolver, context)
-        return AsyncThrowingStream { continuation in
-            let task = Task {
-                do {
-                    for try await change in changes {
-                        var out = head
-                        try await projection.write(change, shape, plans, into: &out)
-                        out.append(contentsOf: "}}".utf8)
-                        continuation.yield(String(decoding: out, as: UTF8.self))
-                    }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            continuation.onTermination = { _ in task.cancel() }
+        return relay(try await source(resolver, context)) { change in
+            var out = head
+            try await projection.write(change, shape, plans, into: &out)
+            out.append(contentsOf: "}}".utf8)
+            return String(decoding: out, as: UTF8.self)
         }
     }
 

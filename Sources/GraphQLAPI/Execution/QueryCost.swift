@@ -21,12 +21,8 @@ public struct QueryCost: Sendable {
     public func measure(_ document: Document, schema: GraphQLSchema, operationName: String?,
                         objectFields: [String: GraphQLFieldMap] = [:]) -> (depth: Int, cost: Int) {
         var fragments: [String: FragmentDefinition] = [:]
-        var operations: [OperationDefinition] = []
-        for definition in document.definitions {
-            if let fragment = definition as? FragmentDefinition { fragments[fragment.name.value] = fragment }
-            if let operation = definition as? OperationDefinition { operations.append(operation) }
-        }
-        guard let operation = operationName.map({ name in operations.first { $0.name?.value == name } }) ?? operations.first,
+        for case let fragment as FragmentDefinition in document.definitions { fragments[fragment.name.value] = fragment }
+        guard let operation = Self.operation(in: document, named: operationName),
               let root = Self.root(of: operation.operation, in: schema) else { return (0, 0) }
         var walker = Walker(schema: schema, fragments: fragments, listFactor: listFactor, objectFields: objectFields)
         let cost = walker.cost(operation.selectionSet, parent: root, depth: 1)
@@ -45,12 +41,12 @@ public struct QueryCost: Sendable {
         return nil
     }
 
-    /// The type of the operation a request runs (nil when it does not parse or names no operation).
-    public static func operationType(_ query: String, operationName: String?) -> OperationType? {
-        guard let document = try? GraphQL.parse(source: query) else { return nil }
+    /// The operation a request runs: the one named `name`, or the document's only one (nil
+    /// otherwise; GraphQLSwift then says which name to give).
+    public static func operation(in document: Document, named name: String?) -> OperationDefinition? {
         let operations = document.definitions.compactMap { $0 as? OperationDefinition }
-        let operation = operationName.map { name in operations.first { $0.name?.value == name } } ?? operations.first
-        return operation?.operation
+        if let name { return operations.first { $0.name?.value == name } }
+        return operations.count == 1 ? operations[0] : nil
     }
 
     static func root(of type: OperationType, in schema: GraphQLSchema) -> GraphQLObjectType? {

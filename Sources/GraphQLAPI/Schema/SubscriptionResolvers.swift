@@ -42,20 +42,6 @@ extension OpsResolver {
 
     static func visible<Node: Sendable>(_ source: Broadcaster<Node>, to context: APIContext, resource: ResourceDescriptor,
                                         namespace: @escaping @Sendable (Node) -> String) -> AsyncThrowingStream<Node, any Error> {
-        let changes = source.subscribe()
-        return AsyncThrowingStream { continuation in
-            let task = Task {
-                for await node in changes {
-                    do {
-                        if try await context.may("watch", resource, namespace: namespace(node)) { continuation.yield(node) }
-                    } catch {
-                        continuation.finish(throwing: error)
-                        return
-                    }
-                }
-                continuation.finish()
-            }
-            continuation.onTermination = { _ in task.cancel() }
-        }
+        relay(source.subscribe()) { node in try await context.may("watch", resource, namespace: namespace(node)) ? node : nil }
     }
 }

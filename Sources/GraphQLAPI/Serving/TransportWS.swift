@@ -176,36 +176,32 @@ struct TransportWS: Sendable {
     /// Runs one operation: a subscription's results until it ends, or a query's one result.
     private func run(_ request: GraphQLRequest, id: String, user: TokenAuthenticator.User, _ session: Session) async {
         defer { session.finished(id) }
-        if QueryCost.operationType(request.query, operationName: request.operationName) != .subscription {
-            session.message(type: "next", id: id, json: await service.execute(request, as: user).json)
+        let parsed = ParsedRequest(request)
+        if parsed.kind != .subscription {
+            session.message(type: "next", id: id, json: await service.execute(parsed, as: user).json)
             if !Task.isCancelled { session.message(["type": "complete", "id": id]) }
             return
         }
-        if let fast = await service.fastSubscription(request, as: user) {
-            do {
-                for try await json in fast {
-                    if Task.isCancelled { return }
-                    session.message(type: "next", id: id, json: json)
-                }
-                if !Task.isCancelled { session.message(["type": "complete", "id": id]) }
-            } catch {
-                if !Task.isCancelled { session.message(type: "error", id: id, payload: [GraphQLError(message: "\(error)")]) }
+        let results: AsyncThrowingStream<String, any Error>
+        if let fast = await service.fastSubscription(parsed, as: user) {
+            results = fast
+        } else {
+            switch await service.subscribe(parsed, as: user) {
+            case .failure(let errors):
+                session.message(type: "error", id: id, payload: errors.errors)
+                return
+            case .success(let stream):
+                results = relay(stream) { GraphQLService.Answer($0).json }
             }
-            return
         }
-        switch await service.subscribe(request, as: user) {
-        case .failure(let errors):
-            session.message(type: "error", id: id, payload: errors.errors)
-        case .success(let stream):
-            do {
-                for try await result in stream {
-                    if Task.isCancelled { return }
-                    session.message(type: "next", id: id, payload: result)
-                }
-                if !Task.isCancelled { session.message(["type": "complete", "id": id]) }
-            } catch {
-                if !Task.isCancelled { session.message(type: "error", id: id, payload: [GraphQLError(message: "\(error)")]) }
+        do {
+            for try await json in results {
+                if Task.isCancelled { return }
+                session.message(type: "next", id: id, json: json)
             }
+            if !Task.isCancelled { session.message(["type": "complete", "id": id]) }
+        } catch {
+            if !Task.isCancelled { session.message(type: "error", id: id, payload: [GraphQLError(message: "\(error)")]) }
         }
     }
 }

@@ -2,15 +2,9 @@ import Foundation
 import KubeClient
 
 /// One series of a range query: its labels and its points `(unix seconds, value)`.
-public struct PrometheusSeries: Sendable, Hashable {
+public struct PrometheusSeries: Sendable {
     public var labels: [String: String]
     public var points: [(Double, Double)]
-
-    public static func == (a: PrometheusSeries, b: PrometheusSeries) -> Bool {
-        a.labels == b.labels && a.points.elementsEqual(b.points) { $0.0 == $1.0 && ($0.1 == $1.1 || ($0.1.isNaN && $1.1.isNaN)) }
-    }
-
-    public func hash(into hasher: inout Hasher) { hasher.combine(labels) }
 }
 
 extension PrometheusClient {
