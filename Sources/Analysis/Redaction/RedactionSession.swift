@@ -103,6 +103,7 @@ public struct RedactionSession: Sendable {
     }
 
     private mutating func apply(_ rule: Redactor.CompiledRule, to text: String) -> String {
+        if let hint = rule.hint, !hint.admits(text) { return text }
         let whole = NSRange(text.startIndex..., in: text)
         let matches = rule.regex.matches(in: text, range: whole)
         guard !matches.isEmpty else { return text }

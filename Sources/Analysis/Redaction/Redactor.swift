@@ -18,6 +18,8 @@ public struct Redactor: Sendable {
         let regex: NSRegularExpression
         let group: Int
         let restorable: Bool
+        /// Tested first: when it rejects a text, the expression cannot match it. User rules have none.
+        var hint: LiteralHint? = nil
     }
 
     let rules: [CompiledRule]
@@ -34,7 +36,8 @@ public struct Redactor: Sendable {
         for detector in SecretDetectors.all {
             // The built-in patterns are constants covered by tests; a failure here is a bug.
             let regex = try! NSRegularExpression(pattern: detector.pattern)
-            compiled.append(CompiledRule(category: detector.category, regex: regex, group: detector.group, restorable: false))
+            compiled.append(CompiledRule(category: detector.category, regex: regex, group: detector.group, restorable: false,
+                                         hint: detector.hint))
         }
         for rule in userRules {
             let regex: NSRegularExpression
