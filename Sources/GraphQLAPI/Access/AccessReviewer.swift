@@ -1,7 +1,6 @@
 import Foundation
 import KubeClient
 import Logging
-import NIOConcurrencyHelpers
 import OperatorKit
 
 /// Asks the API server whether a user may do something, with a SubjectAccessReview, as
@@ -14,14 +13,12 @@ public final class AccessReviewer: Sendable {
     static let subjectAccessReviews = GroupVersionResource(group: "authorization.k8s.io", version: "v1", resource: "subjectaccessreviews")
 
     private let client: KubernetesClient
-    private let cacheTTL: Duration
     private let logger: Logger
-    private let cache = NIOLockedValueBox<[String: (allowed: Bool, expires: ContinuousClock.Instant)]>([:])
-    private let inFlight = NIOLockedValueBox<[String: Task<Bool, any Error>]>([:])
+    private let cache: ExpiringCache<Bool>
 
     public init(client: KubernetesClient, cacheTTL: Duration = .seconds(10), logger: Logger) {
         self.client = client
-        self.cacheTTL = cacheTTL
+        self.cache = ExpiringCache(ttl: cacheTTL)
         self.logger = logger
     }
 
@@ -30,28 +27,12 @@ public final class AccessReviewer: Sendable {
     public func allows(_ user: TokenAuthenticator.User, _ verb: String, _ resource: GroupVersionResource,
                        namespace: String?) async throws(APIError) -> Bool {
         let key = [user.name, user.groups.joined(separator: ","), verb, resource.groupResource, namespace ?? ""].joined(separator: "\u{1}")
-        let now = ContinuousClock.now
-        if let cached = cache.withLockedValue({ $0[key] }), now < cached.expires { return cached.allowed }
-        let review = inFlight.withLockedValue { running -> Task<Bool, any Error> in
-            if let task = running[key] { return task }
-            let task = Task { try await self.review(user, verb, resource, namespace: namespace) }
-            running[key] = task
-            return task
-        }
-        let allowed: Bool
         do {
-            allowed = try await review.value
+            return try await cache.value(for: key) { try await self.review(user, verb, resource, namespace: namespace) }
         } catch {
-            inFlight.withLockedValue { _ = $0.removeValue(forKey: key) }
             logger.warning("SubjectAccessReview failed", metadata: ["error": "\(error)"])
             throw .unavailable("cannot check access with the API server (SubjectAccessReview): \(error)")
         }
-        cache.withLockedValue { cache in
-            if cache.count > 4096 { cache = cache.filter { now < $0.value.expires } }
-            cache[key] = (allowed, now.advanced(by: cacheTTL))
-        }
-        inFlight.withLockedValue { _ = $0.removeValue(forKey: key) }
-        return allowed
     }
 
     private func review(_ user: TokenAuthenticator.User, _ verb: String, _ resource: GroupVersionResource, namespace: String?) async throws -> Bool {

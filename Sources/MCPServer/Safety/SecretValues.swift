@@ -2,7 +2,7 @@ import Analysis
 import Foundation
 import KubeClient
 import Logging
-import NIOConcurrencyHelpers
+import OperatorKit
 
 /// The values of the Secrets in the namespaces a tool answers about, so that the redactor
 /// can hide them wherever they were copied (an env var, an annotation, a log line, an Event).
@@ -11,21 +11,15 @@ import NIOConcurrencyHelpers
 /// what it reads may still contain one), never rendered, and cached for `ttl` per
 /// namespace (one cluster-wide list for cluster-wide answers).
 public final class SecretValues: Sendable {
-    private struct Entry: Sendable {
-        let forms: Set<String>
-        let expires: ContinuousClock.Instant
-    }
-
     private let client: KubernetesClient
-    private let ttl: Duration
     private let logger: Logger
-    private let cache = NIOLockedValueBox<[String: Entry]>([:])
+    private let cache: ExpiringCache<Set<String>>
     /// Cache key for the whole cluster.
     private static let everywhere = "\u{0}*"
 
     public init(client: KubernetesClient, ttl: Duration = .seconds(5), logger: Logger) {
         self.client = client
-        self.ttl = ttl
+        self.cache = ExpiringCache(ttl: ttl)
         self.logger = logger
     }
 
@@ -39,8 +33,12 @@ public final class SecretValues: Sendable {
     }
 
     private func forms(key: String, namespace: String?) async -> Set<String> {
-        let now = ContinuousClock.now
-        if let entry = cache.withLockedValue({ $0[key] }), now < entry.expires { return entry.forms }
+        // Reading never throws: a failed read is an empty set, kept for the ttl like an answer,
+        // so a cluster that refuses the read is not asked again on every call.
+        (try? await cache.value(for: key) { await self.read(namespace) }) ?? []
+    }
+
+    private func read(_ namespace: String?) async -> Set<String> {
         var values: [String] = []
         do {
             let secrets = try await client.listAll(.secrets, namespace: namespace)
@@ -59,8 +57,6 @@ public final class SecretValues: Sendable {
             logger.warning("cannot read Secrets to redact their values; only pattern-based redaction applies",
                            metadata: ["namespace": "\(namespace ?? "*")", "error": "\(error)"])
         }
-        let forms = FactsGatherer.sensitiveForms(of: values)
-        cache.withLockedValue { $0[key] = Entry(forms: forms, expires: now.advanced(by: ttl)) }
-        return forms
+        return FactsGatherer.sensitiveForms(of: values)
     }
 }
