@@ -64,7 +64,7 @@ public final class MCPHTTPEndpoint: Sendable {
             ]), logger: logger)
         let mcp = await server.makeServer(for: identity)
         do {
-            try await mcp.start(transport: NegotiationObserver(transport, label: user.name, logger: logger))
+            try await server.start(mcp, on: transport, as: identity, label: user.name)
         } catch {
             return .error(statusCode: 500, .internalError("cannot start a session: \(error)"))
         }

@@ -72,7 +72,7 @@ extension OpsMCPServer {
     /// closes stdin.
     public func serveStdio(as identity: CallerIdentity) async throws {
         let server = await makeServer(for: identity)
-        try await server.start(transport: NegotiationObserver(StdioTransport(logger: logger), label: "stdio", logger: logger))
+        try await start(server, on: StdioTransport(logger: logger), as: identity, label: "stdio")
         await server.waitUntilCompleted()
         await server.stop()
     }

@@ -19,9 +19,8 @@ extension OpsMCPServer {
                                 tools: .init(listChanged: false)))
         let tools = servedTools.map(\.definition)
         await server.withMethodHandler(ListTools.self) { _ in ListTools.Result(tools: tools) }
-        await server.withMethodHandler(CallTool.self) { [self] params in
-            await call(params.name, arguments: (params.arguments ?? [:]).mapValues { JSONValue(mcp: $0) }, as: identity)
-        }
+        let callTool = toolCalls(as: identity)
+        await server.withMethodHandler(CallTool.self) { params in await callTool(params) }
         await server.withMethodHandler(ListResources.self) { [self] _ in
             ListResources.Result(resources: await statusResources(for: identity))
         }
@@ -42,6 +41,20 @@ extension OpsMCPServer {
                 + "this server negotiates \(Self.handshakeVersions.joined(separator: ", ")) through initialize")
         }
         return server
+    }
+
+    /// `tools/call` for `identity`: what the SDK's handler and ``DirectToolCalls`` both run.
+    func toolCalls(as identity: CallerIdentity) -> @Sendable (CallTool.Parameters) async -> CallTool.Result {
+        { [self] params in
+            await call(params.name, arguments: (params.arguments ?? [:]).mapValues { JSONValue(mcp: $0) }, as: identity)
+        }
+    }
+
+    /// Starts `server` (from ``makeServer(for:)``) on `transport`: its `tools/call` requests
+    /// take ``DirectToolCalls``, and each `initialize` is logged by ``NegotiationObserver``.
+    public func start(_ server: Server, on transport: any Transport, as identity: CallerIdentity, label: String) async throws {
+        let direct = DirectToolCalls(transport, logger: logger, handle: toolCalls(as: identity))
+        try await server.start(transport: NegotiationObserver(direct, label: label, logger: logger))
     }
 
     /// The clouds the tools reach, for the instructions: ", and AWS (…) and GCP (…)" or "".
