@@ -45,7 +45,10 @@ enum MCPBench {
         }
         print(line("list_pods first page over \(pods) pods, p50", percentile(firstPage, 0.5), "ms", "≤ 100"))
         print(line("list_pods first page over \(pods) pods, p99", percentile(firstPage, 0.99), "ms", "≤ 100"))
-        print(line("opsagent mcp (stdio) idle RSS", try await stdioIdleRSS(kubeconfig: sim.kubeconfig, namespace: namespace), "MiB", "≤ 30"))
+        let idle = try await stdioIdleRSS(kubeconfig: sim.kubeconfig, namespace: namespace)
+        print(line("opsagent mcp (stdio) idle RSS", idle.total, "MiB", "≤ 30"))
+        print(line("  of which anonymous (heap, stacks)", idle.anonymous, "MiB", ""))
+        print(line("  of which file-backed (code of libraries and opsagent)", idle.file, "MiB", ""))
     }
 
     static let smallNamespace = "mcp-bench-small"
@@ -72,8 +75,8 @@ enum MCPBench {
     }
 
     /// Starts `opsagent mcp`, initializes, lists tools and calls `list_pods` once, waits 3 s,
-    /// and reads its VmRSS.
-    static func stdioIdleRSS(kubeconfig: String, namespace: String) async throws -> Double {
+    /// and reads its VmRSS, and the anonymous and file-backed parts of it.
+    static func stdioIdleRSS(kubeconfig: String, namespace: String) async throws -> (total: Double, anonymous: Double, file: Double) {
         let here = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
         let binary = ProcessInfo.processInfo.environment["OPSAGENT_BINARY"] ?? here.deletingLastPathComponent().appendingPathComponent("opsagent").path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
@@ -108,7 +111,8 @@ enum MCPBench {
             return answered
         }
         try await Task.sleep(for: .seconds(3))
-        return ProcStats.rssMiB(process.processIdentifier)
+        let pid = process.processIdentifier
+        return (ProcStats.rssMiB(pid), ProcStats.rssMiB(pid, field: "RssAnon"), ProcStats.rssMiB(pid, field: "RssFile"))
     }
 
     /// 50 sessions on an in-process endpoint, each calling `list_pods` (limit 10) every 100 ms
