@@ -19,6 +19,8 @@ public final class InformerCache: Sendable {
     private let api: any KubernetesAPI
     public let scope: NamespaceScope
     private let resyncPeriod: Duration?
+    /// How every informer's cache keeps objects.
+    public let storage: CacheStorage
     private let clock: any OperatorClock
     private let metricsFactory: any MetricsFactory
     private let logger: Logger
@@ -27,13 +29,14 @@ public final class InformerCache: Sendable {
     private let newInformersContinuation: AsyncStream<SharedInformer>.Continuation
 
     public init(
-        api: any KubernetesAPI, scope: NamespaceScope = .all, resyncPeriod: Duration? = nil,
+        api: any KubernetesAPI, scope: NamespaceScope = .all, resyncPeriod: Duration? = nil, storage: CacheStorage = .decoded,
         clock: any OperatorClock = SystemClock(), metricsFactory: any MetricsFactory = MetricsSystem.factory,
         logger: Logger = Logger(label: "opsagent.cache")
     ) {
         self.api = api
         self.scope = scope
         self.resyncPeriod = resyncPeriod
+        self.storage = storage
         self.clock = clock
         self.metricsFactory = metricsFactory
         self.logger = logger
@@ -47,7 +50,7 @@ public final class InformerCache: Sendable {
             let informer = SharedInformer(
                 configuration: SharedInformer.Configuration(
                     resource: resource.resource, scope: resource.namespaced ? scope : .all, resyncPeriod: resyncPeriod,
-                    transform: state.transforms[resource]),
+                    transform: state.transforms[resource], storage: storage),
                 api: api, clock: clock,
                 metrics: InformerMetrics(resource: resource.resource.groupResource, factory: metricsFactory),
                 logger: logger)

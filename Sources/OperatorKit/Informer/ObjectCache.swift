@@ -5,18 +5,21 @@ import NIOConcurrencyHelpers
 /// (client-go's thread-safe store + indexer).
 ///
 /// Reads take the lock only to copy out values: `JSONValue` is a value type, so callers get
-/// their own copy and can never mutate what other readers see.
+/// their own copy and can never mutate what other readers see. Objects are kept as
+/// ``CacheStorage`` says: parsed trees, or compact bytes parsed on each read (outside the lock).
 public final class ObjectCache: Sendable {
     private struct State {
-        var objects: [ObjectKey: JSONValue] = [:]
+        var objects: [ObjectKey: StoredObject] = [:]
         var indexers: [String: Indexer] = [:]
         /// index name → index value → keys
         var indices: [String: [String: Set<ObjectKey>]] = [:]
     }
 
     private let state: NIOLockedValueBox<State>
+    public let storage: CacheStorage
 
-    public init(indexers: [Indexer] = [.namespace, .ownerUID]) {
+    public init(indexers: [Indexer] = [.namespace, .ownerUID], storage: CacheStorage = .decoded) {
+        self.storage = storage
         var initial = State()
         for indexer in indexers {
             initial.indexers[indexer.name] = indexer
@@ -28,12 +31,12 @@ public final class ObjectCache: Sendable {
     // MARK: reads
 
     public func get(_ key: ObjectKey) -> JSONValue? {
-        state.withLockedValue { $0.objects[key] }
+        state.withLockedValue { $0.objects[key] }?.value
     }
 
     /// Objects in `namespace` (all when nil) whose labels match `selector`, sorted by key.
     public func list(namespace: String? = nil, matching selector: LabelSelector = .everything) -> [JSONValue] {
-        let objects: [(ObjectKey, JSONValue)] = state.withLockedValue { state in
+        let objects: [(ObjectKey, StoredObject)] = state.withLockedValue { state in
             if let namespace {
                 let keys = state.indices[Indexer.namespace.name]?[namespace]
                     ?? Set(state.objects.keys.filter { $0.namespace == namespace })
@@ -41,15 +44,15 @@ public final class ObjectCache: Sendable {
             }
             return Array(state.objects)
         }
-        return objects.sorted { $0.0 < $1.0 }.map(\.1).filter { selector.isEverything || selector.matches(object: $0) }
+        return objects.sorted { $0.0 < $1.0 }.map(\.1.value).filter { selector.isEverything || selector.matches(object: $0) }
     }
 
     /// Objects whose index `indexName` has `value`, sorted by key; empty for an unknown index.
     public func list(index indexName: String, value: String) -> [JSONValue] {
-        let objects: [(ObjectKey, JSONValue)] = state.withLockedValue { state in
+        let objects: [(ObjectKey, StoredObject)] = state.withLockedValue { state in
             (state.indices[indexName]?[value] ?? []).compactMap { key in state.objects[key].map { (key, $0) } }
         }
-        return objects.sorted { $0.0 < $1.0 }.map(\.1)
+        return objects.sorted { $0.0 < $1.0 }.map(\.1.value)
     }
 
     /// The keys whose index `indexName` has `value`.
@@ -69,7 +72,7 @@ public final class ObjectCache: Sendable {
             state.indexers[indexer.name] = indexer
             var index: [String: Set<ObjectKey>] = [:]
             for (key, object) in state.objects {
-                for value in indexer.values(object) { index[value, default: []].insert(key) }
+                for value in indexer.values(object.value) { index[value, default: []].insert(key) }
             }
             state.indices[indexer.name] = index
         }
@@ -80,8 +83,9 @@ public final class ObjectCache: Sendable {
     /// Stores `object`; returns the object it replaced.
     @discardableResult
     func upsert(_ object: JSONValue, key: ObjectKey) -> JSONValue? {
-        state.withLockedValue { state in
-            let old = state.objects.updateValue(object, forKey: key)
+        let stored = StoredObject(object, storage: storage)
+        return state.withLockedValue { state in
+            let old = state.objects.updateValue(stored, forKey: key)?.value
             Self.reindex(&state, key: key, old: old, new: object)
             return old
         }
@@ -91,7 +95,7 @@ public final class ObjectCache: Sendable {
     @discardableResult
     func remove(_ key: ObjectKey) -> JSONValue? {
         state.withLockedValue { state in
-            guard let old = state.objects.removeValue(forKey: key) else { return nil }
+            guard let old = state.objects.removeValue(forKey: key)?.value else { return nil }
             Self.reindex(&state, key: key, old: old, new: nil)
             return old
         }
@@ -101,19 +105,21 @@ public final class ObjectCache: Sendable {
     /// returns the differences as events: objects added, changed (another resourceVersion)
     /// and gone — the deletes a watch gap hid.
     func replace(with items: [JSONValue], inNamespace namespace: String?) -> [InformerEvent] {
-        state.withLockedValue { state in
+        let stored = items.map { StoredObject($0, storage: storage) }
+        return state.withLockedValue { state in
             var events: [InformerEvent] = []
             var seen: Set<ObjectKey> = []
-            for item in items {
+            for (item, storedItem) in zip(items, stored) {
                 guard let key = ObjectKey(of: item) else { continue }
                 seen.insert(key)
-                let old = state.objects.updateValue(item, forKey: key)
-                Self.reindex(&state, key: key, old: old, new: item)
-                if let old {
-                    if Self.resourceVersion(old) != Self.resourceVersion(item) {
-                        events.append(.updated(old: old, new: item))
-                    }
+                if let previous = state.objects.updateValue(storedItem, forKey: key) {
+                    // Listed again at the same resourceVersion: the same object, neither parsed nor reindexed.
+                    if previous.resourceVersion == storedItem.resourceVersion { continue }
+                    let old = previous.value
+                    Self.reindex(&state, key: key, old: old, new: item)
+                    events.append(.updated(old: old, new: item))
                 } else {
+                    Self.reindex(&state, key: key, old: nil, new: item)
                     events.append(.added(item))
                 }
             }
@@ -121,7 +127,7 @@ public final class ObjectCache: Sendable {
                 !seen.contains(key) && (namespace == nil || key.namespace == namespace)
             }
             for key in gone.sorted() {
-                guard let old = state.objects.removeValue(forKey: key) else { continue }
+                guard let old = state.objects.removeValue(forKey: key)?.value else { continue }
                 Self.reindex(&state, key: key, old: old, new: nil)
                 events.append(.deleted(old, finalStateUnknown: true))
             }
@@ -133,8 +139,7 @@ public final class ObjectCache: Sendable {
     func snapshot(namespace: String? = nil) -> [JSONValue] {
         state.withLockedValue { state in
             state.objects.filter { namespace == nil || $0.key.namespace == namespace }.sorted { $0.key < $1.key }
-                .map(\.value)
-        }
+        }.map(\.value.value)
     }
 
     static func resourceVersion(_ object: JSONValue) -> String? {

@@ -23,12 +23,16 @@ public final class SharedInformer: Sendable {
         public var backoff: Backoff
         /// What the cache keeps of each object (see ``ObjectTransform``); nil keeps it whole.
         public var transform: ObjectTransform?
+        /// How the cache keeps objects: parsed, or as compact bytes (see ``CacheStorage``).
+        public var storage: CacheStorage
 
         public init(
             resource: GroupVersionResource, scope: NamespaceScope = .all, labelSelector: String? = nil,
             fieldSelector: String? = nil, indexers: [Indexer] = [.namespace, .ownerUID], resyncPeriod: Duration? = nil,
-            pageSize: Int = 500, backoff: Backoff = .watchRestart, transform: ObjectTransform? = nil
+            pageSize: Int = 500, backoff: Backoff = .watchRestart, transform: ObjectTransform? = nil,
+            storage: CacheStorage = .decoded
         ) {
+            self.storage = storage
             self.resource = resource
             self.scope = scope
             self.labelSelector = labelSelector
@@ -54,7 +58,7 @@ public final class SharedInformer: Sendable {
     ) {
         self.configuration = configuration
         self.clock = clock
-        let cache = ObjectCache(indexers: configuration.indexers)
+        let cache = ObjectCache(indexers: configuration.indexers, storage: configuration.storage)
         self.cache = cache
         let dispatcher = Dispatcher(cache: cache, transform: configuration.transform)
         self.dispatcher = dispatcher

@@ -55,7 +55,8 @@ public final class Manager: ServiceLifecycle.Service, Sendable {
         self.metricsFactory = metricsFactory
         self.logger = logger
         cache = InformerCache(
-            api: api, scope: configuration.namespaces, resyncPeriod: configuration.resyncPeriod, clock: clock,
+            api: api, scope: configuration.namespaces, resyncPeriod: configuration.resyncPeriod,
+            storage: configuration.cacheStorage, clock: clock,
             metricsFactory: metricsFactory, logger: logger)
         events = EventRecorder(
             configuration: EventRecorder.Configuration(component: configuration.component), api: api, clock: clock,

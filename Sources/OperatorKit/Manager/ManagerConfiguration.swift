@@ -14,13 +14,18 @@ public struct ManagerConfiguration: Sendable {
     public var component = "opsagent"
     /// Background jobs (LLM calls, notifications, scans) running at once, across controllers.
     public var backgroundJobs = 8
+    /// How the informers' caches keep objects (``CacheStorage``): compact by default, a third
+    /// of the memory of parsed trees for a parse per read.
+    public var cacheStorage: CacheStorage = .compact
 
     public init(
         namespaces: NamespaceScope = .all, workersPerController: Int = 1,
         leaderElection: LeaderElectionConfiguration? = nil, gracefulShutdownTimeout: Duration = .seconds(30),
-        resyncPeriod: Duration? = nil, component: String = "opsagent", backgroundJobs: Int = 8
+        resyncPeriod: Duration? = nil, component: String = "opsagent", backgroundJobs: Int = 8,
+        cacheStorage: CacheStorage = .compact
     ) {
         self.backgroundJobs = backgroundJobs
+        self.cacheStorage = cacheStorage
         self.namespaces = namespaces
         self.workersPerController = workersPerController
         self.leaderElection = leaderElection
