@@ -100,12 +100,8 @@ struct BlueGreenScenario: BenchScenario {
         let load = cluster.load, sim = cluster.child
 
         // Startup to ready (caches synced), then idle memory: every run is a fresh process.
-        var (op, startup) = try await OperatorChild.start(kubeconfig: sim.kubeconfig, workers: workers)
+        var op = try await cluster.startOperatorProcess(workers: workers, into: &f)
         defer { op.stop() }
-        f["startup_ms"] = seconds(startup) * 1000
-        try await op.settle()
-        try await Task.sleep(for: .seconds(1))
-        f["rss_idle_mib"] = op.rssMiB
 
         let board = StatusBoard()
         board.start(client: load)
@@ -170,6 +166,7 @@ struct BlueGreenScenario: BenchScenario {
             // The cache fill: a fresh operator against the full cluster, until /readyz; then
             // it reconciles every rollout once, with nothing to change (a no-op resync).
             op.stop()
+            let startup: Duration
             (op, startup) = try await OperatorChild.start(kubeconfig: sim.kubeconfig, workers: workers, timeout: .seconds(600))
             f["startup_cached_s"] = seconds(startup)
             f["cpu_startup_cached_s"] = op.cpuSeconds

@@ -74,7 +74,7 @@ struct MixedScenario: BenchScenario {
             ]
         }
         rows += [
-            BenchRow(key: "steady_cpu_pct", label: "operator CPU, steady state with every kind (one \(s.interval) s interval)",
+            BenchRow(key: "steady_cpu_pct", label: "operator CPU, steady state, every kind (one \(s.interval) s interval)",
                      unit: "%"),
             BenchRow(key: "steady_sim_cpu_pct", label: "  simulator CPU in that window", unit: "%"),
             BenchRow(key: "rss_total_mib", label: "operator RSS with every kind, after that window", unit: "MiB", decimals: 1),
@@ -95,12 +95,8 @@ struct MixedScenario: BenchScenario {
         let cluster = try await BenchCluster.start(options, crds: BenchCluster.operatorCRDs)
         defer { cluster.stopCluster() }
         let load = cluster.load, sim = cluster.child
-        let (op, startup) = try await OperatorChild.start(kubeconfig: sim.kubeconfig, workers: workers)
+        let op = try await cluster.startOperatorProcess(workers: workers, into: &result.figures)
         defer { op.stop() }
-        result.figures["startup_ms"] = seconds(startup) * 1000
-        try await op.settle()
-        try await Task.sleep(for: .seconds(1))
-        result.figures["rss_idle_mib"] = op.rssMiB
 
         // Rollouts: their Deployments, ReplicaSets, pods and Services make the cluster the others work on.
         let ns = "mixed"

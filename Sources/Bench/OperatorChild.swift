@@ -130,6 +130,24 @@ final class OperatorChild: @unchecked Sendable {
     }
 }
 
+extension BenchCluster {
+    /// Starts `opsagent run` against this cluster (every opsagent CRD installed) and records
+    /// `startup_ms` (spawn → /readyz) and, once it is quiet, `rss_idle_mib`.
+    func startOperatorProcess(workers: Int, into figures: inout Figures) async throws -> OperatorChild {
+        let (op, startup) = try await OperatorChild.start(kubeconfig: child.kubeconfig, workers: workers)
+        figures["startup_ms"] = seconds(startup) * 1000
+        do {
+            try await op.settle()
+            try await Task.sleep(for: .seconds(1))
+        } catch {
+            op.stop()
+            throw error
+        }
+        figures["rss_idle_mib"] = op.rssMiB
+        return op
+    }
+}
+
 /// One scrape of the operator's `/metrics`: every sample by name and labels.
 struct OperatorMetricsSample: Sendable {
     struct Series: Sendable { var name: String; var labels: [String: String]; var value: Double }
