@@ -27,11 +27,11 @@ up: ## build, start the embedded cluster + Prometheus + operator, apply examples
 	@WITH_TEST_DEPS=0 ./scripts/install-deps.sh
 	@./scripts/up.sh $(UP_ARGS)
 
-bench: ## the operator's figures (release build; ~10 min on 2 cores): table on stdout, JSON in bench/results/
+bench: ## the operator's figures (release build; ~25 min on 2 cores): table on stdout, JSON in bench/results/
 	$(SWIFT) build -c release --product opsagent-bench
+	$(SWIFT) build -c release --product opsagent
 	OPSAGENT_COMMIT=$$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$$(git diff --quiet HEAD -- Sources Package.swift 2>/dev/null || echo -dirty) \
 		$(BIN_DIR)/opsagent-bench $(BENCH_ARGS)
-	$(SWIFT) build -c release --product opsagent
 	$(BIN_DIR)/opsagent-bench --mcp
 
 bench-sim: ## the embedded API server's own figures (creates/s, watch latency, memory per object)

@@ -230,6 +230,7 @@ let package = Package(
             name: "opsagent-bench",
             dependencies: [
                 "Controllers", "OperatorKit", "OpsAPI", "KubeClient", "KubeSim", "AuditChecks", "MCPServer", "GraphQLAPI",
+                "TestSupport",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -102,10 +102,7 @@ struct AlertRuleScenario: BenchScenario {
             let workload = "w-" + name.dropFirst(2)
             _ = try await cluster.load.create(AlertRule.groupVersionResource, rule(name, workload: workload, s), namespace: namespace)
         }
-        try await until("every rule is evaluated", seconds: 300, poll: .milliseconds(500)) {
-            let items = try await cluster.load.list(AlertRule.groupVersionResource, namespace: namespace).items
-            return items.filter { $0["status"]["state"].stringValue == "Inactive" && !$0["status"]["lastEvaluation"].isNull }.count >= s.rules
-        }
+        try await waitUntilRulesEvaluated(cluster.load, namespace: namespace, count: s.rules)
         result.figures["first_evaluation_s"] = seconds(ContinuousClock.now - created)
 
         // Steady state: whole intervals after one more tick, nothing else running in this process.
@@ -188,15 +185,6 @@ struct AlertRuleScenario: BenchScenario {
     }
 
     private func rule(_ name: String, workload: String, _ s: Settings) -> JSONValue {
-        [
-            "apiVersion": .string(AlertRule.definition.apiVersion), "kind": "AlertRule",
-            "metadata": ["name": .string(name)],
-            "spec": [
-                "condition": ["metric": "PodReadiness", "operator": "<", "threshold": 1, "duration": .string("\(s.forSeconds)s")],
-                "interval": .string("\(s.interval)s"),
-                "severity": "warning",
-                "target": ["selector": ["matchLabels": ["app": .string(workload)]]],
-            ],
-        ]
+        benchAlertRule(name, app: workload, interval: s.interval, forSeconds: s.forSeconds)
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import KubeClient
 import Logging
 import OperatorKit
+import OpsAPI
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -33,6 +34,12 @@ final class BenchCluster: @unchecked Sendable {
         self.configuration = configuration
         self.load = load
         counting = CountingTransport(base: CurlTransport(maxConnectionsPerHost: 32))
+    }
+
+    /// Every opsagent CRD: what `opsagent run` (every installed controller) needs served
+    /// before its caches can sync.
+    static var operatorCRDs: [(definition: JSONValue, resource: GroupVersionResource)] {
+        OpsAPI.customResourceDefinitions.map { ($0.json, $0.resource) }
     }
 
     /// Starts the embedded cluster and installs `crds` (waiting until each is served).

@@ -29,6 +29,9 @@ final class StatusBoard: Sendable {
 
     func entry(_ key: String) -> Entry? { entries.withLockedValue { $0[key] } }
 
+    /// Healthy and its latest generation observed.
+    static let healthy: @Sendable (Entry) -> Bool = { $0.phase == "Healthy" && $0.observed >= $0.generation && $0.generation > 0 }
+
     /// Waits until `condition` holds for every key; returns the wall time it took from `start`.
     func wait(_ keys: [String], since start: ContinuousClock.Instant, timeout: Duration,
               _ condition: @escaping @Sendable (Entry) -> Bool) async throws -> Duration {

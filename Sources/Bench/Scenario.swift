@@ -57,6 +57,7 @@ enum Scenarios {
         SecurityAuditScenario(),
         WorkflowScenario(),
         APIScenario(),
+        MixedScenario(),
     ]
 }
 

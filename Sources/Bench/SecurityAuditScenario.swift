@@ -102,7 +102,7 @@ struct SecurityAuditScenario: BenchScenario {
         let audits = SecurityAudit.groupVersionResource
         PeakRSS.reset()
         var started = ContinuousClock.now
-        _ = try await cluster.load.create(audits, try audit(), namespace: auditNamespace)
+        _ = try await cluster.load.create(audits, try benchSecurityAudit("bench", namespace: auditNamespace), namespace: auditNamespace)
         _ = try await waitForRun(cluster) { $0 != nil }
         result.figures["first_run_s"] = seconds(ContinuousClock.now - started)
 
@@ -166,12 +166,6 @@ struct SecurityAuditScenario: BenchScenario {
             return done(status["lastRunID"].stringValue)
         }
         return status
-    }
-
-    private func audit() throws -> JSONValue {
-        let policy = AuditBenchmark.policy(now: Date())
-        let spec = SecurityAuditSpec(exceptions: policy.exceptions, imagePolicy: policy.imagePolicy, failOn: policy.failOn)
-        return try JSONValue(encoding: SecurityAudit(metadata: ObjectMeta(name: "bench", namespace: auditNamespace), spec: spec))
     }
 
     /// The synthetic cluster, created through the API (not timed).

@@ -74,11 +74,7 @@ struct WorkflowBench {
 
         let ns = "wfbench"
         _ = try await client.create(.namespaces, ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(ns)]])
-        let stepList: [JSONValue] = (0..<steps).map { i in
-            ["name": .string("check-\(i)"), "agent": "monitoring", "action": "check-system-health", "parameters": ["threshold": 0]]
-        }
-        let workflow: JSONValue = ["apiVersion": .string(OpsWorkflow.apiVersion), "kind": .string(OpsWorkflow.kind),
-                                   "metadata": ["name": "bench"], "spec": ["steps": .array(stepList), "historyLimit": 100]]
+        let workflow = benchWorkflow(steps: steps)
         _ = try await client.create(OpsWorkflow.groupVersionResource, workflow, namespace: ns)
         try await until("the workflow is cached", seconds: 30) {
             manager.cache.get(WorkflowController.resource, ObjectKey(namespace: ns, name: "bench")) != nil
@@ -90,19 +86,10 @@ struct WorkflowBench {
         // Completions are seen as the informer delivers them: with more runs than the
         // workflow's historyLimit (at most 100), finished runs are deleted while others still
         // run, so the cache alone would never show all of them finished.
-        let finished = NIOLockedValueBox<(at: [String: Double], failure: String?)>(([:], nil))
+        let finished = RunCompletions(start: start)
         let registration = manager.cache.informer(for: WorkflowController.runs).addHandler { event in
-            let run: JSONValue
             switch event {
-            case .added(let object), .updated(_, let object), .deleted(let object, _): run = object
-            }
-            guard let name = run["metadata"]["name"].stringValue,
-                  let phase = run["status"]["phase"].stringValue.flatMap(RunPhase.init(rawValue:)), phase.isFinished else { return }
-            let now = seconds(ContinuousClock.now - start)
-            finished.withLockedValue { state in
-                guard state.at[name] == nil else { return }
-                state.at[name] = now
-                if phase != .succeeded { state.failure = "run \(name) ended \(phase.rawValue): \(run["status"]["message"])" }
+            case .added(let object), .updated(_, let object), .deleted(let object, _): finished.apply(object)
             }
         }
         defer { registration.cancel() }
@@ -110,12 +97,8 @@ struct WorkflowBench {
         try await forEach(names, concurrency: 32) { name in
             _ = try await WorkflowRuns.start(api: client, namespace: ns, workflow: raw, parameters: [:], trigger: "manual", runName: name)
         }
-        try await until("every run finishes", seconds: 600, poll: .milliseconds(200)) {
-            let (count, failure) = finished.withLockedValue { ($0.at.count, $0.failure) }
-            if let failure { throw BenchError(failure) }
-            return count == runs
-        }
-        let finishedAt = finished.withLockedValue { $0.at }
+        try await finished.wait(for: runs)
+        let finishedAt = finished.finishedAt
         let cpu = ProcStats.cpuSeconds(getpid()) - cpuBefore
         let times = finishedAt.values.sorted()
         let median = percentile(times, 0.5), last = times.last ?? 0
