@@ -54,3 +54,25 @@ struct StoredObject: Sendable {
         }
     }
 }
+
+/// A listed object as the cache will store it, with its key: a long list is kept in this
+/// form between its pages and the cache's replace, never as a list of parsed trees.
+struct StagedObject: Sendable {
+    let key: ObjectKey
+    let stored: StoredObject
+}
+
+/// An informer event whose objects are parsed only when it is delivered, one at a time.
+enum PendingEvent: Sendable {
+    case added(StoredObject)
+    case updated(old: StoredObject, new: StoredObject)
+    case deleted(StoredObject, finalStateUnknown: Bool)
+
+    var event: InformerEvent {
+        switch self {
+        case .added(let object): .added(object.value)
+        case .updated(let old, let new): .updated(old: old.value, new: new.value)
+        case .deleted(let object, let unknown): .deleted(object.value, finalStateUnknown: unknown)
+        }
+    }
+}

@@ -105,30 +105,39 @@ public final class ObjectCache: Sendable {
     /// returns the differences as events: objects added, changed (another resourceVersion)
     /// and gone — the deletes a watch gap hid.
     func replace(with items: [JSONValue], inNamespace namespace: String?) -> [InformerEvent] {
-        let stored = items.map { StoredObject($0, storage: storage) }
-        return state.withLockedValue { state in
-            var events: [InformerEvent] = []
+        replace(with: stage(items), inNamespace: namespace).map(\.event)
+    }
+
+    /// `items` as this cache stores them (objects without a name are left out).
+    func stage(_ items: [JSONValue]) -> [StagedObject] {
+        items.compactMap { item in ObjectKey(of: item).map { StagedObject(key: $0, stored: StoredObject(item, storage: storage)) } }
+    }
+
+    /// ``replace(with:inNamespace:)`` for staged objects; the events' objects are parsed when
+    /// delivered, so a relist of thousands never holds them all as trees at once.
+    func replace(with items: [StagedObject], inNamespace namespace: String?) -> [PendingEvent] {
+        state.withLockedValue { state in
+            var events: [PendingEvent] = []
             var seen: Set<ObjectKey> = []
-            for (item, storedItem) in zip(items, stored) {
-                guard let key = ObjectKey(of: item) else { continue }
+            for item in items {
+                let key = item.key
                 seen.insert(key)
-                if let previous = state.objects.updateValue(storedItem, forKey: key) {
+                if let previous = state.objects.updateValue(item.stored, forKey: key) {
                     // Listed again at the same resourceVersion: the same object, neither parsed nor reindexed.
-                    if previous.resourceVersion == storedItem.resourceVersion { continue }
-                    let old = previous.value
-                    Self.reindex(&state, key: key, old: old, new: item)
-                    events.append(.updated(old: old, new: item))
+                    if previous.resourceVersion == item.stored.resourceVersion { continue }
+                    Self.reindex(&state, key: key, old: previous.value, new: item.stored.value)
+                    events.append(.updated(old: previous, new: item.stored))
                 } else {
-                    Self.reindex(&state, key: key, old: nil, new: item)
-                    events.append(.added(item))
+                    Self.reindex(&state, key: key, old: nil, new: item.stored.value)
+                    events.append(.added(item.stored))
                 }
             }
             let gone = state.objects.keys.filter { key in
                 !seen.contains(key) && (namespace == nil || key.namespace == namespace)
             }
             for key in gone.sorted() {
-                guard let old = state.objects.removeValue(forKey: key)?.value else { continue }
-                Self.reindex(&state, key: key, old: old, new: nil)
+                guard let old = state.objects.removeValue(forKey: key) else { continue }
+                Self.reindex(&state, key: key, old: old.value, new: nil)
                 events.append(.deleted(old, finalStateUnknown: true))
             }
             return events

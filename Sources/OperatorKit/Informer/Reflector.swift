@@ -35,7 +35,10 @@ final class Reflector: Sendable {
     /// Where the reflector delivers what it learns; the informer applies it to the cache and
     /// tells its handlers.
     protocol Sink: Sendable {
-        func replace(with items: [JSONValue], inNamespace namespace: String?)
+        /// A listed page as the cache will store it, taken page by page so that a long list
+        /// is never held as parsed trees.
+        func stage(_ items: [JSONValue]) -> [StagedObject]
+        func replace(with items: [StagedObject], inNamespace namespace: String?)
         func apply(_ event: WatchEvent)
     }
 
@@ -153,12 +156,12 @@ final class Reflector: Sendable {
         var options = ListOptions(
             labelSelector: configuration.labelSelector, fieldSelector: configuration.fieldSelector,
             limit: configuration.pageSize, omitManagedFields: configuration.omitManagedFields)
-        var items: [JSONValue] = []
+        var items: [StagedObject] = []
         var listResourceVersion = ""
         repeat {
             let page = try await api.list(configuration.resource, namespace: configuration.namespace, options: options)
             if options.continueToken == nil { listResourceVersion = page.resourceVersion }
-            items.append(contentsOf: page.items)
+            items.append(contentsOf: sink.stage(page.items))
             options.continueToken = page.continueToken
         } while options.continueToken != nil
         try Task.checkCancellation()

@@ -164,10 +164,13 @@ extension SharedInformer {
             }
         }
 
-        func replace(with items: [JSONValue], inNamespace namespace: String?) {
-            let items = transform.map { items.map($0.callAsFunction) } ?? items
+        func stage(_ items: [JSONValue]) -> [StagedObject] {
+            cache.stage(transform.map { items.map($0.callAsFunction) } ?? items)
+        }
+
+        func replace(with items: [StagedObject], inNamespace namespace: String?) {
             delivery.withLock {
-                deliver(cache.replace(with: items, inNamespace: namespace))
+                deliver(cache.replace(with: items, inNamespace: namespace).lazy.map(\.event))
             }
         }
 
@@ -199,7 +202,7 @@ extension SharedInformer {
         }
 
         /// Called with `delivery` held.
-        private func deliver(_ events: [InformerEvent]) {
+        private func deliver(_ events: some Collection<InformerEvent>) {
             guard !events.isEmpty else { return }
             let current = handlers.withLockedValue { $0.byID.sorted { $0.key < $1.key }.map(\.value) }
             for event in events {
