@@ -51,12 +51,12 @@ public enum SecurityAuditController: OperatorController {
         try context.cache.setTransform(reportIdentity, for: reports)
         for kind in audited + [crds] { _ = context.cache.informer(for: kind) }
         let metrics = AuditMetrics(factory: context.manager.metricsFactory)
+        let runner = AuditRunner(cache: context.cache, analyzer: context.analyzer, cloud: context.configuration.cloud)
         return try context.manager.addController(
             named: name, for: resource, owns: [reports],
             options: Controller.Options(workers: context.configuration.workers)
         ) { kit in
-            SecurityAuditReconciler(kit: kit, runner: AuditRunner(cache: context.cache, analyzer: context.analyzer, cloud: context.configuration.cloud),
-                                    metrics: metrics)
+            SecurityAuditReconciler(kit: kit, runner: runner, metrics: metrics)
         }
     }
 }

@@ -106,7 +106,7 @@ public final class BackgroundJobs: Sendable {
 
 /// A counting semaphore for tasks: ``acquire()`` suspends until a permit is free (in FIFO
 /// order) and answers false when the waiter was cancelled.
-final class AsyncSemaphore: Sendable {
+public final class AsyncSemaphore: Sendable {
     private struct State {
         var permits: Int
         var waiters: [(id: UInt64, continuation: CheckedContinuation<Bool, Never>)] = []
@@ -115,9 +115,9 @@ final class AsyncSemaphore: Sendable {
 
     private let state: NIOLockedValueBox<State>
 
-    init(permits: Int) { state = NIOLockedValueBox(State(permits: permits)) }
+    public init(permits: Int) { state = NIOLockedValueBox(State(permits: permits)) }
 
-    func acquire() async -> Bool {
+    public func acquire() async -> Bool {
         let id = state.withLockedValue { state -> UInt64 in
             state.nextID += 1
             return state.nextID
@@ -144,7 +144,7 @@ final class AsyncSemaphore: Sendable {
         }
     }
 
-    func release() {
+    public func release() {
         let next = state.withLockedValue { state -> CheckedContinuation<Bool, Never>? in
             if state.waiters.isEmpty {
                 state.permits += 1
