@@ -1,4 +1,5 @@
 #if os(Linux) && canImport(Glibc)
+import Foundation
 import Glibc
 import Testing
 
@@ -34,5 +35,38 @@ struct ProcessMemoryTests {
             exit(0)
         }
     }
+
+    @Test("threads allocating at once share at most one arena per core")
+    func arenasAreCappedAtOnePerCore() async throws {
+        await #expect(processExitsWith: .success) {
+            guard ProcessMemory.configure() else { exit(1) }
+            // Arenas made before `configure` (by the test runner's threads) stay; no new one may join them past the cap.
+            let before = ProcessMemoryTests.heaps()
+            // 16 threads allocating at the same time: unconfigured, contention gives most of them an arena of their own.
+            let threads = (0..<16).map { _ in
+                Thread {
+                    for _ in 0..<20_000 { if let p = malloc(Int.random(in: 16...512)) { free(p) } }
+                }
+            }
+            threads.forEach { $0.start() }
+            while threads.contains(where: { !$0.isFinished }) { usleep(1_000) }
+            let after = ProcessMemoryTests.heaps()
+            exit(after <= max(before, ProcessMemory.arenas) ? 0 : Int32(10 + after))
+        }
+    }
+
+    /// The malloc arenas, counted in glibc's `malloc_info` report (one `<heap nr=…>` each).
+    static func heaps() -> Int {
+        var buffer: UnsafeMutablePointer<CChar>?
+        var size = 0
+        guard let stream = open_memstream(&buffer, &size), glibcMallocInfo(0, stream) == 0 else { exit(2) }
+        fclose(stream)
+        defer { free(buffer) }
+        return String(cString: buffer!).components(separatedBy: "<heap nr=").count - 1
+    }
 }
+
+/// glibc's `malloc_info`: an XML report with one `<heap nr=…>` per arena.
+@_silgen_name("malloc_info")
+private func glibcMallocInfo(_ options: Int32, _ stream: UnsafeMutablePointer<FILE>) -> Int32
 #endif

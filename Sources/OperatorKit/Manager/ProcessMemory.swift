@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,18 +15,30 @@ import Glibc
 /// keeps. A fixed threshold (1 MiB) turns the adjustment off: every block from 1 MiB up is
 /// returned to the system when freed, at the cost of a map and unmap per such block.
 ///
+/// It also caps the malloc arenas at one per core (glibc allows eight per core). Each thread
+/// that allocates under contention gets an arena of its own, and memory freed in an arena
+/// stays there: work that parses the whole cluster on whichever thread runs it (an audit's
+/// inventory, read from compact caches) left a cluster's worth of free chunks in each of up
+/// to 16 arenas. In `make bench --only mixed`, 10 audits over 10,000 rollouts added 1,103 MiB
+/// with glibc's default and 407 MiB with two arenas.
+///
 /// ``OperatorProcess`` applies it; anything hosting an operator in-process (a benchmark)
 /// applies it too, to measure what the operator process would use.
 public enum ProcessMemory {
     /// Blocks of this many bytes or more are mapped on their own.
     public static let mapThreshold = 1 << 20
 
-    /// Fixes glibc's mmap threshold at ``mapThreshold``; answers whether the allocator took
-    /// it (false on a C library without `mallopt`).
+    /// At most this many malloc arenas: one per core the process may run on.
+    public static var arenas: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+    /// Fixes glibc's mmap threshold at ``mapThreshold`` and caps its arenas at ``arenas``;
+    /// answers whether the allocator took both (false on a C library without `mallopt`).
     @discardableResult
     public static func configure() -> Bool {
         #if os(Linux) && canImport(Glibc)
-        return glibcMallopt(mmapThresholdParameter, Int32(mapThreshold)) == 1
+        let threshold = glibcMallopt(mmapThresholdParameter, Int32(mapThreshold)) == 1
+        let arenaCap = glibcMallopt(arenaMaxParameter, Int32(arenas)) == 1
+        return threshold && arenaCap
         #else
         return false
         #endif
@@ -33,6 +46,8 @@ public enum ProcessMemory {
 
     /// `M_MMAP_THRESHOLD` in glibc's `malloc.h`.
     static let mmapThresholdParameter: Int32 = -3
+    /// `M_ARENA_MAX` in glibc's `malloc.h`.
+    static let arenaMaxParameter: Int32 = -8
 }
 
 #if os(Linux) && canImport(Glibc)
