@@ -77,13 +77,8 @@ enum MCPBench {
     /// Starts `opsagent mcp`, initializes, lists tools and calls `list_pods` once, waits 3 s,
     /// and reads its VmRSS, and the anonymous and file-backed parts of it.
     static func stdioIdleRSS(kubeconfig: String, namespace: String) async throws -> (total: Double, anonymous: Double, file: Double) {
-        let here = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
-        let binary = ProcessInfo.processInfo.environment["OPSAGENT_BINARY"] ?? here.deletingLastPathComponent().appendingPathComponent("opsagent").path
-        guard FileManager.default.isExecutableFile(atPath: binary) else {
-            throw BenchError("\(binary) is missing: build it (swift build -c release --product opsagent) or set OPSAGENT_BINARY")
-        }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: try OperatorChild.binary())
         process.arguments = ["mcp", "--kubeconfig", kubeconfig, "--log-level", "warning"]
         let input = Pipe(), output = Pipe()
         process.standardInput = input
