@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import KubeClient
 
 /// A blocking HTTPS client on a thread of its own: one libcurl easy handle, reused, so every
 /// request goes out on the same keep-alive connection, as a Go or Python client's would.
@@ -14,7 +15,10 @@ final class BlockingClient: @unchecked Sendable {
     init(caPEM: [UInt8], token: String) throws {
         guard let easy = curl_easy_init() else { throw SimBenchError("curl_easy_init failed") }
         self.easy = easy
-        for line in ["Content-Type: application/json", "Accept: application/json", "Authorization: Bearer \(token)"] {
+        // The headers KubeClient sends. The User-Agent matters: the server names the field
+        // manager after it and records managedFields for every write that has one.
+        for line in ["Content-Type: application/json", "Accept: application/json", "Authorization: Bearer \(token)",
+                     "User-Agent: \(BuildInfo.userAgent)"] {
             headers = curl_slist_append(headers, line)
         }
         var ca = caPEM
