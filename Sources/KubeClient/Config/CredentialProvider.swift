@@ -290,9 +290,10 @@ enum ExecPluginRunner {
             let timedOut = LockedBox(false)
             // The timer: stop a plugin that hangs (waiting for a login, say).
             Thread {
-                if finished.wait(timeout: .now() + timeout) == .timedOut, handle.terminateIfRunning() {
-                    timedOut.set(true)
-                }
+                guard finished.wait(timeout: .now() + timeout) == .timedOut else { return }
+                // Flag first: once killed, the reader thread sees the exit and reads the flag at once.
+                timedOut.set(true)
+                if !handle.terminateIfRunning() { timedOut.set(false) }
             }.start()
             let errorData = LockedBox<Data>(Data())
             let errorDone = DispatchSemaphore(value: 0)
