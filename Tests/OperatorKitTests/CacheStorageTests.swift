@@ -67,11 +67,11 @@ struct CacheStorageTests {
         }
     }
 
-    @Test func aManagersCachesAreCompactUnlessConfiguredOtherwise() {
-        #expect(ManagerConfiguration().cacheStorage == .compact)
+    @Test func aManagersCachesAreDecodedUnlessConfiguredCompact() {
+        #expect(ManagerConfiguration().cacheStorage == .decoded)
         let manager = Manager(api: InMemoryCluster(), configuration: ManagerConfiguration())
-        #expect(manager.cache.informer(for: Fixtures.widgets).cache.storage == .compact)
-        let decoded = Manager(api: InMemoryCluster(), configuration: ManagerConfiguration(cacheStorage: .decoded))
-        #expect(decoded.cache.informer(for: Fixtures.widgets).cache.storage == .decoded)
+        #expect(manager.cache.informer(for: Fixtures.widgets).cache.storage == .decoded)
+        let compact = Manager(api: InMemoryCluster(), configuration: ManagerConfiguration(cacheStorage: .compact))
+        #expect(compact.cache.informer(for: Fixtures.widgets).cache.storage == .compact)
     }
 }

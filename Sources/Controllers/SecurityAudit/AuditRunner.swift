@@ -31,10 +31,11 @@ struct AuditRunner: Sendable {
     var engine = AuditEngine()
     /// The configured clouds, whose posture checks each run adds to its report; nil for none.
     var cloud: CloudClients?
-    /// One run at a time takes its inventory and builds its report: an inventory is every
-    /// audited object parsed out of the caches (they keep compact bytes), so eight audits at
-    /// once held eight parsed copies of the cluster (+744 MiB for 10 audits over 10,000
-    /// rollouts in `make bench --only mixed`). Share one runner between reconciles.
+    /// One run at a time takes its inventory and builds its report, the memory-heavy part of
+    /// an audit (a report over a large cluster is 100k findings; from compact caches, see
+    /// ``CacheStorage``, the inventory is a parse of every audited object). The work is CPU
+    /// bound, so running audits side by side only multiplied the peak. Share one runner
+    /// between reconciles.
     var snapshots = AsyncSemaphore(permits: 1)
 
     /// A snapshot of every audited kind from the caches.
