@@ -50,8 +50,8 @@ struct CacheStorageTests {
 
         // A relist: b unchanged (no event), c changed, a gone, d new.
         let c2 = Self.object("c", namespace: "other", version: "5"), d = Self.object("d", version: "6")
-        let events = cache.replace(with: [b, c2, d], inNamespace: nil)
-        let expected = reference.replace(with: [b, c2, d], inNamespace: nil)
+        let events = cache.replace(with: cache.stage([b, c2, d]), inNamespace: nil).map(\.event)
+        let expected = reference.replace(with: reference.stage([b, c2, d]), inNamespace: nil).map(\.event)
         #expect(events.map(Self.describe) == expected.map(Self.describe))
         #expect(events.map(Self.describe) == ["updated 3→5", "added 6", "deleted 4"])
         #expect(cache.remove(try #require(ObjectKey(of: d))) == d)

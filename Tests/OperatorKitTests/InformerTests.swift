@@ -203,7 +203,7 @@ struct InformerTests {
         var owned = Fixtures.configMap("child")
         owned["metadata"]["ownerReferences"] = [["apiVersion": "example.dev/v1", "kind": "Widget", "name": "w", "uid": "u-1", "controller": true]]
         let events = cache.replace(
-            with: [owned, Fixtures.widget("front", labels: ["tier": "web"]), Fixtures.widget("back", labels: ["tier": "db"])],
+            with: cache.stage([owned, Fixtures.widget("front", labels: ["tier": "web"]), Fixtures.widget("back", labels: ["tier": "db"])]),
             inNamespace: nil)
         #expect(events.count == 3)
         #expect(cache.list(index: "ownerUID", value: "u-1").count == 1)

@@ -101,20 +101,15 @@ public final class ObjectCache: Sendable {
         }
     }
 
-    /// Makes the cached objects of `namespace` (every object when nil) equal to `items`, and
-    /// returns the differences as events: objects added, changed (another resourceVersion)
-    /// and gone — the deletes a watch gap hid.
-    func replace(with items: [JSONValue], inNamespace namespace: String?) -> [InformerEvent] {
-        replace(with: stage(items), inNamespace: namespace).map(\.event)
-    }
-
     /// `items` as this cache stores them (objects without a name are left out).
     func stage(_ items: [JSONValue]) -> [StagedObject] {
         items.compactMap { item in ObjectKey(of: item).map { StagedObject(key: $0, stored: StoredObject(item, storage: storage)) } }
     }
 
-    /// ``replace(with:inNamespace:)`` for staged objects; the events' objects are parsed when
-    /// delivered, so a relist of thousands never holds them all as trees at once.
+    /// Makes the cached objects of `namespace` (every object when nil) equal to `items`, and
+    /// returns the differences as events: objects added, changed (another resourceVersion)
+    /// and gone — the deletes a watch gap hid. The events' objects are parsed when delivered,
+    /// so a relist of thousands never holds them all as trees at once.
     func replace(with items: [StagedObject], inNamespace namespace: String?) -> [PendingEvent] {
         state.withLockedValue { state in
             var events: [PendingEvent] = []
