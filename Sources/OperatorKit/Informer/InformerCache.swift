@@ -21,7 +21,7 @@ public final class InformerCache: Sendable {
     private let resyncPeriod: Duration?
     /// How every informer's cache keeps objects.
     public let storage: CacheStorage
-    private let clock: any OperatorClock
+    let clock: any OperatorClock
     private let metricsFactory: any MetricsFactory
     private let logger: Logger
     private let state = NIOLockedValueBox(State())

@@ -40,6 +40,7 @@ final class InMemoryCluster: KubernetesAPI {
         var listRequests: [ListOptions] = []
         var failNextWrites: [(verb: String, error: KubeError)] = []
         var failNextWatches: [KubeError] = []
+        var forbiddenLists: Set<GroupVersionResource> = []
         var watchesHeld = false
         var heldWatchers: [CheckedContinuation<Void, Never>] = []
         var uidCounter = 0
@@ -93,6 +94,14 @@ final class InMemoryCluster: KubernetesAPI {
         let (watchers, revision) = state.withLockedValue { (Array($0.watchers.values), $0.revision) }
         for watcher in watchers {
             watcher.continuation.yield(.bookmark(resourceVersion: String(revision), initialEventsEnd: false))
+        }
+    }
+
+    /// Makes every list of `resource` fail with 403, as RBAC without `list` does, until
+    /// allowed again.
+    func forbidLists(of resource: GroupVersionResource, _ forbidden: Bool = true) {
+        state.withLockedValue { state in
+            if forbidden { state.forbiddenLists.insert(resource) } else { state.forbiddenLists.remove(resource) }
         }
     }
 
@@ -161,6 +170,9 @@ final class InMemoryCluster: KubernetesAPI {
     func list(_ resource: GroupVersionResource, namespace: String?, options: ListOptions) async throws -> ObjectList {
         try state.withLockedValue { state in
             state.listRequests.append(options)
+            if state.forbiddenLists.contains(resource) {
+                throw KubeError.status(.forbidden(resource: resource.resource, group: resource.group, reason: "list is not allowed"), httpCode: 403)
+            }
             let selector = try options.labelSelector.map { try LabelSelector(parsing: $0) } ?? .everything
             let all = (state.objects[resource] ?? [:])
                 .filter { namespace == nil || $0.key.namespace == namespace }
