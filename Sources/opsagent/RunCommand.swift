@@ -74,6 +74,9 @@ struct Run: AsyncParsableCommand {
     @Option(name: .customLong("shutdown-timeout"), help: "Seconds reconciles in flight get to finish on shutdown (default 25).")
     var shutdownTimeoutSeconds: Int?
 
+    @Option(help: "How cached objects are kept: compact (JSON bytes, parsed on each read: the least memory) or decoded (parsed trees: the least CPU) (env OPSAGENT_CACHE_STORAGE; default \(RunSettings().cacheStorage)).")
+    var cacheStorage: String?
+
     @Option(help: "Log format: json, text, or auto (text on a terminal, json otherwise).")
     var logFormat: String?
 
@@ -103,6 +106,7 @@ struct Run: AsyncParsableCommand {
         flags.shutdownTimeoutSeconds = shutdownTimeoutSeconds
         flags.logFormat = logFormat
         flags.logLevel = logLevel
+        flags.cacheStorage = cacheStorage
         let settings: RunSettings
         do {
             settings = try RunSettings.resolve(flags: flags, environment: ProcessInfo.processInfo.environment)

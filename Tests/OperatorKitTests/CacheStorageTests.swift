@@ -47,6 +47,7 @@ struct CacheStorageTests {
         #expect(pair.0 == pair.1 && pair.0.map { $0["metadata"]["name"] } == ["a", "b"], "the index follows the changed owner")
         #expect(cache.list(index: Indexer.ownerUID.name, value: "uid-1").isEmpty == false)
         #expect(cache.snapshot() == reference.snapshot())
+        #expect(Array(cache.lazyObjects()) == reference.snapshot(), "a pass over the whole cache, object by object, in key order")
 
         // A relist: b unchanged (no event), c changed, a gone, d new.
         let c2 = Self.object("c", namespace: "other", version: "5"), d = Self.object("d", version: "6")
@@ -67,11 +68,30 @@ struct CacheStorageTests {
         }
     }
 
-    @Test func aManagersCachesAreDecodedUnlessConfiguredCompact() {
-        #expect(ManagerConfiguration().cacheStorage == .decoded)
+    @Test func aManagersCachesAreCompactUnlessConfiguredDecoded() {
+        #expect(ManagerConfiguration().cacheStorage == .compact)
         let manager = Manager(api: InMemoryCluster(), configuration: ManagerConfiguration())
-        #expect(manager.cache.informer(for: Fixtures.widgets).cache.storage == .decoded)
-        let compact = Manager(api: InMemoryCluster(), configuration: ManagerConfiguration(cacheStorage: .compact))
-        #expect(compact.cache.informer(for: Fixtures.widgets).cache.storage == .compact)
+        #expect(manager.cache.informer(for: Fixtures.widgets).cache.storage == .compact)
+        let decoded = Manager(api: InMemoryCluster(), configuration: ManagerConfiguration(cacheStorage: .decoded))
+        #expect(decoded.cache.informer(for: Fixtures.widgets).cache.storage == .decoded)
+    }
+
+    @Test("a compact cache's repeated reads of an object are the same; a new version reads as the new one")
+    func repeatedReadsFollowTheResourceVersion() throws {
+        let cache = ObjectCache(storage: .compact)
+        // More objects than the recently parsed slots, so slots are shared and overwritten.
+        let objects = (0..<100).map { Self.object("o\($0)", version: "\($0 + 1)") }
+        for object in objects { cache.upsert(object, key: try #require(ObjectKey(of: object))) }
+        for _ in 0..<3 {
+            for object in objects { #expect(cache.get(try #require(ObjectKey(of: object))) == object) }
+        }
+        let key = try #require(ObjectKey(of: objects[7]))
+        _ = cache.get(key)
+        let changed = Self.object("o7", version: "500", extra: ["changed": true])
+        cache.upsert(changed, key: key)
+        #expect(cache.get(key) == changed, "the new resourceVersion is parsed afresh")
+        #expect(cache.get(key) == changed)
+        cache.remove(key)
+        #expect(cache.get(key) == nil, "a removed object is gone, whatever a slot held")
     }
 }

@@ -84,6 +84,17 @@ struct OperatorProcessTests {
 
         #expect(throws: RunSettingsError.self) { try RunSettings.resolve(flags: .init(), environment: ["OPSAGENT_WORKERS": "many"]) }
         #expect(throws: RunSettingsError.self) { try RunSettings.resolve(flags: .init(), environment: ["OPSAGENT_LEADER_ELECT": "maybe"]) }
+        #expect(defaults.cacheStorage == ManagerConfiguration().cacheStorage)
+        #expect(try RunSettings.resolve(flags: .init(), environment: ["OPSAGENT_CACHE_STORAGE": "Decoded"]).cacheStorage == .decoded)
+        var compact = RunSettings.Flags()
+        compact.cacheStorage = "compact"
+        #expect(try RunSettings.resolve(flags: compact, environment: ["OPSAGENT_CACHE_STORAGE": "decoded"]).cacheStorage == .compact,
+                "the flag wins over the variable")
+        let storageError = #expect(throws: RunSettingsError.self) {
+            try RunSettings.resolve(flags: .init(), environment: ["OPSAGENT_CACHE_STORAGE": "lazy"])
+        }
+        #expect("\(storageError.map { "\($0)" } ?? "")".contains("OPSAGENT_CACHE_STORAGE"), "the error names what to fix")
+        #expect("\(storageError.map { "\($0)" } ?? "")".contains("compact or decoded"))
         var zero = RunSettings.Flags()
         zero.workers = 0
         #expect(throws: RunSettingsError.self) { try RunSettings.resolve(flags: zero, environment: [:]) }

@@ -55,6 +55,40 @@ struct ProcessMemoryTests {
         }
     }
 
+    @Test("free pages between live blocks go back to the system when asked, and only then")
+    func freePagesBetweenLiveBlocksAreReturned() async throws {
+        await #expect(processExitsWith: .success) {
+            guard ProcessMemory.configure() else { exit(1) }
+            // 160 MiB in 4 KiB blocks, then all freed but one block in 64: the live blocks pin
+            // the heap, so free() alone returns next to nothing.
+            let count = 40_960
+            var blocks: [UnsafeMutableRawPointer] = []
+            blocks.reserveCapacity(count)
+            for _ in 0..<count {
+                guard let block = malloc(4_000) else { exit(2) }
+                memset(block, 1, 4_000)
+                blocks.append(block)
+            }
+            let allocated = ProcessMemoryTests.residentMiB()
+            for (index, block) in blocks.enumerated() where index % 64 != 63 { free(block) }
+            let freed = ProcessMemoryTests.residentMiB()
+            // free() alone keeps them resident: that is what the trimmer is for.
+            guard allocated - freed < 50 else { exit(4) }
+            ProcessMemory.returnFreePages()
+            let trimmed = ProcessMemoryTests.residentMiB()
+            // About 157 MiB of the 160 are free; most of it must have left the process.
+            // On failure the exit code tells what stayed: 100 + the MiB resident after the trim / 4.
+            exit(freed - trimmed > 100 ? 0 : Int32(min(250, 100 + trimmed / 4)))
+        }
+    }
+
+    /// The process's resident memory, from `/proc/self/statm`.
+    static func residentMiB() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+              let pages = text.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { exit(3) }
+        return (pages * Int(getpagesize())) >> 20
+    }
+
     /// The malloc arenas, counted in glibc's `malloc_info` report (one `<heap nr=…>` each).
     static func heaps() -> Int {
         var buffer: UnsafeMutablePointer<CChar>?

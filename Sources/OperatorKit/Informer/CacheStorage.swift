@@ -6,19 +6,14 @@ import KubeClient
 /// 1.5 KB as JSON is 7.2 KB as a tree: a dictionary per object level, an enum per value).
 /// The operator caches every Deployment and Service of the cluster, so at 10,000 rollouts
 /// the trees were most of its memory.
-public enum CacheStorage: Sendable, Hashable, CustomStringConvertible {
+public enum CacheStorage: String, Sendable, Hashable, CustomStringConvertible {
     /// Parsed trees: reads copy a value out; the most memory.
     case decoded
     /// Compact JSON bytes, parsed again on every read (a few microseconds per KB): about a
     /// third of the memory. Writes serialize the object once.
     case compact
 
-    public var description: String {
-        switch self {
-        case .decoded: "decoded"
-        case .compact: "compact"
-        }
-    }
+    public var description: String { rawValue }
 }
 
 /// One cached object as ``CacheStorage`` keeps it, with what the cache reads of it on every
@@ -43,6 +38,11 @@ struct StoredObject: Sendable {
                 count = buffer.initialize(fromContentsOf: written)
             })
         }
+    }
+
+    /// Whether the object is kept as bytes (each ``value`` is a parse).
+    var isCompact: Bool {
+        if case .bytes = form { return true } else { return false }
     }
 
     /// The object. Bytes this cache serialized always parse; should they not, the object
@@ -75,4 +75,14 @@ enum PendingEvent: Sendable {
         case .deleted(let object, let unknown): .deleted(object.value, finalStateUnknown: unknown)
         }
     }
+}
+
+/// Objects of an ``ObjectCache`` as it stored them, each parsed when read (see
+/// ``ObjectCache/lazyObjects()``).
+public struct CachedObjects: RandomAccessCollection, Sendable {
+    let stored: [StoredObject]
+
+    public var startIndex: Int { stored.startIndex }
+    public var endIndex: Int { stored.endIndex }
+    public subscript(position: Int) -> JSONValue { stored[position].value }
 }

@@ -17,6 +17,7 @@ public final class ObjectCache: Sendable {
 
     private let state: NIOLockedValueBox<State>
     public let storage: CacheStorage
+    private let recent = RecentlyParsed()
 
     public init(indexers: [Indexer] = [.namespace, .ownerUID], storage: CacheStorage = .decoded) {
         self.storage = storage
@@ -31,7 +32,8 @@ public final class ObjectCache: Sendable {
     // MARK: reads
 
     public func get(_ key: ObjectKey) -> JSONValue? {
-        state.withLockedValue { $0.objects[key] }?.value
+        guard let stored = state.withLockedValue({ $0.objects[key] }) else { return nil }
+        return recent.object(stored, at: key)
     }
 
     /// Objects in `namespace` (all when nil) whose labels match `selector`, sorted by key.
@@ -45,6 +47,13 @@ public final class ObjectCache: Sendable {
             return Array(state.objects)
         }
         return objects.sorted { $0.0 < $1.0 }.map(\.1.value).filter { selector.isEverything || selector.matches(object: $0) }
+    }
+
+    /// Every cached object, in key order, each parsed only when it is read: a pass over a
+    /// whole cache (an audit's) then holds one parsed object at a time, whatever the
+    /// ``storage``. The objects are those cached at the call.
+    public func lazyObjects() -> CachedObjects {
+        CachedObjects(stored: state.withLockedValue { state in state.objects.sorted { $0.key < $1.key }.map(\.value) })
     }
 
     /// Objects whose index `indexName` has `value`, sorted by key; empty for an unknown index.

@@ -32,7 +32,7 @@ public struct OperatorProcess: Sendable {
         }
         let configuration = ManagerConfiguration(
             namespaces: settings.namespaces, workersPerController: settings.workers, leaderElection: leaderElection,
-            gracefulShutdownTimeout: settings.shutdownTimeout)
+            gracefulShutdownTimeout: settings.shutdownTimeout, cacheStorage: settings.cacheStorage)
         manager = Manager(
             api: api, configuration: configuration, clock: clock,
             metricsFactory: OperatorMetrics.factory(registry: registry), logger: logger)
@@ -59,6 +59,8 @@ public struct OperatorProcess: Sendable {
         ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [
+                    // First: the last to stop; it only ever ends when asked to.
+                    .init(service: HeapTrimmer(), successTerminationBehavior: .ignore),
                     .init(service: endpoints),
                     .init(service: manager, successTerminationBehavior: .gracefullyShutdownGroup),
                 ],

@@ -44,6 +44,18 @@ public enum ProcessMemory {
         #endif
     }
 
+    /// Returns the free pages inside the malloc heaps to the system (glibc's `malloc_trim`);
+    /// answers whether any was returned. Memory freed below the top of a heap otherwise stays
+    /// resident: after a burst (a cache fill, a thousand rollouts) most of it is such pages.
+    @discardableResult
+    public static func returnFreePages() -> Bool {
+        #if os(Linux) && canImport(Glibc)
+        return glibcMallocTrim(0) == 1
+        #else
+        return false
+        #endif
+    }
+
     /// `M_MMAP_THRESHOLD` in glibc's `malloc.h`.
     static let mmapThresholdParameter: Int32 = -3
     /// `M_ARENA_MAX` in glibc's `malloc.h`.
@@ -54,4 +66,8 @@ public enum ProcessMemory {
 /// glibc's `mallopt` (`malloc.h` is not part of the Glibc module).
 @_silgen_name("mallopt")
 private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+
+/// glibc's `malloc_trim`.
+@_silgen_name("malloc_trim")
+private func glibcMallocTrim(_ pad: Int) -> Int32
 #endif

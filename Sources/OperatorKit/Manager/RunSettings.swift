@@ -22,6 +22,8 @@ public struct RunSettings: Sendable, Equatable {
     public var shutdownTimeout: Duration = .seconds(25)
     public var logFormat: LogFormat = .auto
     public var logLevel: Logger.Level = .info
+    /// How the informers keep cached objects (``CacheStorage``).
+    public var cacheStorage: CacheStorage = ManagerConfiguration().cacheStorage
 
     public init() {}
 
@@ -42,6 +44,7 @@ public struct RunSettings: Sendable, Equatable {
         public var shutdownTimeoutSeconds: Int?
         public var logFormat: String?
         public var logLevel: String?
+        public var cacheStorage: String?
 
         public init() {}
     }
@@ -63,6 +66,7 @@ public struct RunSettings: Sendable, Equatable {
         case shutdownTimeout = "OPSAGENT_SHUTDOWN_TIMEOUT_SECONDS"
         case logFormat = "OPSAGENT_LOG_FORMAT"
         case logLevel = "OPSAGENT_LOG_LEVEL"
+        case cacheStorage = "OPSAGENT_CACHE_STORAGE"
     }
 
     /// Resolves flags over environment over defaults, validating every value.
@@ -132,6 +136,12 @@ public struct RunSettings: Sendable, Equatable {
                 throw RunSettingsError.invalid(source, text, "json, text or auto")
             }
             settings.logFormat = format
+        }
+        if let (text, source) = value(flags.cacheStorage, .cacheStorage) {
+            guard let storage = CacheStorage(rawValue: text.lowercased()) else {
+                throw RunSettingsError.invalid(source, text, "compact or decoded")
+            }
+            settings.cacheStorage = storage
         }
         if let (text, source) = value(flags.logLevel, .logLevel) {
             guard let level = Logger.Level(rawValue: text.lowercased()) else {
