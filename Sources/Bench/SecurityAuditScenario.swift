@@ -173,14 +173,14 @@ struct SecurityAuditScenario: BenchScenario {
         let inventory = AuditBenchmark.syntheticInventory(pods: s.pods, namespaces: s.namespaces, rbacObjects: s.rbac)
         let rbac = "rbac.authorization.k8s.io"
         let groups: [(GroupVersionResource, [JSONValue])] = [
-            (.namespaces, inventory.namespaces),
-            (.serviceaccounts, inventory.serviceAccounts),
-            (GroupVersionResource(group: "networking.k8s.io", version: "v1", resource: "networkpolicies"), inventory.networkPolicies),
-            (GroupVersionResource(group: rbac, version: "v1", resource: "clusterroles"), inventory.clusterRoles),
-            (GroupVersionResource(group: rbac, version: "v1", resource: "clusterrolebindings"), inventory.clusterRoleBindings),
-            (GroupVersionResource(group: rbac, version: "v1", resource: "roles"), inventory.roles),
-            (GroupVersionResource(group: rbac, version: "v1", resource: "rolebindings"), inventory.roleBindings),
-            (.pods, inventory.pods),
+            (.namespaces, Array(inventory.namespaces)),
+            (.serviceaccounts, Array(inventory.serviceAccounts)),
+            (GroupVersionResource(group: "networking.k8s.io", version: "v1", resource: "networkpolicies"), Array(inventory.networkPolicies)),
+            (GroupVersionResource(group: rbac, version: "v1", resource: "clusterroles"), Array(inventory.clusterRoles)),
+            (GroupVersionResource(group: rbac, version: "v1", resource: "clusterrolebindings"), Array(inventory.clusterRoleBindings)),
+            (GroupVersionResource(group: rbac, version: "v1", resource: "roles"), Array(inventory.roles)),
+            (GroupVersionResource(group: rbac, version: "v1", resource: "rolebindings"), Array(inventory.roleBindings)),
+            (.pods, Array(inventory.pods)),
         ]
         for (resource, objects) in groups {
             let boxed = objects.enumerated().map { String($0.offset) }

@@ -50,3 +50,59 @@ struct InventoryTests {
         #expect(!policy.allows(ImageReference("nginx:1.25")))
     }
 }
+
+/// ``AuditObjects``: kinds handed to the engine as sources, parsed one object at a time.
+@Suite("Inventory sources")
+struct InventorySourceTests {
+    @Test("an inventory of sources audits exactly as the same objects parsed; left-out objects are not audited")
+    func sourcesAuditAsParsedObjects() throws {
+        let objects = AuditBenchmark.syntheticInventory(pods: 60, namespaces: 4, rbacObjects: 12)
+        var parsed = AuditInventory()
+        var streamed = AuditInventory()
+        let produced = Counter()
+        for kind in AuditInventory.supportedKinds {
+            let all = Self.objects(of: kind, in: objects)
+            for object in all { parsed.add(object) }
+            // The last object of each kind stands for one being deleted: the source leaves it out.
+            let source = AuditObjects.Source(count: all.count + 1) { index in
+                produced.increment()
+                // Not a ternary: there `nil` would read as JSON null (JSONValue is nil-literal expressible).
+                guard index < all.count else { return nil }
+                return all[index]
+            }
+            let added = streamed.add(source, kind: kind)
+            #expect(added)
+        }
+        let unread = streamed.add(AuditObjects.Source(count: 1) { _ in ["kind": "ConfigMap"] }, kind: "ConfigMap")
+        #expect(unread == false, "a kind the audit does not read is refused")
+        #expect(produced.value == 0, "nothing is produced before the audit reads it")
+
+        let now = Date()
+        let expected = try AuditEngine().audit(parsed, policy: Fixtures.policy, now: now)
+        let actual = try AuditEngine().audit(streamed, policy: Fixtures.policy, now: now)
+        #expect(expected.findings.count > 50, "the synthetic cluster has findings to compare")
+        let differing = Set(actual.findings).symmetricDifference(expected.findings)
+        #expect(differing.isEmpty, "findings of one audit only: \(differing.map { "\($0.checkID) \($0.object)" }.sorted())")
+        #expect(actual.findings == expected.findings, "the same findings in the same order")
+        #expect(actual.objectsAudited == expected.objectsAudited)
+        #expect(actual.riskScore == expected.riskScore)
+        #expect(produced.value > 0)
+    }
+
+    static func objects(of kind: String, in inventory: AuditInventory) -> [JSONValue] {
+        let all: [AuditObjects] = [
+            inventory.pods, inventory.deployments, inventory.statefulSets, inventory.daemonSets, inventory.replicaSets,
+            inventory.jobs, inventory.cronJobs, inventory.namespaces, inventory.services, inventory.ingresses,
+            inventory.networkPolicies, inventory.serviceAccounts, inventory.roles, inventory.clusterRoles,
+            inventory.roleBindings, inventory.clusterRoleBindings, inventory.vulnerabilityReports,
+        ]
+        return all.flatMap { Array($0) }.filter { $0["kind"].stringValue == kind }
+    }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() { lock.lock(); count += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+}

@@ -157,6 +157,34 @@ struct SecurityAuditClusterTests {
         #expect(pruned["status"]["analysis"]["provider"].stringValue == "builtin")
     }
 
+    @Test func theAuditedKindsAreListedOnlyOnceAnAuditRuns() async throws {
+        // An operator and a cluster of their own: what the caches hold depends on what ran.
+        let cluster = try await RolloutCluster.start(securityAudits: true)
+        let opened = { (resource: GroupVersionResource) in
+            cluster.manager.cache.informers.contains { $0.resource == resource }
+        }
+        #expect(!opened(.pods) && !opened(.replicasets) && !opened(.serviceaccounts),
+                "an operator without audits does not cache pods: \(cluster.manager.cache.informers.map(\.resource.groupResource))")
+
+        let ns = try await cluster.namespace("ondemand")
+        _ = try await cluster.client.create(.pods, [
+            "apiVersion": "v1", "kind": "Pod", "metadata": ["name": "bare-root", "namespace": .string(ns)],
+            "spec": ["containers": [["name": "sh", "image": "busybox:1.36", "securityContext": ["privileged": true]]]],
+        ], namespace: ns)
+        _ = try await cluster.client.create(Self.audits, [
+            "apiVersion": "opsagent.dev/v1alpha1", "kind": "SecurityAudit", "metadata": ["name": "first", "namespace": .string(ns)],
+            "spec": ["scope": ["namespaces": [.string(ns)]], "checks": ["include": ["PodSecurity"]]],
+        ], namespace: ns)
+        let audit = try await waitForRun(cluster, "first", ns, "the first run, which opens the audited kinds' caches")
+        #expect(opened(.pods) && opened(.replicasets) && opened(.serviceaccounts))
+        // The pod created before the informers opened is in the first run's report.
+        let report = try await latestReport(cluster, audit)
+        #expect(!Self.findings(report, check: "OPS-POD-001", name: "bare-root").isEmpty, "\(report["report"]["findings"])")
+        #expect(audit["status"].condition("Stalled")?.status != .true)
+        await cluster.stopOperator()
+        await cluster.sim.stop()
+    }
+
     @Test func aWaiverHidesAFindingUntilItExpires() async throws {
         let cluster = try await Self.cluster.get()
         let ns = try await cluster.namespace("waiver")

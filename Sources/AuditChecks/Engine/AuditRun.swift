@@ -165,7 +165,7 @@ struct AuditRun {
     // MARK: - RBAC
 
     mutating func auditRBAC() {
-        let roleSources: [(String, [JSONValue], Bool)] = [
+        let roleSources: [(String, AuditObjects, Bool)] = [
             ("Role", inventory.roles, true), ("ClusterRole", inventory.clusterRoles, false),
         ]
         for (kind, objects, namespaced) in roleSources where !roleRules.isEmpty {
@@ -177,7 +177,7 @@ struct AuditRun {
                 for (check, rule) in roleRules { record(check, rule(role), on: role.object) }
             }
         }
-        let bindingSources: [(String, [JSONValue], Bool)] = [
+        let bindingSources: [(String, AuditObjects, Bool)] = [
             ("RoleBinding", inventory.roleBindings, true), ("ClusterRoleBinding", inventory.clusterRoleBindings, false),
         ]
         for (kind, objects, namespaced) in bindingSources {

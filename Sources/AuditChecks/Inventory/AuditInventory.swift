@@ -5,26 +5,28 @@ import KubeClient
 ///
 /// Fill it kind by kind, or hand ``init(objects:)`` a mixed list: objects are sorted into
 /// their group by `kind` (Trivy's `VulnerabilityReport` by its `aquasecurity.github.io`
-/// group), and kinds the audit does not read are ignored.
+/// group), and kinds the audit does not read are ignored. A cache can add a whole kind as
+/// an ``AuditObjects/Source``, parsed one object at a time during the audit
+/// (``add(_:kind:)``).
 public struct AuditInventory: Sendable {
-    public var pods: [JSONValue] = []
-    public var deployments: [JSONValue] = []
-    public var statefulSets: [JSONValue] = []
-    public var daemonSets: [JSONValue] = []
-    public var replicaSets: [JSONValue] = []
-    public var jobs: [JSONValue] = []
-    public var cronJobs: [JSONValue] = []
-    public var namespaces: [JSONValue] = []
-    public var services: [JSONValue] = []
-    public var ingresses: [JSONValue] = []
-    public var networkPolicies: [JSONValue] = []
-    public var serviceAccounts: [JSONValue] = []
-    public var roles: [JSONValue] = []
-    public var clusterRoles: [JSONValue] = []
-    public var roleBindings: [JSONValue] = []
-    public var clusterRoleBindings: [JSONValue] = []
+    public var pods = AuditObjects()
+    public var deployments = AuditObjects()
+    public var statefulSets = AuditObjects()
+    public var daemonSets = AuditObjects()
+    public var replicaSets = AuditObjects()
+    public var jobs = AuditObjects()
+    public var cronJobs = AuditObjects()
+    public var namespaces = AuditObjects()
+    public var services = AuditObjects()
+    public var ingresses = AuditObjects()
+    public var networkPolicies = AuditObjects()
+    public var serviceAccounts = AuditObjects()
+    public var roles = AuditObjects()
+    public var clusterRoles = AuditObjects()
+    public var roleBindings = AuditObjects()
+    public var clusterRoleBindings = AuditObjects()
     /// `aquasecurity.github.io/v1alpha1 VulnerabilityReport`s of Trivy Operator.
-    public var vulnerabilityReports: [JSONValue] = []
+    public var vulnerabilityReports = AuditObjects()
 
     public init() {}
 
@@ -43,34 +45,51 @@ public struct AuditInventory: Sendable {
     /// Adds one object to its kind's group; returns false for a kind the audit does not read.
     @discardableResult
     public mutating func add(_ object: JSONValue) -> Bool {
-        switch object["kind"].stringValue ?? "" {
-        case "Pod": pods.append(object)
-        case "Deployment": deployments.append(object)
-        case "StatefulSet": statefulSets.append(object)
-        case "DaemonSet": daemonSets.append(object)
-        case "ReplicaSet": replicaSets.append(object)
-        case "Job": jobs.append(object)
-        case "CronJob": cronJobs.append(object)
-        case "Namespace": namespaces.append(object)
-        case "Service": services.append(object)
-        case "Ingress": ingresses.append(object)
-        case "NetworkPolicy": networkPolicies.append(object)
-        case "ServiceAccount": serviceAccounts.append(object)
-        case "Role": roles.append(object)
-        case "ClusterRole": clusterRoles.append(object)
-        case "RoleBinding": roleBindings.append(object)
-        case "ClusterRoleBinding": clusterRoleBindings.append(object)
-        case "VulnerabilityReport"
-        where (object["apiVersion"].stringValue ?? "").hasPrefix("aquasecurity.github.io/"):
-            vulnerabilityReports.append(object)
-        default: return false
+        let kind = object["kind"].stringValue ?? ""
+        if kind == "VulnerabilityReport", !(object["apiVersion"].stringValue ?? "").hasPrefix("aquasecurity.github.io/") {
+            return false
         }
+        guard let field = Self.field(kind) else { return false }
+        self[keyPath: field].append(object)
         return true
+    }
+
+    /// Adds a source of objects of `kind` (an ``supportedKinds`` name); returns false for a
+    /// kind the audit does not read. Each object the source produces must be of that kind,
+    /// with `kind` set.
+    @discardableResult
+    public mutating func add(_ source: AuditObjects.Source, kind: String) -> Bool {
+        guard let field = Self.field(kind) else { return false }
+        self[keyPath: field].append(source)
+        return true
+    }
+
+    private static func field(_ kind: String) -> WritableKeyPath<AuditInventory, AuditObjects>? {
+        switch kind {
+        case "Pod": \.pods
+        case "Deployment": \.deployments
+        case "StatefulSet": \.statefulSets
+        case "DaemonSet": \.daemonSets
+        case "ReplicaSet": \.replicaSets
+        case "Job": \.jobs
+        case "CronJob": \.cronJobs
+        case "Namespace": \.namespaces
+        case "Service": \.services
+        case "Ingress": \.ingresses
+        case "NetworkPolicy": \.networkPolicies
+        case "ServiceAccount": \.serviceAccounts
+        case "Role": \.roles
+        case "ClusterRole": \.clusterRoles
+        case "RoleBinding": \.roleBindings
+        case "ClusterRoleBinding": \.clusterRoleBindings
+        case "VulnerabilityReport": \.vulnerabilityReports
+        default: nil
+        }
     }
 
     /// Workload kinds with a pod template, highest in the ownership chain first, each with
     /// the objects of that kind. Bare pods come last.
-    var podCarriers: [(kind: String, objects: [JSONValue])] {
+    var podCarriers: [(kind: String, objects: AuditObjects)] {
         [
             ("CronJob", cronJobs), ("Deployment", deployments), ("StatefulSet", statefulSets),
             ("DaemonSet", daemonSets), ("Job", jobs), ("ReplicaSet", replicaSets), ("Pod", pods),

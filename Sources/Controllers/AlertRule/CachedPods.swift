@@ -2,8 +2,9 @@ import KubeClient
 import OperatorKit
 
 /// The pods of the manager's shared informer, looked up by namespace and label, so that a
-/// rule's evaluation reads its target's pods without an API call (the informer is shared:
-/// with SecurityAudit installed, the operator caches pods anyway).
+/// rule's evaluation reads its target's pods without an API call (the informer is shared
+/// with audits and workflows). The informer is opened on demand, by the first rule with a
+/// target: an operator whose rules all query Prometheus or a cloud never caches pods.
 ///
 /// An index keyed `namespace|label=value` narrows a lookup to the pods carrying one of the
 /// selector's equality labels; the whole selector then filters those. A selector without an
@@ -19,14 +20,21 @@ public struct CachedPods: Sendable {
 
     let cache: InformerCache
 
-    /// Opens the pods informer (the manager syncs it before controllers start) with the label index.
+    /// How long a read waits for the pods informer's first list.
+    static let syncTimeout = Duration.seconds(60)
+
     public init(cache: InformerCache) {
         self.cache = cache
-        cache.informer(for: Self.resource).addIndexer(Self.labels)
     }
 
-    /// The pods of `namespace` that `selector` matches, without those being deleted.
-    public func pods(namespace: String, selector: LabelSelector) -> [JSONValue] {
+    /// The pods of `namespace` that `selector` matches, without those being deleted. The
+    /// first read opens the pods informer, with its label index, and waits for its sync.
+    ///
+    /// - Throws: ``CacheNotSynced`` when the pods were not listed in time.
+    public func pods(namespace: String, selector: LabelSelector) async throws(CacheNotSynced) -> [JSONValue] {
+        let informer = cache.informer(for: Self.resource)
+        if !informer.cache.indexNames.contains(Self.labels.name) { informer.addIndexer(Self.labels) }
+        try await cache.synced([Self.resource], timeout: Self.syncTimeout)
         let narrowest = selector.requirements.first { $0.`operator` == .equals && $0.values.count == 1 }
         let candidates = narrowest.map { requirement in
             cache.informer(for: Self.resource).cache.list(index: Self.labels.name, value: "\(namespace)|\(requirement.key)=\(requirement.values[0])")

@@ -138,7 +138,7 @@ public final class RuleEvaluator: Sendable {
     public func targetPods(_ spec: AlertRuleSpec, namespace: String) async throws -> (namespace: String, pods: [JSONValue])? {
         guard let target = spec.target else { return nil }
         let ns = target.namespace ?? namespace
-        if let cachedPods { return (ns, cachedPods.pods(namespace: ns, selector: target.selector)) }
+        if let cachedPods { return (ns, try await cachedPods.pods(namespace: ns, selector: target.selector)) }
         let list = try await api.list(.pods, namespace: ns, options: ListOptions(labelSelector: target.selector.description))
         return (ns, list.items.filter { $0["metadata"]["deletionTimestamp"].isNull })
     }

@@ -17,6 +17,9 @@ struct AuditRunOutcome: Sendable {
     /// Set when the engine refused the policy (validation runs first, so only a race with a
     /// newer catalog could get here).
     var error: String?
+    /// Set when the audited kinds' caches had not synced: nothing was audited, and the run
+    /// is tried again later.
+    var notSynced: CacheNotSynced?
     var duration: Duration
     var analysis: AnalysisResult?
     /// Whether Trivy VulnerabilityReports were part of the inventory.
@@ -32,21 +35,24 @@ struct AuditRunner: Sendable {
     /// The configured clouds, whose posture checks each run adds to its report; nil for none.
     var cloud: CloudClients?
     /// One run at a time takes its inventory and builds its report, the memory-heavy part of
-    /// an audit (a report over a large cluster is 100k findings; from compact caches, see
-    /// ``CacheStorage``, the inventory is a parse of every audited object). The work is CPU
-    /// bound, so running audits side by side only multiplied the peak. Share one runner
-    /// between reconciles.
+    /// an audit (a report over a large cluster is 100k findings). The work is CPU bound, so
+    /// running audits side by side only multiplied the peak. Share one runner between
+    /// reconciles.
     var snapshots = AsyncSemaphore(permits: 1)
 
-    /// A snapshot of every audited kind from the caches.
+    /// A snapshot of every audited kind from the caches. Objects are parsed as the engine
+    /// reaches them (see ``AuditObjects``), not all at once.
     func inventory() -> (AuditInventory, includedVulnerabilityReports: Bool) {
         var inventory = AuditInventory()
         for kind in SecurityAuditController.audited {
-            // An object being deleted (a pod terminating after its workload was fixed) is on its
-            // way out: auditing it would report what the user already fixed.
-            for object in cache.list(kind) where object["metadata"]["deletionTimestamp"].isNull {
-                inventory.add(withKind(object, kind.kind))
-            }
+            let objects = cache.informer(for: kind).cache.lazyObjects()
+            inventory.add(AuditObjects.Source(count: objects.count) { [name = kind.kind] index in
+                let object = objects[index]
+                // An object being deleted (a pod terminating after its workload was fixed) is on
+                // its way out: auditing it would report what the user already fixed.
+                guard object["metadata"]["deletionTimestamp"].isNull else { return nil }
+                return Self.withKind(object, name)
+            }, kind: kind.kind)
         }
         var included = false
         if cache.get(SecurityAuditController.crds, ObjectKey(namespace: nil, name: SecurityAuditController.trivyCRD)) != nil {
@@ -57,7 +63,7 @@ struct AuditRunner: Sendable {
                 for object in informer.cache.list() {
                     var report = object
                     report["apiVersion"] = "aquasecurity.github.io/v1alpha1"
-                    inventory.add(withKind(report, "VulnerabilityReport"))
+                    inventory.add(Self.withKind(report, "VulnerabilityReport"))
                 }
             }
         }
@@ -65,7 +71,7 @@ struct AuditRunner: Sendable {
     }
 
     /// List responses leave `kind` out of items; the engine sorts objects by it.
-    private func withKind(_ object: JSONValue, _ kind: String) -> JSONValue {
+    private static func withKind(_ object: JSONValue, _ kind: String) -> JSONValue {
         if object["kind"].stringValue == kind { return object }
         var copy = object
         copy["kind"] = .string(kind)
@@ -75,6 +81,13 @@ struct AuditRunner: Sendable {
     func run(runID: String, policy: AuditPolicy, subject: AnalysisSubject, now: Date) async -> AuditRunOutcome {
         let clock = ContinuousClock()
         let started = clock.now
+        do {
+            try await cache.synced(SecurityAuditController.audited + [SecurityAuditController.crds],
+                                   timeout: SecurityAuditController.syncTimeout)
+        } catch {
+            return AuditRunOutcome(summary: nil, error: error.description, notSynced: error, duration: clock.now - started,
+                                   analysis: nil, includedVulnerabilityReports: false)
+        }
         guard await snapshots.acquire() else {
             return AuditRunOutcome(summary: nil, error: "the audit was cancelled before it started", duration: clock.now - started,
                                    analysis: nil, includedVulnerabilityReports: false)

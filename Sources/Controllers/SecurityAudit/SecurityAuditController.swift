@@ -4,13 +4,16 @@ import OpsAPI
 
 /// The SecurityAudit controller: what it reads, and its registration.
 ///
-/// Audits read the manager's informer caches only. Every kind the engine audits gets its
-/// informer at registration, so the manager's cache sync covers them. Trivy Operator's
-/// `VulnerabilityReport`s are different: a cluster without Trivy does not serve them, and
-/// a reflector on an unserved resource retries its 404 forever and never syncs, which
-/// would hold the manager's sync. So the controller watches CRDs instead, and opens the
-/// VulnerabilityReport informer only once `vulnerabilityreports.aquasecurity.github.io`
-/// is in that cache; runs include the reports once that informer has synced.
+/// Audits read the manager's informer caches only. The informers of the kinds the engine
+/// audits are opened on demand (see ``InformerCache/synced(_:timeout:)``), when the first
+/// run starts, not at registration: an operator whose users run no audit never lists the
+/// cluster's pods and ReplicaSets, nor keeps them. A run waits for them to sync.
+///
+/// Trivy Operator's `VulnerabilityReport`s are different: a cluster without Trivy does not
+/// serve them, and a reflector on an unserved resource retries its 404 forever. So runs
+/// also read CRDs (names only), and open the VulnerabilityReport informer only once
+/// `vulnerabilityreports.aquasecurity.github.io` is among them; runs include the reports
+/// once that informer has synced.
 public enum SecurityAuditController: OperatorController {
     public static let name = "securityaudit"
     public static let resource = ResourceDescriptor(SecurityAudit.self)
@@ -23,6 +26,12 @@ public enum SecurityAuditController: OperatorController {
 
     /// What the cache keeps of a SecurityReport: what ``RunHistory`` and the part names need.
     static let reportIdentity = ObjectTransform.keeping(["report.runID", "report.auditedAt", "report.part", "report.parts"])
+
+    /// What the cache keeps of a CRD: its name, which is all a run reads.
+    static let crdIdentity = ObjectTransform.keeping([])
+
+    /// How long a run waits for the audited kinds' informers to sync before it reports them.
+    static let syncTimeout = Duration.seconds(120)
 
     /// The kinds every audit reads, from the caches.
     static let audited: [ResourceDescriptor] = [
@@ -49,7 +58,7 @@ public enum SecurityAuditController: OperatorController {
         // The controller finds its reports (by owner, run and start) but never reads their
         // findings: the cache keeps a report's identity, not its megabyte of findings.
         try context.cache.setTransform(reportIdentity, for: reports)
-        for kind in audited + [crds] { _ = context.cache.informer(for: kind) }
+        try context.cache.setTransform(crdIdentity, for: crds)
         let metrics = AuditMetrics(factory: context.manager.metricsFactory)
         let runner = AuditRunner(cache: context.cache, analyzer: context.analyzer, cloud: context.configuration.cloud)
         return try context.manager.addController(

@@ -60,6 +60,13 @@ struct SecurityAuditReconciler: ObjectReconciler {
             pass.conditions.reconciling(reason: "Auditing", message: "run \(runID) in progress (\(run.reason.rawValue))")
             return .done
         }
+        if let notSynced = outcome.notSynced {
+            // Nothing was audited; the informers keep retrying, and so does the run.
+            kit.jobs.forget(jobID)
+            pass.status.message = notSynced.description
+            pass.conditions.stalled(reason: "CachesNotSynced", message: notSynced.description)
+            return .requeue(after: Self.syncRetry)
+        }
         guard let summary = outcome.summary, !outcome.parts.isEmpty else {
             pass.status.phase = "Invalid"
             pass.status.message = outcome.error
@@ -101,6 +108,9 @@ struct SecurityAuditReconciler: ObjectReconciler {
     }
 
     static func jobPrefix(_ key: ObjectKey) -> String { "saudit/\(key)/" }
+
+    /// When a run whose caches had not synced is tried again.
+    static let syncRetry = Duration.seconds(30)
 
     // MARK: status
 

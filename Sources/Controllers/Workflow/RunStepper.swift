@@ -118,8 +118,16 @@ struct RunStepper {
             api: kit.api, cache: kit.cache, operatorContext: reconciler.operatorContext, clock: kit.clock,
             namespace: pass.namespace, runName: pass.name, runUID: uid, workflow: state.run.spec.workflowRef, step: step,
             runParameters: state.run.spec.parameters ?? [:], priorOutputs: state.outputs)
-        guard let outcome = kit.jobs.result(of: id, as: ActionOutcome.self, start: { await action.run(context) },
-                                            then: pass.wake) else { return }
+        let cache = kit.cache
+        guard let outcome = kit.jobs.result(of: id, as: ActionOutcome.self, start: {
+            // The caches actions read are opened by the first action that runs.
+            do throws(CacheNotSynced) {
+                try await cache.synced(WorkflowController.read, timeout: WorkflowController.syncTimeout)
+            } catch {
+                return .waiting(error.description, recheck: .seconds(5))
+            }
+            return await action.run(context)
+        }, then: pass.wake) else { return }
         let metrics = reconciler.metrics
         switch outcome {
         case .waiting(let message, let recheck):

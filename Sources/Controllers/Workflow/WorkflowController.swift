@@ -6,8 +6,9 @@ import OpsAPI
 /// `opsworkflowrun` (execution), registered together.
 ///
 /// The run controller's actions read the manager's caches (pods, nodes, Deployments,
-/// BlueGreenDeployments, SecurityAudits, AlertRules, Secrets); their informers are opened
-/// at registration so the manager's sync covers them.
+/// BlueGreenDeployments, AlertRules, Secrets). Their informers are opened on demand, by
+/// the first action that runs (see ``InformerCache/synced(_:timeout:)``), so an operator
+/// without workflows never caches the cluster's pods and nodes for them.
 public enum WorkflowController: OperatorController {
     public static let name = "opsworkflow"
     public static let runName = "opsworkflowrun"
@@ -19,9 +20,12 @@ public enum WorkflowController: OperatorController {
         WorkloadTargets.alertRules, SecretValues.secrets,
     ]
 
+    /// How long an action waits for those informers' first lists before it reports them and
+    /// is tried again.
+    static let syncTimeout = Duration.seconds(60)
+
     @discardableResult
     public static func register(in context: OperatorContext) throws -> Controller {
-        for kind in read { _ = context.cache.informer(for: kind) }
         let metrics = WorkflowMetrics(factory: context.manager.metricsFactory)
         let ledger = JobLedger()
         _ = try context.manager.addController(
