@@ -16,6 +16,22 @@ def check(condition, message):
         raise AssertionError(message)
 
 
+def patch_deployment(apps, name, ns, body, content_type, **kwargs):
+    """Patches with `content_type`. kubernetes==33.1.0 has no `_content_type` argument and
+    always sends the first patch type it lists (JSON patch); a default header of the client
+    overrides that, in every version of the client."""
+    headers = apps.api_client.default_headers
+    previous = headers.get("Content-Type")
+    headers["Content-Type"] = content_type
+    try:
+        return apps.patch_namespaced_deployment(name, ns, body, **kwargs)
+    finally:
+        if previous is None:
+            headers.pop("Content-Type", None)
+        else:
+            headers["Content-Type"] = previous
+
+
 def main(kubeconfig, history_capacity):
     config.load_kube_config(config_file=kubeconfig)
     core = client.CoreV1Api()
@@ -60,17 +76,15 @@ def main(kubeconfig, history_capacity):
                 metadata=client.V1ObjectMeta(labels={"app": "web"}),
                 spec=client.V1PodSpec(containers=[client.V1Container(name="web", image="nginx:1.27")]))))
     apps.create_namespaced_deployment(ns, deployment)
-    apps.patch_namespaced_deployment("web", ns, {"spec": {"replicas": 2}},
-                                     _content_type="application/merge-patch+json")
-    apps.patch_namespaced_deployment("web", ns, [{"op": "replace", "path": "/spec/replicas", "value": 3}],
-                                     _content_type="application/json-patch+json")
-    apps.patch_namespaced_deployment("web", ns, {"spec": {"template": {"spec": {"containers": [
-        {"name": "sidecar", "image": "busybox:1.36"}]}}}},
-        _content_type="application/strategic-merge-patch+json")
-    applied = apps.patch_namespaced_deployment(
-        "web", ns,
+    patch_deployment(apps, "web", ns, {"spec": {"replicas": 2}}, "application/merge-patch+json")
+    patch_deployment(apps, "web", ns, [{"op": "replace", "path": "/spec/replicas", "value": 3}],
+                     "application/json-patch+json")
+    patch_deployment(apps, "web", ns, {"spec": {"template": {"spec": {"containers": [
+        {"name": "sidecar", "image": "busybox:1.36"}]}}}}, "application/strategic-merge-patch+json")
+    applied = patch_deployment(
+        apps, "web", ns,
         {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "labels": {"owner": "py"}}},
-        field_manager="py-apply", _content_type="application/apply-patch+yaml")
+        "application/apply-patch+yaml", field_manager="py-apply")
     names = sorted(c.name for c in applied.spec.template.spec.containers)
     check(applied.spec.replicas == 3, f"replicas after patches: {applied.spec.replicas}")
     check(names == ["sidecar", "web"], f"strategic merge kept both containers: {names}")
