@@ -10,7 +10,8 @@ import KubeClient
 /// checks) parses its objects twice.
 public struct AuditObjects: Sequence, Sendable, ExpressibleByArrayLiteral {
     /// `count` objects; `object(i)` produces the i-th, or nil to leave it out (one being
-    /// deleted, say).
+    /// deleted, say). Return `nil` from a statement, not from a ternary: `JSONValue` is
+    /// nil-literal expressible, so `cond ? object : nil` produces JSON null, an object.
     public struct Source: Sendable {
         public let count: Int
         public let object: @Sendable (Int) -> JSONValue?
