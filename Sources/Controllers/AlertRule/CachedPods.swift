@@ -33,11 +33,11 @@ public struct CachedPods: Sendable {
     /// - Throws: ``CacheNotSynced`` when the pods were not listed in time.
     public func pods(namespace: String, selector: LabelSelector) async throws(CacheNotSynced) -> [JSONValue] {
         let informer = cache.informer(for: Self.resource)
-        if !informer.cache.indexNames.contains(Self.labels.name) { informer.addIndexer(Self.labels) }
+        if !informer.cache.hasIndexer(named: Self.labels.name) { informer.addIndexer(Self.labels) }
         try await cache.synced([Self.resource], timeout: Self.syncTimeout)
         let narrowest = selector.requirements.first { $0.`operator` == .equals && $0.values.count == 1 }
         let candidates = narrowest.map { requirement in
-            cache.informer(for: Self.resource).cache.list(index: Self.labels.name, value: "\(namespace)|\(requirement.key)=\(requirement.values[0])")
+            informer.cache.list(index: Self.labels.name, value: "\(namespace)|\(requirement.key)=\(requirement.values[0])")
         } ?? cache.list(Self.resource, namespace: namespace)
         return candidates.filter { selector.matches(object: $0) && $0["metadata"]["deletionTimestamp"].isNull }
     }

@@ -85,7 +85,7 @@ struct AuditRunner: Sendable {
             try await cache.synced(SecurityAuditController.audited + [SecurityAuditController.crds],
                                    timeout: SecurityAuditController.syncTimeout)
         } catch {
-            return AuditRunOutcome(summary: nil, error: error.description, notSynced: error, duration: clock.now - started,
+            return AuditRunOutcome(summary: nil, notSynced: error, duration: clock.now - started,
                                    analysis: nil, includedVulnerabilityReports: false)
         }
         guard await snapshots.acquire() else {

@@ -40,11 +40,6 @@ struct StoredObject: Sendable {
         }
     }
 
-    /// Whether the object is kept as bytes (each ``value`` is a parse).
-    var isCompact: Bool {
-        if case .bytes = form { return true } else { return false }
-    }
-
     /// The object. Bytes this cache serialized always parse; should they not, the object
     /// reads as null rather than taking the process down.
     var value: JSONValue {

@@ -17,10 +17,12 @@ public final class ObjectCache: Sendable {
 
     private let state: NIOLockedValueBox<State>
     public let storage: CacheStorage
-    private let recent = RecentlyParsed()
+    /// Compact caches only: parsed trees need no second copy.
+    private let recent: RecentlyParsed?
 
     public init(indexers: [Indexer] = [.namespace, .ownerUID], storage: CacheStorage = .decoded) {
         self.storage = storage
+        recent = storage == .compact ? RecentlyParsed() : nil
         var initial = State()
         for indexer in indexers {
             initial.indexers[indexer.name] = indexer
@@ -33,7 +35,7 @@ public final class ObjectCache: Sendable {
 
     public func get(_ key: ObjectKey) -> JSONValue? {
         guard let stored = state.withLockedValue({ $0.objects[key] }) else { return nil }
-        return recent.object(stored, at: key)
+        return recent?.object(stored, at: key) ?? stored.value
     }
 
     /// Objects in `namespace` (all when nil) whose labels match `selector`, sorted by key.
@@ -49,11 +51,13 @@ public final class ObjectCache: Sendable {
         return objects.sorted { $0.0 < $1.0 }.map(\.1.value).filter { selector.isEverything || selector.matches(object: $0) }
     }
 
-    /// Every cached object, in key order, each parsed only when it is read: a pass over a
-    /// whole cache (an audit's) then holds one parsed object at a time, whatever the
-    /// ``storage``. The objects are those cached at the call.
-    public func lazyObjects() -> CachedObjects {
-        CachedObjects(stored: state.withLockedValue { state in state.objects.sorted { $0.key < $1.key }.map(\.value) })
+    /// The objects of `namespace` (every object when nil), in key order, each parsed only
+    /// when it is read: a pass over a whole cache (an audit's) then holds one parsed object
+    /// at a time, whatever the ``storage``. The objects are those cached at the call.
+    public func lazyObjects(namespace: String? = nil) -> CachedObjects {
+        CachedObjects(stored: state.withLockedValue { state in
+            state.objects.filter { namespace == nil || $0.key.namespace == namespace }.sorted { $0.key < $1.key }.map(\.value)
+        })
     }
 
     /// Objects whose index `indexName` has `value`, sorted by key; empty for an unknown index.
@@ -72,6 +76,7 @@ public final class ObjectCache: Sendable {
     public var keys: [ObjectKey] { state.withLockedValue { Array($0.objects.keys) }.sorted() }
     public var count: Int { state.withLockedValue { $0.objects.count } }
     public var indexNames: [String] { state.withLockedValue { Array($0.indexers.keys) }.sorted() }
+    public func hasIndexer(named name: String) -> Bool { state.withLockedValue { $0.indexers[name] != nil } }
 
     // MARK: indexes
 
@@ -150,9 +155,7 @@ public final class ObjectCache: Sendable {
 
     /// Every cached object in `namespace` (all when nil), for resyncs and late handlers.
     func snapshot(namespace: String? = nil) -> [JSONValue] {
-        state.withLockedValue { state in
-            state.objects.filter { namespace == nil || $0.key.namespace == namespace }.sorted { $0.key < $1.key }
-        }.map(\.value.value)
+        Array(lazyObjects(namespace: namespace))
     }
 
     static func resourceVersion(_ object: JSONValue) -> String? {

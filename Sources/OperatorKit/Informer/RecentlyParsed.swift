@@ -16,23 +16,20 @@ final class RecentlyParsed: Sendable {
     }
 
     private let slots: NIOLockedValueBox<[Slot?]>
+    private let count: Int
 
     init(slots count: Int = 32) {
-        slots = NIOLockedValueBox(Array(repeating: nil, count: max(1, count)))
+        self.count = max(1, count)
+        slots = NIOLockedValueBox(Array(repeating: nil, count: self.count))
     }
 
     /// `stored`'s object, from a slot when it holds that key at that resourceVersion.
     func object(_ stored: StoredObject, at key: ObjectKey) -> JSONValue {
-        guard stored.isCompact, let version = stored.resourceVersion else { return stored.value }
-        let index = slotIndex(key)
+        guard let version = stored.resourceVersion else { return stored.value }
+        let index = Int(UInt(bitPattern: key.hashValue) % UInt(count))
         if let hit = slots.withLockedValue({ $0[index] }), hit.key == key, hit.version == version { return hit.object }
         let object = stored.value
         slots.withLockedValue { $0[index] = Slot(key: key, version: version, object: object) }
         return object
-    }
-
-    private func slotIndex(_ key: ObjectKey) -> Int {
-        let count = slots.withLockedValue { $0.count }
-        return Int(UInt(bitPattern: key.hashValue) % UInt(count))
     }
 }
