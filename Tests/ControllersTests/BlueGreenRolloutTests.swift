@@ -217,6 +217,30 @@ import TestSupport
         #expect(try await cluster.serviceColor("shop", ns) == "blue")
     }
 
+    /// A Service created just before its rollout may reach the operator's cache in the middle
+    /// of the rollout's first pass, after the pass looked for conflicts. The pass must still
+    /// not write to it: repeated, because the window is a few hundred microseconds wide.
+    @Test func aServiceThatArrivesMidPassIsNeverTakenOver() async throws {
+        let cluster = try await RolloutCluster.shared.get()
+        let ns = try await cluster.namespace("midpass")
+        for i in 0..<30 {
+            _ = try await cluster.client.create(.services, [
+                "apiVersion": "v1", "kind": "Service", "metadata": ["name": .string("theirs-\(i)")],
+                "spec": ["selector": ["app": "someone-else"], "ports": [["port": 80]]],
+            ], namespace: ns)
+            var rollout = Rollouts.manifest("mine-\(i)")
+            rollout["spec"]["activeService"] = ["name": .string("theirs-\(i)")]
+            try await cluster.create(rollout, namespace: ns)
+            let conflict = try await cluster.waitFor("mine-\(i)", ns, "the Service conflict is reported (round \(i))", timeout: .seconds(20)) {
+                $0.condition("Ready")?.reason == "InvalidSpec"
+            }
+            #expect(conflict["status"].condition("Ready")?.message?.contains("spec.activeService.name") == true)
+            let theirs = try await cluster.client.get(.services, name: "theirs-\(i)", namespace: ns)
+            #expect(theirs["spec"]["selector"]["app"] == "someone-else", "round \(i): the Service was rewritten")
+            #expect(theirs["metadata"]["ownerReferences"].isNull, "round \(i): the Service was adopted")
+        }
+    }
+
     @Test func deletingTheRolloutDeletesWhatItCreatedAndNothingElse() async throws {
         let cluster = try await RolloutCluster.shared.get()
         let ns = try await cluster.namespace("delete")

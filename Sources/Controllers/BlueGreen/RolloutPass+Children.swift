@@ -27,6 +27,29 @@ extension RolloutPass {
         var fix: String
     }
 
+    /// A child that turned out, mid-pass, to be an object this rollout may not take over:
+    /// the cache delivered it after the pass's first look. The pass stops before writing to
+    /// it and reports the conflict as the first look would have.
+    struct NameTaken: Error {
+        var field: String
+        var message: String
+    }
+
+    func deploymentChild(_ color: Color) -> NamedChild {
+        NamedChild(field: "metadata.name", descriptor: BlueGreenController.deployments,
+                   name: children.deploymentName(color), fix: "give the rollout another name")
+    }
+
+    func serviceChild(_ ref: ServiceRef, field: String) -> NamedChild {
+        NamedChild(field: field, descriptor: BlueGreenController.services, name: ref.name, fix: "choose another name")
+    }
+
+    /// Throws ``NameTaken`` if `existing` is an object this rollout may not write to.
+    func checkTakeOver(_ child: NamedChild, _ existing: JSONValue?) throws {
+        guard let existing, let conflict = conflict(among: [(child, existing)]) else { return }
+        throw NameTaken(field: conflict.field, message: conflict.message)
+    }
+
     var cache: InformerCache { pass.context.cache }
 
     func deployment(_ color: Color) -> ObservedDeployment? {
@@ -38,6 +61,7 @@ extension RolloutPass {
     mutating func ensureDeployment(_ color: Color, template: JSONValue, revision: String, replicas: Int, keepTemplate: Bool = false) async throws {
         var desired = try children.deployment(color: color, template: template, revision: revision, replicas: replicas)
         let existing = deployment(color)
+        try checkTakeOver(deploymentChild(color), existing?.object)
         if keepTemplate, let t = existing?.template { desired["spec"]["template"] = t }
         if let existing, JSONSubset.contains(existing.object, desired) { return }
         if let labelled = desired["spec"]["template"]["metadata"]["labels"][BlueGreenLabels.revision].stringValue {
@@ -54,19 +78,22 @@ extension RolloutPass {
     /// Points the active (and preview) Services at one revision of a color each, creating
     /// them when absent.
     mutating func ensureServices(active: (Color, String), preview: (Color, String)) async throws {
-        try await ensureService(rollout.spec.activeService, role: "active", color: active.0, revision: active.1)
+        try await ensureService(rollout.spec.activeService, role: "active", field: "spec.activeService.name",
+                                color: active.0, revision: active.1)
         if let previewRef = rollout.spec.previewService {
-            try await ensureService(previewRef, role: "preview", color: preview.0, revision: preview.1)
+            try await ensureService(previewRef, role: "preview", field: "spec.previewService.name",
+                                    color: preview.0, revision: preview.1)
         }
     }
 
-    mutating func ensureService(_ ref: ServiceRef, role: String, color: Color, revision: String) async throws {
+    mutating func ensureService(_ ref: ServiceRef, role: String, field: String, color: Color, revision: String) async throws {
         // Select by revision once the color's pods carry the label (the Deployment may have been
         // created by an earlier version, or in this very pass, not yet cached).
         let labelled = writtenRevisions[color] ?? deployment(color)?.labelsRevision
         let selectable = labelled == revision ? revision : nil
         let desired = children.service(ref, role: role, color: color, revision: selectable)
         let existing = cache.get(BlueGreenController.services, ObjectKey(namespace: namespace, name: ref.name))
+        try checkTakeOver(serviceChild(ref, field: field), existing)
         let owner = pass.object
         let adopting = existing.map { adoptingReferences($0) }
         try await pass.children.createOrUpdate(BlueGreenController.services, desired: desired, cached: existing) { object in
@@ -93,6 +120,7 @@ extension RolloutPass {
     /// Sets a Deployment's replicas; returns whether it changed anything.
     mutating func scaleDeployment(_ color: Color, to replicas: Int) async throws -> Bool {
         guard let d = deployment(color), d.specReplicas != replicas else { return false }
+        try checkTakeOver(deploymentChild(color), d.object)
         try await pass.children.update(BlueGreenController.deployments, d.object) { $0["spec"]["replicas"] = .int(Int64(replicas)) }
         return true
     }
@@ -124,16 +152,9 @@ extension RolloutPass {
 
     /// The Services and colored Deployments the rollout uses that are in the cache.
     func presentChildren() -> [(child: NamedChild, object: JSONValue)] {
-        var named = [NamedChild(field: "spec.activeService.name", descriptor: BlueGreenController.services,
-                                name: rollout.spec.activeService.name, fix: "choose another name")]
-        if let preview = rollout.spec.previewService {
-            named.append(NamedChild(field: "spec.previewService.name", descriptor: BlueGreenController.services,
-                                    name: preview.name, fix: "choose another name"))
-        }
-        for color in Color.allCases {
-            named.append(NamedChild(field: "metadata.name", descriptor: BlueGreenController.deployments,
-                                    name: children.deploymentName(color), fix: "give the rollout another name"))
-        }
+        var named = [serviceChild(rollout.spec.activeService, field: "spec.activeService.name")]
+        if let preview = rollout.spec.previewService { named.append(serviceChild(preview, field: "spec.previewService.name")) }
+        named += Color.allCases.map(deploymentChild)
         return named.compactMap { child in
             cache.get(child.descriptor, ObjectKey(namespace: namespace, name: child.name)).map { (child, $0) }
         }

@@ -38,14 +38,23 @@ struct RolloutPass {
         }
         // A Service or Deployment name taken by something else is a spec problem: report it
         // before anything is written, so nobody's object is overwritten.
-        if let conflict = conflict(among: present) {
-            let message = "\(conflict.field): \(conflict.message)"
-            setPhase(.degraded, "invalid spec: \(conflict.message)")
-            pass.conditions.stalled(reason: "InvalidSpec", message: message)
-            pass.conditions.set("Progressing", .false, reason: "InvalidSpec", message: "fix \(conflict.field) to continue")
-            return .done
+        if let conflict = conflict(among: present) { return report(conflict) }
+        do {
+            return try await advance(revision: revision, operations: operations)
+        } catch let taken as NameTaken {
+            // The cache delivered the object after the first look; nothing was written to it.
+            return report((taken.field, taken.message))
         }
+    }
 
+    mutating func report(_ conflict: (field: String, message: String)) -> ReconcileResult {
+        setPhase(.degraded, "invalid spec: \(conflict.message)")
+        pass.conditions.stalled(reason: "InvalidSpec", message: "\(conflict.field): \(conflict.message)")
+        pass.conditions.set("Progressing", .false, reason: "InvalidSpec", message: "fix \(conflict.field) to continue")
+        return .done
+    }
+
+    mutating func advance(revision: String, operations: Set<BlueGreenOperation>) async throws -> ReconcileResult {
         if operations.contains(.retry) {
             markHandled(.retry)
             if status.abortedRevision != nil {
