@@ -70,6 +70,69 @@ import Testing
         #expect(transport.stats.requests == 25)
     }
 
+    /// Many tasks share one transport: each sends its own request on its own thread while
+    /// the driver reads responses for the others. Every answer reaches the task that asked.
+    @Test func concurrentRequestsEachGetTheirOwnAnswer() async throws {
+        let server = try await TestAPIServer.start { router in
+            router.get("echo/:n") { _, context -> String in context.parameters.get("n") ?? "" }
+        }
+        defer { Task { await server.stop() } }
+        let transport = CurlTransport(maxConnectionsPerHost: 8)
+        let client = Self.client(server, credential: .bearerToken(server.token), transport: transport)
+        let answers = try await withThrowingTaskGroup(of: (Int, String).self) { group in
+            for n in 0..<400 {
+                group.addTask { (n, String(decoding: try await client.request("GET", "/echo/\(n)").body, as: UTF8.self)) }
+            }
+            return try await group.reduce(into: [Int: String]()) { $0[$1.0] = $1.1 }
+        }
+        #expect(answers.count == 400)
+        #expect(answers.allSatisfy { String($0.key) == $0.value })
+        #expect(transport.stats.requests == 400)
+        #expect(transport.stats.connectionsOpened <= 8)
+        try await poll(until: { transport.stats.active == 0 }, "finished transfers are still counted as active")
+    }
+
+    /// A request timeout fires even when nothing else is going on: the driver sleeps without
+    /// a deadline while the transport is idle, so the request must set one.
+    @Test func aRequestTimeoutFiresOnAnIdleTransport() async throws {
+        let server = try await TestAPIServer.start { router in
+            router.get("hang") { _, _ -> String in
+                try? await Task.sleep(for: .seconds(30))
+                return "late"
+            }
+        }
+        defer { Task { await server.stop() } }
+        let transport = CurlTransport()
+        let client = Self.client(server, credential: .bearerToken(server.token), transport: transport)
+        _ = try await client.request("GET", "/whoami")  // the connection is open and idle
+        let started = ContinuousClock.now
+        do {
+            _ = try await client.request("GET", "/hang", timeout: .milliseconds(300))
+            Issue.record("a request the server never answered returned")
+        } catch let error as KubeError {
+            #expect(error.description.localizedCaseInsensitiveContains("timed out") || error.description.localizedCaseInsensitiveContains("timeout"),
+                    "\(error)")
+        }
+        #expect(ContinuousClock.now - started < .seconds(10))
+        try await poll(until: { transport.stats.active == 0 }, "the timed-out transfer is still active")
+    }
+
+    /// A task cancelled before its request starts gets `CancellationError` and sends nothing.
+    @Test func aCancelledTaskSendsNothing() async throws {
+        let server = try await TestAPIServer.start()
+        defer { Task { await server.stop() } }
+        let transport = CurlTransport()
+        let client = Self.client(server, credential: .bearerToken(server.token), transport: transport)
+        let task = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await client.request("GET", "/whoami")
+        }
+        await #expect(throws: CancellationError.self) { try await task.value }
+        #expect(transport.stats.requests == 0)
+        _ = try await client.request("GET", "/whoami")
+        #expect(transport.stats.requests == 1)
+    }
+
     @Test func throttlingSurfacesRetryAfter() async throws {
         let server = try await TestAPIServer.start { router in
             router.get("api/v1/namespaces/default/pods") { _, _ -> Response in

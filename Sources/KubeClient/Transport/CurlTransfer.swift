@@ -3,10 +3,10 @@ import Foundation
 
 /// One HTTP exchange on a libcurl easy handle.
 ///
-/// Safety of `@unchecked Sendable`: every stored property is read and written only on the
-/// transport's driver thread (libcurl calls the callbacks there, and commands from other
-/// threads reach the transfer through the driver's queue), except `body`, which is itself
-/// a `Sendable` lock-protected stream.
+/// Safety of `@unchecked Sendable`: every stored property is read and written under the
+/// ``CurlEngine``'s lock while the transfer is on the multi handle (libcurl makes its
+/// callbacks inside calls made under that lock), and by one thread alone before it is added
+/// and after it is removed; `body` is itself a `Sendable` lock-protected stream.
 final class CurlTransfer: @unchecked Sendable {
     enum Mode {
         case buffered(CheckedContinuation<HTTPResponse, any Error>)
@@ -146,10 +146,10 @@ final class CurlTransfer: @unchecked Sendable {
         }
     }
 
-    // MARK: callbacks (driver thread)
+    // MARK: callbacks (under the engine's lock)
 
     /// One header line as libcurl hands it over (CRLF included), parsed as bytes: this runs
-    /// for every header of every response on the driver thread.
+    /// for every header of every response under the engine's lock.
     func receiveHeader(_ raw: UnsafeRawBufferPointer) {
         let line = Self.trimmed(raw[...])
         if line.isEmpty {
@@ -210,6 +210,14 @@ final class CurlTransfer: @unchecked Sendable {
             if body.offer(bytes) { return bytes.count }
             paused = true
             return Int(ccurl_write_pause())
+        }
+    }
+
+    /// Fails an exchange that never reached libcurl.
+    func fail(_ error: any Error) {
+        switch mode {
+        case .buffered(let c): c.resume(throwing: error)
+        case .streaming(let c): c.resume(throwing: error)
         }
     }
 

@@ -3,33 +3,13 @@ import Foundation
 
 /// HTTP over libcurl, bridged to Swift concurrency.
 ///
-/// One driver thread owns a curl multi handle: every request becomes an easy handle added
-/// to it, so connections (and their TLS sessions) are pooled and reused across requests,
-/// and HTTP/2 streams are multiplexed over one connection where the server offers it.
-/// Other threads talk to the driver only through a locked command queue and
-/// `curl_multi_wakeup`. Cancelling the calling task removes the transfer at once.
+/// Every request becomes an easy handle on one curl multi handle, so connections (and their
+/// TLS sessions) are pooled and reused across requests, and HTTP/2 streams are multiplexed
+/// over one connection where the server offers it. See ``CurlEngine`` for who runs libcurl
+/// when: the calling task sends its own request; a driver thread reads the responses.
+/// Cancelling the calling task removes the transfer at once.
 public final class CurlTransport: HTTPTransport {
-    enum Command {
-        case add(CurlTransfer)
-        case cancel(Int)
-        case resume(Int)
-        case shutdown
-    }
-
-    struct Shared {
-        var commands: [Command] = []
-        var nextID = 1
-        var stopped = false
-    }
-
-    /// Safety: the multi handle is used only on the driver thread, except for
-    /// `curl_multi_wakeup`, which libcurl documents as callable from any thread.
-    struct MultiHandle: @unchecked Sendable { let pointer: UnsafeMutableRawPointer }
-
-    private let shared = Locked(Shared())
-    private let multi: MultiHandle
-    private let statistics = Locked(TransportStatistics())
-    private let driverDone = DispatchSemaphore(value: 0)
+    private let engine: CurlEngine
 
     /// A process-wide transport; most programs need only this one.
     ///
@@ -42,81 +22,56 @@ public final class CurlTransport: HTTPTransport {
 
     public init(maxConnectionsPerHost: Int = 16) {
         CurlGlobal.ensureInitialized()
-        guard let m = curl_multi_init() else { fatalError("curl_multi_init failed: libcurl cannot allocate a multi handle") }
-        multi = MultiHandle(pointer: m)
-        ccurl_multi_setopt_long(m, CURLMOPT_PIPELINING, ccurl_pipe_multiplex())
-        ccurl_multi_setopt_long(m, CURLMOPT_MAX_HOST_CONNECTIONS, maxConnectionsPerHost)
-        let driver = Thread { [multi, shared, statistics, driverDone] in
-            var loop = CurlDriverLoop(multi: multi.pointer, shared: shared, statistics: statistics)
-            loop.run()
-            driverDone.signal()
-        }
+        engine = CurlEngine(maxConnectionsPerHost: maxConnectionsPerHost)
+        let driver = Thread { [engine] in engine.drive() }
         driver.name = "opsagent-curl"
         driver.start()
     }
 
     /// Stops the driver thread; outstanding transfers fail with `CancellationError`.
-    public func shutdown() {
-        let first = shared.withLock { s -> Bool in
-            guard !s.stopped else { return false }
-            s.stopped = true
-            s.commands.append(.shutdown)
-            return true
-        }
-        guard first else { return }
-        curl_multi_wakeup(multi.pointer)
-        driverDone.wait()
-        curl_multi_cleanup(multi.pointer)
-    }
+    public func shutdown() { engine.shutdown() }
 
     /// Counters for tests and metrics: requests started and new connections opened.
-    public var stats: TransportStatistics { statistics.value }
+    public var stats: TransportStatistics { engine.statistics }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let id = shared.withLock { s -> Int in defer { s.nextID += 1 }; return s.nextID }
+        let id = engine.reserveID()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
                 do {
                     let transfer = try CurlTransfer(id: id, request: request, mode: .buffered(continuation))
-                    enqueue(.add(transfer), orFail: transfer)
+                    engine.start(transfer)
                 } catch {
+                    engine.forget(id)
                     continuation.resume(throwing: error)
                 }
             }
-        } onCancel: {
-            self.enqueue(.cancel(id))
+        } onCancel: { [engine] in
+            engine.cancel(id)
         }
     }
 
     public func stream(_ request: HTTPRequest) async throws -> HTTPStreamingResponse {
-        let id = shared.withLock { s -> Int in defer { s.nextID += 1 }; return s.nextID }
+        let id = engine.reserveID()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPStreamingResponse, any Error>) in
                 do {
                     let transfer = try CurlTransfer(id: id, request: request, mode: .streaming(continuation))
                     let body = ResponseBodyStream(
-                        resume: { [weak self] in self?.enqueue(.resume(id)) },
-                        cancel: { [weak self] in self?.enqueue(.cancel(id)) })
+                        resume: { [weak engine] in engine?.unpause(id) },
+                        cancel: { [weak engine] in engine?.cancel(id) })
                     transfer.pendingBody = body
                     transfer.body = body
-                    enqueue(.add(transfer), orFail: transfer)
+                    engine.start(transfer)
                 } catch {
+                    engine.forget(id)
                     continuation.resume(throwing: error)
                 }
             }
-        } onCancel: {
+        } onCancel: { [engine] in
             // Cancels only while waiting for the head; afterwards the body stream owns cancellation.
-            self.enqueue(.cancel(id))
+            engine.cancel(id)
         }
-    }
-
-    private func enqueue(_ command: Command, orFail transfer: CurlTransfer? = nil) {
-        let accepted = shared.withLock { s -> Bool in
-            guard !s.stopped else { return false }
-            s.commands.append(command)
-            return true
-        }
-        if accepted { curl_multi_wakeup(multi.pointer) } else { transfer?.cancel() }
     }
 
     deinit { shutdown() }
@@ -130,89 +85,228 @@ public struct TransportStatistics: Sendable, Hashable {
     public var active = 0
 }
 
-/// The loop on the driver thread.
-private struct CurlDriverLoop {
-    let multi: UnsafeMutableRawPointer
-    let shared: Locked<CurlTransport.Shared>
-    let statistics: Locked<TransportStatistics>
-    var transfers: [Int: CurlTransfer] = [:]
-    var cancelledBeforeStart: Set<Int> = []
+/// One curl multi handle, shared by the threads that use it under one lock.
+///
+/// **Who runs libcurl.** A task that sends a request adds its easy handle and lets libcurl
+/// run it at once, on the task's own thread: on a pooled connection the request is written
+/// before `send` suspends. The driver thread sleeps in `epoll_wait` on the sockets libcurl
+/// names (`CURLMOPT_SOCKETFUNCTION`) and on an eventfd, reads what arrives, and resumes the
+/// tasks whose responses are complete. A request therefore costs one thread hand-off, from
+/// the driver back to the task's executor, instead of two (to the driver and back).
+///
+/// **Locking.** libcurl allows a multi handle on any thread, one at a time: every libcurl
+/// call, and every callback it makes (socket, timer, header and body callbacks), runs under
+/// `lock`. Continuations are resumed *outside* it, because resuming can release the last
+/// reference to a body stream, whose deinit cancels its transfer through this engine.
+///
+/// **Timers.** libcurl reports when it next needs `CURL_SOCKET_TIMEOUT` (connect and request
+/// timeouts, paused transfers to resume). The driver sleeps no longer than that; when another
+/// thread makes the deadline earlier than the driver's wake-up, it writes the eventfd.
+final class CurlEngine: @unchecked Sendable {
+    // Safety of `@unchecked Sendable`: every `var` below, the multi handle and the transfers'
+    // easy handles are touched only while `lock` is held.
+    private let lock = NSLock()
+    private let multi: UnsafeMutableRawPointer
+    private let epoll: Int32
+    private let wakeFD: Int32
+    private let driverDone = DispatchSemaphore(value: 0)
 
-    init(multi: UnsafeMutableRawPointer, shared: Locked<CurlTransport.Shared>, statistics: Locked<TransportStatistics>) {
-        self.multi = multi
-        self.shared = shared
-        self.statistics = statistics
+    private var transfers: [Int: CurlTransfer] = [:]
+    /// IDs handed out whose transfer is not yet added: a cancel can arrive before the add.
+    private var reserved: Set<Int> = []
+    private var cancelledBeforeStart: Set<Int> = []
+    private var nextID = 1
+    private var stopped = false
+    private var counters = TransportStatistics()
+    /// When libcurl next needs `CURL_SOCKET_TIMEOUT`, in monotonic nanoseconds (nil: no timer).
+    fileprivate var timerDeadline: UInt64?
+    /// When the sleeping driver wakes by itself; nil while it is awake.
+    private var driverWakesAt: UInt64?
+
+    init(maxConnectionsPerHost: Int) {
+        guard let m = curl_multi_init() else { fatalError("curl_multi_init failed: libcurl cannot allocate a multi handle") }
+        multi = m
+        epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+        wakeFD = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
+        guard epoll >= 0, wakeFD >= 0, ccurl_epoll_add_reader(epoll, wakeFD) == 0 else {
+            fatalError("the HTTP transport cannot create its epoll set: \(String(cString: strerror(errno))) (out of file descriptors?)")
+        }
+        ccurl_multi_setopt_long(m, CURLMOPT_PIPELINING, ccurl_pipe_multiplex())
+        ccurl_multi_setopt_long(m, CURLMOPT_MAX_HOST_CONNECTIONS, maxConnectionsPerHost)
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        ccurl_multi_setopt_socket_function(m, curlSocketCallback)
+        ccurl_multi_setopt_pointer(m, CURLMOPT_SOCKETDATA, me)
+        ccurl_multi_setopt_timer_function(m, curlTimerCallback)
+        ccurl_multi_setopt_pointer(m, CURLMOPT_TIMERDATA, me)
     }
 
-    mutating func run() {
-        var running: Int32 = 0
-        while true {
-            let commands = shared.withLock { s -> [CurlTransport.Command] in
-                let c = s.commands
-                s.commands.removeAll(keepingCapacity: true)
-                return c
-            }
-            for command in commands {
-                switch command {
-                case .add(let transfer): start(transfer)
-                case .cancel(let id): cancel(id)
-                case .resume(let id):
-                    if let t = transfers[id], t.paused {
-                        t.paused = false
-                        curl_easy_pause(t.easy, ccurl_pause_cont())
-                    }
-                case .shutdown:
-                    for id in Array(transfers.keys) { cancel(id) }
-                    return
-                }
-            }
-            curl_multi_perform(multi, &running)
-            drainCompleted()
-            curl_multi_poll(multi, nil, 0, 1000, nil)
+    var statistics: TransportStatistics { locked { counters } }
+
+    func reserveID() -> Int {
+        locked {
+            defer { nextID += 1 }
+            reserved.insert(nextID)
+            return nextID
         }
     }
 
-    mutating func start(_ transfer: CurlTransfer) {
-        if cancelledBeforeStart.remove(transfer.id) != nil {
-            transfer.cancel()
-            return
+    /// Releases an ID whose transfer never started (its request could not be built).
+    func forget(_ id: Int) {
+        locked {
+            reserved.remove(id)
+            cancelledBeforeStart.remove(id)
         }
+    }
+
+    /// Adds the transfer and runs libcurl on the calling thread until it blocks: a request on
+    /// a pooled connection is written before this returns.
+    func start(_ transfer: CurlTransfer) {
+        enum Outcome { case started([(CurlTransfer, CURLcode)]), cancelled, failed(any Error) }
         do {
             try transfer.configure(share: nil)
         } catch {
+            forget(transfer.id)
             transfer.finished = true
-            fail(transfer, error)
+            transfer.fail(error)
             return
         }
-        transfers[transfer.id] = transfer
-        curl_multi_add_handle(multi, transfer.easy)
-        statistics.withLock { $0.requests += 1; $0.active = transfers.count }
-    }
-
-    func fail(_ transfer: CurlTransfer, _ error: any Error) {
-        switch transfer.mode {
-        case .buffered(let c): c.resume(throwing: error)
-        case .streaming(let c): c.resume(throwing: error)
+        let outcome = locked { () -> Outcome in
+            reserved.remove(transfer.id)
+            if stopped || cancelledBeforeStart.remove(transfer.id) != nil { return .cancelled }
+            let added = curl_multi_add_handle(multi, transfer.easy)
+            guard added == CURLM_OK else {
+                return .failed(KubeError.transport(code: Int(added.rawValue),
+                                                   message: String(cString: curl_multi_strerror(added)),
+                                                   url: transfer.request.url))
+            }
+            transfers[transfer.id] = transfer
+            counters.requests += 1
+            counters.active = transfers.count
+            var running: Int32 = 0
+            curl_multi_socket_action(multi, ccurl_socket_timeout(), 0, &running)
+            return .started(drainCompleted())
+        }
+        switch outcome {
+        case .started(let completed): for (t, code) in completed { t.complete(code) }
+        case .cancelled: transfer.cancel()
+        case .failed(let error):
+            transfer.finished = true
+            transfer.fail(error)
         }
     }
 
-    mutating func cancel(_ id: Int) {
-        guard let transfer = transfers.removeValue(forKey: id) else {
-            // The cancel may overtake its own add in the queue, or arrive after completion.
-            cancelledBeforeStart.insert(id)
-            if cancelledBeforeStart.count > 10_000 { cancelledBeforeStart.removeAll() }
-            return
+    func cancel(_ id: Int) {
+        let transfer = locked { () -> CurlTransfer? in
+            guard let transfer = transfers.removeValue(forKey: id) else {
+                // Not added yet: `start` sees the mark. Already finished: nothing to do.
+                if reserved.contains(id) { cancelledBeforeStart.insert(id) }
+                return nil
+            }
+            curl_multi_remove_handle(multi, transfer.easy)
+            counters.active = transfers.count
+            return transfer
         }
-        curl_multi_remove_handle(multi, transfer.easy)
-        transfer.cancel()
-        statistics.withLock { $0.active = transfers.count }
+        transfer?.cancel()
     }
 
-    mutating func drainCompleted() {
+    /// Resumes a transfer its body stream paused; libcurl delivers what it holds at once.
+    func unpause(_ id: Int) {
+        let completed = locked { () -> [(CurlTransfer, CURLcode)] in
+            guard let transfer = transfers[id], transfer.paused else { return [] }
+            transfer.paused = false
+            curl_easy_pause(transfer.easy, ccurl_pause_cont())
+            return drainCompleted()
+        }
+        for (t, code) in completed { t.complete(code) }
+    }
+
+    /// The driver thread's loop; returns after `shutdown`.
+    func drive() {
+        var fds = [Int32](repeating: 0, count: 64)
+        var masks = [Int32](repeating: 0, count: 64)
+        while true {
+            let timeout = locked { () -> Int32? in
+                if stopped { return nil }
+                // No timer: sleep until a socket or the eventfd is ready (an idle transport never wakes).
+                guard let deadline = timerDeadline else {
+                    driverWakesAt = .max
+                    return -1
+                }
+                let now = monotonicNanos()
+                let milliseconds = deadline <= now ? 0 : min(60_000, (deadline - now + 999_999) / 1_000_000)
+                driverWakesAt = now + milliseconds * 1_000_000
+                return Int32(milliseconds)
+            }
+            guard let timeout else { break }
+            let ready = ccurl_epoll_wait(epoll, &fds, &masks, 64, timeout)
+            let completed = locked { () -> [(CurlTransfer, CURLcode)] in
+                driverWakesAt = nil
+                var running: Int32 = 0
+                for i in 0..<Int(max(ready, 0)) {
+                    if fds[i] == wakeFD {
+                        var value: UInt64 = 0
+                        _ = read(wakeFD, &value, 8)
+                    } else {
+                        curl_multi_socket_action(multi, fds[i], masks[i], &running)
+                    }
+                }
+                if let deadline = timerDeadline, deadline <= monotonicNanos() {
+                    curl_multi_socket_action(multi, ccurl_socket_timeout(), 0, &running)
+                }
+                return drainCompleted()
+            }
+            for (t, code) in completed { t.complete(code) }
+        }
+        let remaining = locked { () -> [CurlTransfer] in
+            let all = Array(transfers.values)
+            for t in all { curl_multi_remove_handle(multi, t.easy) }
+            transfers.removeAll()
+            counters.active = 0
+            return all
+        }
+        for t in remaining { t.cancel() }
+        driverDone.signal()
+    }
+
+    func shutdown() {
+        let first = locked { () -> Bool in
+            guard !stopped else { return false }
+            stopped = true
+            wakeDriver()
+            return true
+        }
+        guard first else { return }
+        driverDone.wait()
+        curl_multi_cleanup(multi)
+        close(epoll)
+        close(wakeFD)
+    }
+
+    // MARK: under the lock
+
+    /// Runs `body` under the lock, then wakes the driver if libcurl now needs it sooner than
+    /// the driver would wake by itself.
+    private func locked<R>(_ body: () throws -> R) rethrows -> R {
+        lock.lock()
+        defer {
+            if let wakesAt = driverWakesAt, let deadline = timerDeadline, deadline < wakesAt { wakeDriver() }
+            lock.unlock()
+        }
+        return try body()
+    }
+
+    private func wakeDriver() {
+        driverWakesAt = nil
+        var one: UInt64 = 1
+        _ = write(wakeFD, &one, 8)
+    }
+
+    /// Removes the finished transfers from the multi handle; the caller completes them after unlocking.
+    private func drainCompleted() -> [(CurlTransfer, CURLcode)] {
+        var done: [(CurlTransfer, CURLcode)] = []
         var remaining: Int32 = 0
         while let message = curl_multi_info_read(multi, &remaining) {
             guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
-            let code = message.pointee.data.result
             var raw: UnsafeMutableRawPointer? = nil
             ccurl_easy_getinfo_pointer(easy, CURLINFO_PRIVATE, &raw)
             guard let raw else { continue }
@@ -221,11 +315,37 @@ private struct CurlDriverLoop {
             ccurl_easy_getinfo_long(easy, CURLINFO_NUM_CONNECTS, &connects)
             curl_multi_remove_handle(multi, easy)
             transfers.removeValue(forKey: transfer.id)
-            cancelledBeforeStart.remove(transfer.id)
-            statistics.withLock { $0.connectionsOpened += connects; $0.active = transfers.count }
-            transfer.complete(code)
+            counters.connectionsOpened += connects
+            counters.active = transfers.count
+            done.append((transfer, message.pointee.data.result))
         }
+        return done
     }
+
+    fileprivate func watch(_ socket: curl_socket_t, _ what: Int32) -> Int32 {
+        ccurl_epoll_watch(epoll, socket, what) == 0 ? 0 : -1
+    }
+}
+
+/// libcurl names the sockets to wait on; they go into (or out of) the driver's epoll set.
+/// Called under the engine's lock, from inside a libcurl call.
+private let curlSocketCallback: curl_socket_callback = { _, socket, what, userp, _ in
+    guard let userp else { return -1 }
+    return Unmanaged<CurlEngine>.fromOpaque(userp).takeUnretainedValue().watch(socket, what)
+}
+
+/// libcurl's next deadline for `CURL_SOCKET_TIMEOUT` (-1: none). Called under the engine's lock.
+private let curlTimerCallback: curl_multi_timer_callback = { _, milliseconds, userp in
+    guard let userp else { return -1 }
+    let engine = Unmanaged<CurlEngine>.fromOpaque(userp).takeUnretainedValue()
+    engine.timerDeadline = milliseconds < 0 ? nil : monotonicNanos() + UInt64(milliseconds) * 1_000_000
+    return 0
+}
+
+private func monotonicNanos() -> UInt64 {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
 }
 
 enum CurlGlobal {

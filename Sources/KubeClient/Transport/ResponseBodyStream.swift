@@ -23,7 +23,7 @@ public final class ResponseBodyStream: AsyncSequence, Sendable {
     let state = Mutex(State())
     let highWater: Int
     let lowWater: Int
-    /// Asks the transport to resume a paused transfer (runs `curl_easy_pause` on its thread).
+    /// Asks the transport to resume a paused transfer (`curl_easy_pause`, on the calling thread under the engine's lock).
     let resumeProducer: @Sendable () -> Void
     /// Asks the transport to abandon the transfer because nobody reads it any more.
     let cancelProducer: @Sendable () -> Void
