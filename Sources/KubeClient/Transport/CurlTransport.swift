@@ -99,9 +99,13 @@ public struct TransportStatistics: Sendable, Hashable {
 /// `lock`. Continuations are resumed *outside* it, because resuming can release the last
 /// reference to a body stream, whose deinit cancels its transfer through this engine.
 ///
-/// **Timers.** libcurl reports when it next needs `CURL_SOCKET_TIMEOUT` (connect and request
-/// timeouts, paused transfers to resume). The driver sleeps no longer than that; when another
-/// thread makes the deadline earlier than the driver's wake-up, it writes the eventfd.
+/// **Timers.** libcurl keeps deadlines of its own (connect and request timeouts, transfers
+/// to run again soon); `curl_multi_timeout` says when the next one is due, rounded to a whole
+/// millisecond and never 0 before it is. The driver sleeps no longer than that. When another
+/// thread's call makes the next deadline earlier than the driver's wake-up, it writes the
+/// eventfd. (libcurl's timer callback is not used: it is called only when the deadline
+/// changes, so a deadline the driver reached a fraction of a millisecond early would stay
+/// "due" and spin the loop.)
 final class CurlEngine: @unchecked Sendable {
     // Safety of `@unchecked Sendable`: every `var` below, the multi handle and the transfers'
     // easy handles are touched only while `lock` is held.
@@ -118,9 +122,7 @@ final class CurlEngine: @unchecked Sendable {
     private var nextID = 1
     private var stopped = false
     private var counters = TransportStatistics()
-    /// When libcurl next needs `CURL_SOCKET_TIMEOUT`, in monotonic nanoseconds (nil: no timer).
-    fileprivate var timerDeadline: UInt64?
-    /// When the sleeping driver wakes by itself; nil while it is awake.
+    /// When the sleeping driver wakes by itself, in monotonic nanoseconds; nil while it is awake.
     private var driverWakesAt: UInt64?
 
     init(maxConnectionsPerHost: Int) {
@@ -136,8 +138,6 @@ final class CurlEngine: @unchecked Sendable {
         let me = Unmanaged.passUnretained(self).toOpaque()
         ccurl_multi_setopt_socket_function(m, curlSocketCallback)
         ccurl_multi_setopt_pointer(m, CURLMOPT_SOCKETDATA, me)
-        ccurl_multi_setopt_timer_function(m, curlTimerCallback)
-        ccurl_multi_setopt_pointer(m, CURLMOPT_TIMERDATA, me)
     }
 
     var statistics: TransportStatistics { locked { counters } }
@@ -227,14 +227,10 @@ final class CurlEngine: @unchecked Sendable {
         while true {
             let timeout = locked { () -> Int32? in
                 if stopped { return nil }
-                // No timer: sleep until a socket or the eventfd is ready (an idle transport never wakes).
-                guard let deadline = timerDeadline else {
-                    driverWakesAt = .max
-                    return -1
-                }
-                let now = monotonicNanos()
-                let milliseconds = deadline <= now ? 0 : min(60_000, (deadline - now + 999_999) / 1_000_000)
-                driverWakesAt = now + milliseconds * 1_000_000
+                // -1, no deadline: sleep until a socket or the eventfd is ready (an idle
+                // transport never wakes). 0: one is due; the driver stays awake.
+                let milliseconds = min(nextDeadline(), 60_000)
+                driverWakesAt = milliseconds < 0 ? .max : milliseconds == 0 ? nil : monotonicNanos() + UInt64(milliseconds) * 1_000_000
                 return Int32(milliseconds)
             }
             guard let timeout else { break }
@@ -250,7 +246,7 @@ final class CurlEngine: @unchecked Sendable {
                         curl_multi_socket_action(multi, fds[i], masks[i], &running)
                     }
                 }
-                if let deadline = timerDeadline, deadline <= monotonicNanos() {
+                if ready == 0 || nextDeadline() == 0 {
                     curl_multi_socket_action(multi, ccurl_socket_timeout(), 0, &running)
                 }
                 return drainCompleted()
@@ -289,10 +285,21 @@ final class CurlEngine: @unchecked Sendable {
     private func locked<R>(_ body: () throws -> R) rethrows -> R {
         lock.lock()
         defer {
-            if let wakesAt = driverWakesAt, let deadline = timerDeadline, deadline < wakesAt { wakeDriver() }
+            if let wakesAt = driverWakesAt {
+                // A millisecond of slack: the rounding of `curl_multi_timeout` alone must not wake it.
+                let milliseconds = nextDeadline()
+                if milliseconds >= 0, monotonicNanos() + UInt64(milliseconds + 1) * 1_000_000 < wakesAt { wakeDriver() }
+            }
             lock.unlock()
         }
         return try body()
+    }
+
+    /// Milliseconds until libcurl's next deadline: -1 for none, 0 when one is due.
+    private func nextDeadline() -> Int {
+        var milliseconds: Int = -1
+        curl_multi_timeout(multi, &milliseconds)
+        return milliseconds
     }
 
     private func wakeDriver() {
@@ -332,14 +339,6 @@ final class CurlEngine: @unchecked Sendable {
 private let curlSocketCallback: curl_socket_callback = { _, socket, what, userp, _ in
     guard let userp else { return -1 }
     return Unmanaged<CurlEngine>.fromOpaque(userp).takeUnretainedValue().watch(socket, what)
-}
-
-/// libcurl's next deadline for `CURL_SOCKET_TIMEOUT` (-1: none). Called under the engine's lock.
-private let curlTimerCallback: curl_multi_timer_callback = { _, milliseconds, userp in
-    guard let userp else { return -1 }
-    let engine = Unmanaged<CurlEngine>.fromOpaque(userp).takeUnretainedValue()
-    engine.timerDeadline = milliseconds < 0 ? nil : monotonicNanos() + UInt64(milliseconds) * 1_000_000
-    return 0
 }
 
 private func monotonicNanos() -> UInt64 {
