@@ -14,11 +14,26 @@ struct ClusterFactSource: FactSource {
         return (list?.items ?? []).filter { $0["metadata"]["deletionTimestamp"].isNull }
     }
 
+    /// Up to this many uids, each gets its own list selected by `involvedObject.uid`, which
+    /// the API server answers with those Events alone; past it, one list of the namespace
+    /// (its first 500 Events) is filtered here.
+    static let selectedListLimit = 8
+
+    /// The Events about `uids`, oldest first. Each uid is asked for by field selector: the
+    /// cost follows the objects analysed, not how many Events their namespace holds (a
+    /// namespace of 1,000 rollouts has thousands).
     func events(namespace: String, involving uids: Set<String>) async -> [JSONValue] {
-        guard let list = try? await api.list(.events, namespace: namespace, options: ListOptions(limit: 500)) else { return [] }
-        return list.items
-            .filter { uids.contains($0["involvedObject"]["uid"].stringValue ?? "") }
-            .sorted { Self.time(of: $0) < Self.time(of: $1) }
+        var events: [JSONValue] = []
+        if uids.count <= Self.selectedListLimit {
+            for uid in uids.sorted() {
+                let options = ListOptions(fieldSelector: "involvedObject.uid=\(uid)", limit: 500)
+                guard let list = try? await api.list(.events, namespace: namespace, options: options) else { continue }
+                events += list.items
+            }
+        } else if let list = try? await api.list(.events, namespace: namespace, options: ListOptions(limit: 500)) {
+            events = list.items.filter { uids.contains($0["involvedObject"]["uid"].stringValue ?? "") }
+        }
+        return events.sorted { Self.time(of: $0) < Self.time(of: $1) }
     }
 
     func logTail(namespace: String, pod: String, container: String, lines: Int) async -> [String]? {
