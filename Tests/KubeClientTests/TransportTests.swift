@@ -133,6 +133,35 @@ import Testing
         #expect(transport.stats.requests == 1)
     }
 
+    /// A stream dropped by its reader while bytes keep arriving: libcurl's write callback can
+    /// hold the last reference then, under the transport's lock, and the stream's deinit must
+    /// not take that lock again. (Before the fix, this deadlocked within 150 rounds.)
+    @Test func droppingAStreamWhileBytesArriveNeverDeadlocks() async throws {
+        let server = try await TestAPIServer.start { router in
+            router.get("api/v1/configmaps") { _, _ -> Response in
+                Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody { writer in
+                    for i in 0..<100_000 {
+                        try await writer.write(ByteBuffer(string:
+                            #"{"type":"MODIFIED","object":{"kind":"ConfigMap","metadata":{"name":"c\#(i)","resourceVersion":"\#(i + 1)"}}}"# + "\n"))
+                    }
+                    try await writer.finish(nil)
+                })
+            }
+        }
+        defer { Task { await server.stop() } }
+        let transport = CurlTransport()
+        let client = Self.client(server, credential: .bearerToken(server.token), transport: transport)
+        for _ in 0..<150 {
+            var watch: WatchStream? = try await client.watch(.configmaps)
+            for try await _ in watch! { break }
+            watch = nil  // dropped, not cancelled
+            _ = watch
+        }
+        // The transport still works, and every dropped transfer was cancelled.
+        _ = try await client.request("GET", "/whoami")
+        try await poll(until: { transport.stats.active == 0 }, "dropped streams still hold transfers")
+    }
+
     @Test func throttlingSurfacesRetryAfter() async throws {
         let server = try await TestAPIServer.start { router in
             router.get("api/v1/namespaces/default/pods") { _, _ -> Response in

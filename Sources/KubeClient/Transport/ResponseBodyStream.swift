@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 /// The body of a streamed response, consumed as an `AsyncSequence` of byte chunks.
@@ -159,6 +160,12 @@ public final class ResponseBodyStream: AsyncSequence, Sendable {
 
     deinit {
         let active = state.withLock { !$0.finished && !$0.cancelled }
-        if active { cancelProducer() }
+        // The last reference can go inside libcurl's write callback, which holds the
+        // transport's lock (the callback reads the stream through a weak reference): cancel
+        // from another thread, never from here.
+        if active {
+            let cancel = cancelProducer
+            DispatchQueue.global().async { cancel() }
+        }
     }
 }
