@@ -229,10 +229,13 @@ final class AlertCluster: Sendable {
         #expect(pages.first?["routing_key"] == .string(routingKey))
         #expect(pages.count == 2 && pages[0]["dedup_key"] == pages[1]["dedup_key"])
 
-        // Events on every transition, and no secret anywhere the operator writes.
+        // Events on every transition (recorded after the status write that caused them), and
+        // no secret anywhere the operator writes.
+        try await eventually("an Event for every transition of checkout-errors") {
+            Set(try await cluster.events(ns, about: "checkout-errors").compactMap { $0["reason"].stringValue })
+                .isSuperset(of: ["Pending", "Firing", "Resolved", "Analyzed", "Notified"])
+        }
         let events = try await cluster.events(ns, about: "checkout-errors")
-        let reasons = Set(events.compactMap { $0["reason"].stringValue })
-        #expect(reasons.isSuperset(of: ["Pending", "Firing", "Resolved", "Analyzed", "Notified"]), "\(reasons)")
         let written = try await cluster.rule("checkout-errors", ns)["status"].serialized() + events.map { $0.serialized() }.joined()
         #expect(!written.contains(routingKey))
         #expect(!written.contains(hookToken))
@@ -320,6 +323,9 @@ final class AlertCluster: Sendable {
         }
         #expect(flaky.requests.count == 3, "two failures, then one delivery: \(flaky.requests.map(\.status))")
         #expect(flaky.accepted.count == 1)
+        try await eventually("an Event for each failed delivery") {
+            try await cluster.events(ns, about: "flaky-receiver").filter { $0["reason"] == "NotificationFailed" }.count >= 2
+        }
         let retried = try await cluster.events(ns, about: "flaky-receiver").filter { $0["reason"] == "NotificationFailed" }
         #expect(retried.count == 2)
 

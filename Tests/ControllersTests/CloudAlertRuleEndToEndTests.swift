@@ -26,8 +26,10 @@ import TestSupport
         try await raise()
         let firing = try await cluster.waitFor(name, ns, "Firing at \(high)") { $0["state"] == "Firing" }
         #expect(firing["status"]["lastEvaluation"]["value"].stringValue.flatMap(Double.init) == high)
-        let reasons = Set(try await cluster.events(ns, about: name).compactMap { $0["reason"].stringValue })
-        #expect(reasons.isSuperset(of: ["Pending", "Firing"]), "\(reasons)")
+        // Events are recorded after the status write that caused them: wait for them.
+        try await eventually("the Pending and Firing Events of \(name) are recorded") {
+            Set(try await cluster.events(ns, about: name).compactMap { $0["reason"].stringValue }).isSuperset(of: ["Pending", "Firing"])
+        }
     }
 
     @Test func aCloudWatchMetricDrivesARuleToFiring() async throws {
