@@ -57,7 +57,9 @@ static inline int ccurl_epoll_wait(int ep, int *fds, int *masks, int max, int ti
         int mask = 0;
         if (e & (EPOLLIN | EPOLLHUP | EPOLLRDHUP)) mask |= CURL_CSELECT_IN;
         if (e & EPOLLOUT) mask |= CURL_CSELECT_OUT;
-        if (e & EPOLLERR) mask |= CURL_CSELECT_ERR;
+        // An error also reads as readable, as libcurl's own poll loop does: a stale ERR alone
+        // (for a number reused by a new socket meanwhile) would fail a healthy transfer.
+        if (e & EPOLLERR) mask |= CURL_CSELECT_IN | CURL_CSELECT_ERR;
         fds[i] = events[i].data.fd;
         masks[i] = mask;
     }

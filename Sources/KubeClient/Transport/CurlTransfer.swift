@@ -62,6 +62,11 @@ final class CurlTransfer: @unchecked Sendable {
         }
         check(ccurl_easy_setopt_string(easy, CURLOPT_URL, request.url), "url")
         check(ccurl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1), "nosignal")
+        // Removing a transfer that is still resolving must not wait for the resolver thread:
+        // it happens under the transport's lock.
+        check(ccurl_easy_setopt_long(easy, CURLOPT_QUICK_EXIT, 1), "quick exit")
+        // Through a proxy, a stream's head is the server's, not the proxy's "200 Connection established".
+        check(ccurl_easy_setopt_long(easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1), "suppress connect headers")
         check(ccurl_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer), "error buffer")
         check(ccurl_easy_setopt_pointer(easy, CURLOPT_PRIVATE, me), "private")
         check(ccurl_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, ccurl_http_version_2tls()), "http version")

@@ -83,6 +83,9 @@ public struct TransportStatistics: Sendable, Hashable {
     /// Connections libcurl had to open (a reused connection does not count).
     public var connectionsOpened = 0
     public var active = 0
+    /// Sockets the driver's epoll set refused (out of memory or `max_user_watches`); their
+    /// transfers end by timeout.
+    public var socketsNotWatched = 0
 }
 
 /// One curl multi handle, shared by the threads that use it under one lock.
@@ -96,8 +99,13 @@ public struct TransportStatistics: Sendable, Hashable {
 ///
 /// **Locking.** libcurl allows a multi handle on any thread, one at a time: every libcurl
 /// call, and every callback it makes (socket, timer, header and body callbacks), runs under
-/// `lock`. Continuations are resumed *outside* it, because resuming can release the last
-/// reference to a body stream, whose deinit cancels its transfer through this engine.
+/// `lock`. Nothing that runs under it may call back into the engine. Completions and
+/// cancellations resume their continuations after unlocking. The head of a stream and its
+/// body chunks are handed over from libcurl's callbacks, under the lock: a resume only
+/// schedules the reader. A body stream can still be released there (the write callback
+/// reads it through a weak reference), so its deinit cancels from another thread.
+/// A resolver thread is never joined under the lock (`CURLOPT_QUICK_EXIT`): a transfer
+/// cancelled while resolving a name would otherwise hold every caller until it returned.
 ///
 /// **Timers.** libcurl keeps deadlines of its own (connect and request timeouts, transfers
 /// to run again soon); `curl_multi_timeout` says when the next one is due, rounded to a whole
@@ -320,24 +328,30 @@ final class CurlEngine: @unchecked Sendable {
             let transfer = Unmanaged<CurlTransfer>.fromOpaque(raw).takeUnretainedValue()
             var connects: Int = 0
             ccurl_easy_getinfo_long(easy, CURLINFO_NUM_CONNECTS, &connects)
+            // The message does not survive the removal.
+            let code = message.pointee.data.result
             curl_multi_remove_handle(multi, easy)
             transfers.removeValue(forKey: transfer.id)
             counters.connectionsOpened += connects
             counters.active = transfers.count
-            done.append((transfer, message.pointee.data.result))
+            done.append((transfer, code))
         }
         return done
     }
 
+    /// Always 0: an error here would mark the whole multi handle dead (libcurl refuses every
+    /// later request). A socket the epoll set could not take is instead left to its
+    /// transfer's timeout, and counted.
     fileprivate func watch(_ socket: curl_socket_t, _ what: Int32) -> Int32 {
-        ccurl_epoll_watch(epoll, socket, what) == 0 ? 0 : -1
+        if ccurl_epoll_watch(epoll, socket, what) != 0 { counters.socketsNotWatched += 1 }
+        return 0
     }
 }
 
 /// libcurl names the sockets to wait on; they go into (or out of) the driver's epoll set.
 /// Called under the engine's lock, from inside a libcurl call.
 private let curlSocketCallback: curl_socket_callback = { _, socket, what, userp, _ in
-    guard let userp else { return -1 }
+    guard let userp else { return 0 }
     return Unmanaged<CurlEngine>.fromOpaque(userp).takeUnretainedValue().watch(socket, what)
 }
 
