@@ -38,13 +38,12 @@ struct WatchUnderLoadTests {
                 }
             }
         }
-        let stop = Stopper()
         let load = Task {
             await withTaskGroup(of: Void.self) { group in
                 for worker in 0..<4 {
                     group.addTask {
                         var i = 0
-                        while await !stop.stopped {
+                        while !Task.isCancelled {
                             _ = try? await client.create(.configmaps, ["apiVersion": "v1", "kind": "ConfigMap",
                                                                        "metadata": ["name": .string("w\(worker)-\(i)")]], namespace: "load")
                             i += 1
@@ -63,7 +62,7 @@ struct WatchUnderLoadTests {
             let count = await seen.count(of: name)
             if count < watchers { late.append("\(name): \(count)/\(watchers)") }
         }
-        await stop.stop()
+        load.cancel()
         await load.value
         for stream in streams { stream.cancel() }
         readers.cancel()
@@ -76,9 +75,4 @@ private actor SeenNames {
     var seen: [String: Set<Int>] = [:]
     func add(_ watcher: Int, _ name: String) { seen[name, default: []].insert(watcher) }
     func count(of name: String) -> Int { seen[name]?.count ?? 0 }
-}
-
-private actor Stopper {
-    var stopped = false
-    func stop() { stopped = true }
 }

@@ -220,6 +220,7 @@ final class CurlTransfer: @unchecked Sendable {
 
     /// Fails an exchange that never reached libcurl.
     func fail(_ error: any Error) {
+        finished = true
         switch mode {
         case .buffered(let c): c.resume(throwing: error)
         case .streaming(let c): c.resume(throwing: error)

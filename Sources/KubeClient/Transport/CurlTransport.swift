@@ -174,11 +174,10 @@ final class CurlEngine: @unchecked Sendable {
             try transfer.configure(share: nil)
         } catch {
             forget(transfer.id)
-            transfer.finished = true
             transfer.fail(error)
             return
         }
-        let outcome = locked { () -> Outcome in
+        let outcome = withCurl { () -> Outcome in
             reserved.remove(transfer.id)
             if stopped || cancelledBeforeStart.remove(transfer.id) != nil { return .cancelled }
             let added = curl_multi_add_handle(multi, transfer.easy)
@@ -197,14 +196,12 @@ final class CurlEngine: @unchecked Sendable {
         switch outcome {
         case .started(let completed): for (t, code) in completed { t.complete(code) }
         case .cancelled: transfer.cancel()
-        case .failed(let error):
-            transfer.finished = true
-            transfer.fail(error)
+        case .failed(let error): transfer.fail(error)
         }
     }
 
     func cancel(_ id: Int) {
-        let transfer = locked { () -> CurlTransfer? in
+        let transfer = withCurl { () -> CurlTransfer? in
             guard let transfer = transfers.removeValue(forKey: id) else {
                 // Not added yet: `start` sees the mark. Already finished: nothing to do.
                 if reserved.contains(id) { cancelledBeforeStart.insert(id) }
@@ -219,7 +216,7 @@ final class CurlEngine: @unchecked Sendable {
 
     /// Resumes a transfer its body stream paused; libcurl delivers what it holds at once.
     func unpause(_ id: Int) {
-        let completed = locked { () -> [(CurlTransfer, CURLcode)] in
+        let completed = withCurl { () -> [(CurlTransfer, CURLcode)] in
             guard let transfer = transfers[id], transfer.paused else { return [] }
             transfer.paused = false
             curl_easy_pause(transfer.easy, ccurl_pause_cont())
@@ -288,19 +285,25 @@ final class CurlEngine: @unchecked Sendable {
 
     // MARK: under the lock
 
-    /// Runs `body` under the lock, then wakes the driver if libcurl now needs it sooner than
-    /// the driver would wake by itself.
-    private func locked<R>(_ body: () throws -> R) rethrows -> R {
+    private func locked<R>(_ body: () -> R) -> R {
         lock.lock()
-        defer {
+        defer { lock.unlock() }
+        return body()
+    }
+
+    /// `locked`, for a caller's libcurl calls: afterwards, wakes the sleeping driver if
+    /// libcurl now needs it sooner than the driver would wake by itself. (The driver's own
+    /// calls need no such check: it reads the deadline before it sleeps.)
+    private func withCurl<R>(_ body: () -> R) -> R {
+        locked {
+            let result = body()
             if let wakesAt = driverWakesAt {
                 // A millisecond of slack: the rounding of `curl_multi_timeout` alone must not wake it.
                 let milliseconds = nextDeadline()
                 if milliseconds >= 0, monotonicNanos() + UInt64(milliseconds + 1) * 1_000_000 < wakesAt { wakeDriver() }
             }
-            lock.unlock()
+            return result
         }
-        return try body()
     }
 
     /// Milliseconds until libcurl's next deadline: -1 for none, 0 when one is due.
